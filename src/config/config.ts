@@ -1,0 +1,90 @@
+import { join, resolve } from 'node:path';
+import type { z } from 'zod';
+import { ConfigError } from './config-error.ts';
+import { SETTINGS, type SettingName, type SettingSpec } from './settings.ts';
+import { loadTenantsFile, type Tenant } from './tenants.ts';
+
+export type DatabaseConfig = { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
+
+export interface ConstantContactConfig {
+  /** Absent until the operator registers the connector with Constant Contact; linking is refused until then. */
+  clientId: string | null;
+  clientSecret: string | null;
+  redirectUri: string;
+  apiBaseUrl: string;
+  authBaseUrl: string;
+}
+
+export interface Config {
+  server: { host: string; port: number; publicUrl: string };
+  dataDir: string;
+  database: DatabaseConfig;
+  /** Base64 keys; `current` is null when it is to be generated into the data folder (SQLite only). */
+  encryption: { current: string | null; previous: string[] };
+  tenants: Tenant[];
+  tenantsFile: string | null;
+  constantContact: ConstantContactConfig;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+}
+
+type Parsed = { [K in SettingName]?: z.output<Extract<(typeof SETTINGS)[number], { name: K }>['schema']> };
+
+function parseSetting(spec: SettingSpec, raw: string): unknown {
+  const result = spec.schema.safeParse(raw);
+  if (result.success) return result.data;
+  const shown = spec.secret ? '' : `="${raw}"`;
+  const problem = result.error.issues[0]?.message ?? 'is invalid';
+  throw new ConfigError(`${spec.name}${shown}: ${problem} (example: ${spec.name}=${spec.example})`);
+}
+
+/**
+ * Reads and validates the connector's settings from environment variables. Throws a `ConfigError` whose
+ * message is one line naming the variable, what is wrong and an example; nothing is started on a bad value.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed: Record<string, unknown> = {};
+  for (const spec of SETTINGS as readonly SettingSpec[]) {
+    const raw = env[spec.name];
+    if (raw === undefined || raw === '') continue;
+    parsed[spec.name] = parseSetting(spec, raw);
+  }
+  const s = parsed as Parsed;
+
+  const port = s.PORT ?? 3000;
+  const publicUrl = s.PUBLIC_URL ?? `http://localhost:${port}`;
+  const dataDir = resolve(s.DATA_DIR ?? './data');
+  const database: DatabaseConfig = !s.DATABASE_URL
+    ? { kind: 'sqlite', file: join(dataDir, 'connector.sqlite') }
+    : s.DATABASE_URL.startsWith('sqlite:')
+      ? { kind: 'sqlite', file: s.DATABASE_URL === 'sqlite::memory:' ? ':memory:' : resolve(s.DATABASE_URL.slice(7)) }
+      : { kind: 'postgres', url: s.DATABASE_URL };
+
+  if (database.kind === 'postgres' && !s.ENCRYPTION_KEY) {
+    throw new ConfigError(
+      'ENCRYPTION_KEY: is required with PostgreSQL, so every process reads the same tokens (example: ENCRYPTION_KEY=$(openssl rand -base64 32))',
+    );
+  }
+  if (Boolean(s.CC_CLIENT_ID) !== Boolean(s.CC_CLIENT_SECRET)) {
+    const missing = s.CC_CLIENT_ID ? 'CC_CLIENT_SECRET' : 'CC_CLIENT_ID';
+    throw new ConfigError(
+      `${missing}: is required when ${missing === 'CC_CLIENT_ID' ? 'CC_CLIENT_SECRET' : 'CC_CLIENT_ID'} is set (example: ${missing}=...)`,
+    );
+  }
+
+  return {
+    server: { host: s.HOST ?? 'localhost', port, publicUrl },
+    dataDir,
+    database,
+    encryption: { current: s.ENCRYPTION_KEY ?? null, previous: s.ENCRYPTION_PREVIOUS_KEYS ?? [] },
+    tenants: s.TENANTS_FILE ? loadTenantsFile(s.TENANTS_FILE) : [],
+    tenantsFile: s.TENANTS_FILE ?? null,
+    constantContact: {
+      clientId: s.CC_CLIENT_ID ?? null,
+      clientSecret: s.CC_CLIENT_SECRET ?? null,
+      redirectUri: s.CC_REDIRECT_URI ?? `${publicUrl}/oauth/constantcontact/callback`,
+      apiBaseUrl: s.CC_API_BASE_URL ?? 'https://api.cc.email',
+      authBaseUrl: s.CC_AUTH_BASE_URL ?? 'https://authz.constantcontact.com',
+    },
+    logLevel: s.LOG_LEVEL ?? 'info',
+  };
+}

@@ -1,0 +1,45 @@
+import type { Config } from './config/config.ts';
+import { openStore, type Store } from './db/database.ts';
+import { migrateToLatest } from './db/migrate.ts';
+import { createRepositories, type Repositories } from './db/repositories/index.ts';
+import type { Logger } from './logger.ts';
+import { loadOrCreateKeyFile } from './security/encryption-key-file.ts';
+import { TokenCipher } from './security/token-cipher.ts';
+import { type App, buildApp } from './web/app.ts';
+
+export interface Connector {
+  app: App;
+  store: Store;
+  repositories: Repositories;
+  close(): Promise<void>;
+}
+
+/** The cipher for tokens at rest: the configured key, or in the embedded default a key kept in DATA_DIR. */
+export function createCipher(config: Config, logger: Logger): TokenCipher {
+  const current = config.encryption.current ?? loadOrCreateKeyFile(config.dataDir, logger);
+  return new TokenCipher(current, config.encryption.previous);
+}
+
+/** Opens and migrates the database and builds the app, without listening. */
+export async function createConnector(config: Config, logger: Logger): Promise<Connector> {
+  const cipher = createCipher(config, logger);
+  const store = openStore(config.database);
+  try {
+    const applied = await migrateToLatest(store.db);
+    if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
+    const repositories = createRepositories(store.db, cipher);
+    const app = await buildApp({ config, store, repositories, logger });
+    return {
+      app,
+      store,
+      repositories,
+      async close() {
+        await app.close();
+        await store.close();
+      },
+    };
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+}

@@ -1,0 +1,119 @@
+import type { Logger } from 'pino';
+import { CcAccountApi } from './account-api.ts';
+import { CcActivitiesApi } from './activities-api.ts';
+import { type BulkImportOptions, type BulkImportResult, importContactsInBulk } from './bulk-import.ts';
+import { type ClientClock, systemClientClock } from './clock.ts';
+import { CcContactsApi } from './contacts-api.ts';
+import { type CcCall, CcHttpTransport } from './http-transport.ts';
+import { CcListsApi } from './lists-api.ts';
+import { CcOAuth } from './oauth.ts';
+import { InMemoryRateLimiter, type RateLimiter } from './rate-limiter.ts';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry-policy.ts';
+import { TokenRefreshCoordinator, type TokenStore } from './token-refresh-coordinator.ts';
+import type { CcImportRow } from './types.ts';
+
+/** The `cc` section of the connector's configuration. */
+export interface CcClientConfig {
+  clientId: string;
+  clientSecret: string;
+  redirectUri: string;
+  /** https://api.cc.email in production; the API lives under /v3. */
+  apiBaseUrl: string;
+  /** https://authz.constantcontact.com in production; OAuth lives under /oauth2/default/v1. */
+  authBaseUrl: string;
+}
+
+export interface ConstantContactClientOptions {
+  config: CcClientConfig;
+  tokenStore: TokenStore;
+  /** Shared by every organization, as CC's limits are per application. Default: in memory, 4/s, 10,000/day. */
+  rateLimiter?: RateLimiter;
+  /** Per request, body included. Default 30 s for the API, 15 s for OAuth. */
+  timeoutMs?: number;
+  oauthTimeoutMs?: number;
+  retryPolicy?: RetryPolicy;
+  clock?: ClientClock;
+  logger?: Pick<Logger, 'warn' | 'debug'>;
+  /** Refresh access tokens this long before they expire. Default 60 s. */
+  expirySkewMs?: number;
+  /** For tests: the jitter source of back-off. */
+  random?: () => number;
+}
+
+/** One organization's CC account, as the sync engine uses it. */
+export interface CcOrganizationClient {
+  readonly organizationId: string;
+  readonly account: CcAccountApi;
+  readonly contacts: CcContactsApi;
+  readonly lists: CcListsApi;
+  readonly activities: CcActivitiesApi;
+  /** Imports rows with as few requests as CC allows and waits for each activity (see `importContactsInBulk`). */
+  importContacts(rows: readonly CcImportRow[], listIds: readonly string[], options?: BulkImportOptions): Promise<BulkImportResult>;
+}
+
+/**
+ * The Constant Contact V3 client of the whole process: OAuth for connecting organizations, and per
+ * organization the API behind one rate limiter, one token refresh coordinator and one retry policy.
+ *
+ * @example
+ * const cc = new ConstantContactClient({ config: config.cc, tokenStore });
+ * const { url, state, codeVerifier } = cc.oauth.authorizationRequest();
+ * // ... after the callback:
+ * await tokenStore.save(orgId, await cc.oauth.exchangeCode(code, codeVerifier));
+ * for await (const page of cc.forOrganization(orgId).contacts.pages({ limit: 500 })) console.log(page.contacts.length);
+ */
+export class ConstantContactClient {
+  readonly oauth: CcOAuth;
+  readonly rateLimiter: RateLimiter;
+  readonly tokens: TokenRefreshCoordinator;
+  readonly #transport: CcHttpTransport;
+  readonly #apiBaseUrl: string;
+  readonly #clock: ClientClock;
+
+  constructor(options: ConstantContactClientOptions) {
+    const { config } = options;
+    this.#clock = options.clock ?? systemClientClock;
+    this.#apiBaseUrl = config.apiBaseUrl;
+    const retryPolicy = options.retryPolicy ?? DEFAULT_RETRY_POLICY;
+    this.oauth = new CcOAuth({
+      clientId: config.clientId,
+      clientSecret: config.clientSecret,
+      redirectUri: config.redirectUri,
+      authBaseUrl: config.authBaseUrl,
+      timeoutMs: options.oauthTimeoutMs ?? 15_000,
+      retryPolicy,
+      clock: this.#clock,
+    });
+    this.rateLimiter = options.rateLimiter ?? new InMemoryRateLimiter({ clock: this.#clock });
+    this.tokens = new TokenRefreshCoordinator({
+      store: options.tokenStore,
+      refresh: (organizationId, refreshToken) => this.oauth.refresh(organizationId, refreshToken),
+      clock: this.#clock,
+      ...(options.expirySkewMs !== undefined ? { expirySkewMs: options.expirySkewMs } : {}),
+    });
+    this.#transport = new CcHttpTransport({
+      apiBaseUrl: config.apiBaseUrl,
+      timeoutMs: options.timeoutMs ?? 30_000,
+      rateLimiter: this.rateLimiter,
+      retryPolicy,
+      clock: this.#clock,
+      tokens: this.tokens,
+      logger: options.logger,
+      ...(options.random ? { random: options.random } : {}),
+    });
+  }
+
+  /** The API of one organization's CC account (cheap: build one per job). */
+  forOrganization(organizationId: string): CcOrganizationClient {
+    const call: CcCall = (request) => this.#transport.request(organizationId, request);
+    const activities = new CcActivitiesApi(call, this.#clock);
+    return {
+      organizationId,
+      account: new CcAccountApi(call),
+      contacts: new CcContactsApi(call, this.#apiBaseUrl),
+      lists: new CcListsApi(call, this.#apiBaseUrl),
+      activities,
+      importContacts: (rows, listIds, importOptions) => importContactsInBulk(activities, rows, listIds, importOptions),
+    };
+  }
+}

@@ -1,0 +1,33 @@
+// The Constant Contact room's public surface: the rest of the connector imports from here.
+export { CcAccountApi } from './account-api.ts';
+export {
+  CcActivitiesApi,
+  MAX_ACTIVITY_CONTACT_IDS,
+  MAX_ACTIVITY_LIST_IDS,
+  type WaitForActivityOptions,
+} from './activities-api.ts';
+export {
+  type BulkImportOptions,
+  type BulkImportResult,
+  CC_IMPORT_LIMITS,
+  type ImportLimits,
+  importContactsInBulk,
+  splitImportRows,
+} from './bulk-import.ts';
+export {
+  type CcClientConfig,
+  type CcOrganizationClient,
+  ConstantContactClient,
+  type ConstantContactClientOptions,
+} from './client.ts';
+export { type ClientClock, systemClientClock } from './clock.ts';
+export { CcContactsApi } from './contacts-api.ts';
+export { nextUtcMidnight, parseCcErrors } from './error-mapping.ts';
+export * from './errors.ts';
+export { CcListsApi } from './lists-api.ts';
+export { type CcAuthorizationRequest, CcOAuth, pkceChallenge } from './oauth.ts';
+export { InMemoryRateLimiter, type InMemoryRateLimiterOptions, type RateLimiter } from './rate-limiter.ts';
+export { backoffDelay, DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry-policy.ts';
+export { type AccessTokenProvider, TokenRefreshCoordinator, type TokenStore } from './token-refresh-coordinator.ts';
+export type * from './types.ts';
+export { CONNECTOR_SCOPES } from './types.ts';

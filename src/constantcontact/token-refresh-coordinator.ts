@@ -1,0 +1,106 @@
+import { type ClientClock, systemClientClock } from './clock.ts';
+import { CcNeedsReconnectError } from './errors.ts';
+import type { CcTokenSet } from './types.ts';
+
+/**
+ * Where an organization's CC tokens live (the db layer implements it, encrypting them at rest). The client
+ * never keeps tokens of its own: it loads them for each call and saves every new pair before using it.
+ */
+export interface TokenStore {
+  /** The organization's current tokens, or null when it never connected or was disconnected. */
+  load(organizationId: string): Promise<CcTokenSet | null>;
+  /** Persists a new pair; the old refresh token is already spent when this is called. */
+  save(organizationId: string, tokens: CcTokenSet): Promise<void>;
+  /**
+   * Optional lock held around a refresh, for deployments with several processes: the in-process coordinator
+   * already makes callers of one process share a refresh; this keeps two processes from spending the same
+   * rotating refresh token.
+   */
+  withRefreshLock?<T>(organizationId: string, refresh: () => Promise<T>): Promise<T>;
+}
+
+/** What the API transport needs: a usable token, and a fresh one when CC refuses the one it used. */
+export interface AccessTokenProvider {
+  accessToken(organizationId: string): Promise<string>;
+  renewAfterRejection(organizationId: string, rejectedToken: string): Promise<string>;
+}
+
+export type RefreshTokens = (organizationId: string, refreshToken: string) => Promise<CcTokenSet>;
+
+export interface TokenRefreshCoordinatorOptions {
+  store: TokenStore;
+  refresh: RefreshTokens;
+  clock?: ClientClock;
+  /** Tokens this close to expiry are refreshed before use, so a call does not die of expiry in flight. */
+  expirySkewMs?: number;
+}
+
+/**
+ * Hands out access tokens and refreshes them at most once at a time per organization. CC's refresh tokens
+ * rotate (single use), so two concurrent refreshes would spend the same token twice and the loser would
+ * disconnect the organization; here concurrent callers wait for the refresh in flight, and the new pair is
+ * saved before any of them gets it.
+ */
+export class TokenRefreshCoordinator implements AccessTokenProvider {
+  readonly #store: TokenStore;
+  readonly #refresh: RefreshTokens;
+  readonly #clock: ClientClock;
+  readonly #skewMs: number;
+  readonly #inFlight = new Map<string, Promise<string>>();
+
+  constructor(options: TokenRefreshCoordinatorOptions) {
+    this.#store = options.store;
+    this.#refresh = options.refresh;
+    this.#clock = options.clock ?? systemClientClock;
+    this.#skewMs = options.expirySkewMs ?? 60_000;
+  }
+
+  async accessToken(organizationId: string): Promise<string> {
+    const inFlight = this.#inFlight.get(organizationId);
+    if (inFlight) return inFlight;
+    const tokens = await this.#load(organizationId);
+    if (this.#fresh(tokens)) return tokens.accessToken;
+    return this.#refreshOnce(organizationId, tokens.accessToken);
+  }
+
+  /**
+   * CC answered 401 to `rejectedToken`. If the store already holds another, still-valid token (someone
+   * refreshed meanwhile) that one is returned; otherwise one refresh runs, shared with concurrent callers.
+   */
+  renewAfterRejection(organizationId: string, rejectedToken: string): Promise<string> {
+    return this.#refreshOnce(organizationId, rejectedToken);
+  }
+
+  #refreshOnce(organizationId: string, staleToken: string): Promise<string> {
+    const inFlight = this.#inFlight.get(organizationId);
+    if (inFlight) return inFlight;
+    const refreshing = this.#refreshUnlessDone(organizationId, staleToken).finally(() => {
+      this.#inFlight.delete(organizationId);
+    });
+    this.#inFlight.set(organizationId, refreshing);
+    return refreshing;
+  }
+
+  #refreshUnlessDone(organizationId: string, staleToken: string): Promise<string> {
+    const run = async () => {
+      // Re-read under the lock: another caller or process may have refreshed since `staleToken` was read,
+      // and refreshing again would spend a token that is already gone.
+      const current = await this.#load(organizationId);
+      if (current.accessToken !== staleToken && this.#fresh(current)) return current.accessToken;
+      const next = await this.#refresh(organizationId, current.refreshToken);
+      await this.#store.save(organizationId, next);
+      return next.accessToken;
+    };
+    return this.#store.withRefreshLock ? this.#store.withRefreshLock(organizationId, run) : run();
+  }
+
+  async #load(organizationId: string): Promise<CcTokenSet> {
+    const tokens = await this.#store.load(organizationId);
+    if (!tokens) throw new CcNeedsReconnectError(organizationId, 'no Constant Contact tokens are stored');
+    return tokens;
+  }
+
+  #fresh(tokens: CcTokenSet): boolean {
+    return tokens.expiresAt.getTime() - this.#skewMs > this.#clock.now();
+  }
+}

@@ -1,0 +1,56 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import pg from 'pg';
+import type { DatabaseConfig } from '../config/config.ts';
+import type { Database } from './schema.ts';
+
+export type DatabaseKind = DatabaseConfig['kind'];
+
+/** An open database: the query builder, which engine it is, and how to check and close it. */
+export interface Store {
+  db: Kysely<Database>;
+  kind: DatabaseKind;
+  /** Resolves when the database answers a trivial query; rejects otherwise. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens SQLite (a file, WAL mode, foreign keys on) or a PostgreSQL pool. Nothing is migrated here: call
+ * `migrateToLatest` next.
+ */
+export function openStore(config: DatabaseConfig): Store {
+  const db =
+    config.kind === 'sqlite'
+      ? new Kysely<Database>({ dialect: new SqliteDialect({ database: openSqlite(config.file) }) })
+      : new Kysely<Database>({
+          dialect: new PostgresDialect({
+            pool: new pg.Pool({ connectionString: config.url, max: 10, connectionTimeoutMillis: 5_000 }),
+          }),
+        });
+  let closed = false;
+  return {
+    db,
+    kind: config.kind,
+    async ping() {
+      await sql`select 1`.execute(db);
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await db.destroy();
+    },
+  };
+}
+
+function openSqlite(file: string): SqliteDatabase.Database {
+  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  const database = new SqliteDatabase(file);
+  database.pragma('journal_mode = WAL');
+  database.pragma('foreign_keys = ON');
+  // Web requests and the sync share one connection; wait on a lock held by another process instead of failing.
+  database.pragma('busy_timeout = 5000');
+  return database;
+}

@@ -1,0 +1,27 @@
+import { type Kysely, type Migration, type MigrationResultSet, Migrator } from 'kysely';
+import { ConnectorError } from '../errors.ts';
+import * as initial from './migrations/0001-initial.ts';
+
+export class MigrationFailedError extends ConnectorError {
+  readonly code = 'DB_MIGRATION_FAILED';
+}
+
+// Listed here rather than read from a folder, so migrations load the same under tsx, a bundler or a test.
+const MIGRATIONS: Record<string, Migration> = {
+  '0001-initial': initial,
+};
+
+/** Brings the schema to the latest version; returns the names of the migrations applied now. */
+// biome-ignore lint/suspicious/noExplicitAny: migrations work on any schema
+export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => MIGRATIONS } });
+  const result: MigrationResultSet = await migrator.migrateToLatest();
+  if (result.error) {
+    const failed = result.results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
+    throw new MigrationFailedError(
+      `Database migration ${failed} failed: ${(result.error as Error).message ?? result.error}. The schema was left at the previous version.`,
+      { cause: result.error },
+    );
+  }
+  return (result.results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}

@@ -1,0 +1,23 @@
+import type { Kysely } from 'kysely';
+import type { TokenCipher } from '../../security/token-cipher.ts';
+import type { Database } from '../schema.ts';
+import { auditLogRepository } from './audit-log.ts';
+import { cursorRepository } from './cursors.ts';
+import { idMapRepository } from './id-maps.ts';
+import { organizationRepository } from './organizations.ts';
+import { syncRunRepository } from './sync-runs.ts';
+import { userRepository } from './users.ts';
+
+export type Repositories = ReturnType<typeof createRepositories>;
+
+/** Every repository over one database. `now` is injectable so tests control time. */
+export function createRepositories(db: Kysely<Database>, cipher: TokenCipher, now: () => Date = () => new Date()) {
+  return {
+    organizations: organizationRepository(db, cipher, now),
+    users: userRepository(db, now),
+    idMaps: idMapRepository(db, now),
+    syncRuns: syncRunRepository(db, now),
+    cursors: cursorRepository(db, now),
+    auditLog: auditLogRepository(db, now),
+  };
+}

@@ -1,0 +1,332 @@
+import { randomUUID } from 'node:crypto';
+import type { Kysely, Selectable } from 'kysely';
+import {
+  type CcAccount,
+  type CcTokens,
+  type Organization,
+  type OrganizationSettings,
+  type OrganizationSettingsInput,
+  organizationSettingsSchema,
+} from '../../model/organization.ts';
+import type { TokenCipher } from '../../security/token-cipher.ts';
+import {
+  CcAccountAlreadyLinkedError,
+  InvalidSettingsError,
+  isUniqueViolation,
+  NotFoundError,
+  OrganizationDeletedError,
+} from '../db-errors.ts';
+import type { Database, OrganizationsTable } from '../schema.ts';
+
+type Row = Selectable<OrganizationsTable>;
+
+function toOrganization(row: Row): Organization {
+  return {
+    id: row.id,
+    tenant: row.tenant,
+    groupUid: row.group_uid,
+    name: row.name,
+    ccAccount: row.cc_account_id ? { id: row.cc_account_id, name: row.cc_account_name ?? '' } : null,
+    settings: organizationSettingsSchema.parse(JSON.parse(row.settings)),
+    syncEnabled: row.sync_enabled === 1,
+    linkedAt: row.linked_at,
+    deletedAt: row.deleted_at,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+// Binds a token to its organization and column, so a ciphertext copied elsewhere does not decrypt.
+const tokenContext = (orgId: string, column: 'access' | 'refresh') => `organization:${orgId}:${column}_token`;
+
+export type OrganizationRepository = ReturnType<typeof organizationRepository>;
+
+export function organizationRepository(db: Kysely<Database>, cipher: TokenCipher, now: () => Date) {
+  const iso = () => now().toISOString();
+
+  async function get(id: string): Promise<Organization> {
+    const row = await db.selectFrom('organizations').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!row) throw new NotFoundError(`Organization ${id} does not exist.`);
+    return toOrganization(row);
+  }
+
+  async function getLive(id: string): Promise<Organization> {
+    const org = await get(id);
+    if (org.deletedAt) throw new OrganizationDeletedError(`Organization ${org.groupUid} was deleted on the platform.`);
+    return org;
+  }
+
+  function encryptTokens(orgId: string, tokens: CcTokens) {
+    return {
+      access_token_enc: cipher.encrypt(tokens.accessToken, tokenContext(orgId, 'access')),
+      refresh_token_enc: cipher.encrypt(tokens.refreshToken, tokenContext(orgId, 'refresh')),
+      token_expires_at: tokens.expiresAt,
+    };
+  }
+
+  return {
+    get,
+
+    async findByGroup(tenant: string, groupUid: string): Promise<Organization | null> {
+      const row = await db
+        .selectFrom('organizations')
+        .selectAll()
+        .where('tenant', '=', tenant)
+        .where('group_uid', '=', groupUid)
+        .executeTakeFirst();
+      return row ? toOrganization(row) : null;
+    },
+
+    async findByCcAccount(ccAccountId: string): Promise<Organization | null> {
+      const row = await db
+        .selectFrom('organizations')
+        .selectAll()
+        .where('cc_account_id', '=', ccAccountId)
+        .executeTakeFirst();
+      return row ? toOrganization(row) : null;
+    },
+
+    /**
+     * Creates the organization on first sight (an SSO launch) or refreshes its name. One row per
+     * (tenant, group uid), whatever the number of concurrent launches.
+     */
+    async upsert(input: { tenant: string; groupUid: string; name: string }): Promise<Organization> {
+      const at = iso();
+      const row = await db
+        .insertInto('organizations')
+        .values({
+          id: randomUUID(),
+          tenant: input.tenant,
+          group_uid: input.groupUid,
+          name: input.name,
+          settings: JSON.stringify(organizationSettingsSchema.parse({})),
+          sync_enabled: 1,
+          created_at: at,
+          updated_at: at,
+        })
+        .onConflict((oc) => oc.columns(['tenant', 'group_uid']).doUpdateSet({ name: input.name, updated_at: at }))
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      return toOrganization(row);
+    },
+
+    /** Organizations whose sync should run: linked, enabled, not deleted. */
+    async listSyncable(): Promise<Organization[]> {
+      const rows = await db
+        .selectFrom('organizations')
+        .selectAll()
+        .where('deleted_at', 'is', null)
+        .where('sync_enabled', '=', 1)
+        .where('cc_account_id', 'is not', null)
+        .orderBy('created_at')
+        .execute();
+      return rows.map(toOrganization);
+    },
+
+    /**
+     * Links a Constant Contact account. The first link fixes the date sharing starts from; relinking keeps
+     * it. Throws `CcAccountAlreadyLinkedError` when another organization holds that account.
+     */
+    async link(id: string, account: CcAccount, tokens: CcTokens): Promise<Organization> {
+      const org = await getLive(id);
+      const at = iso();
+      const settings: OrganizationSettings = {
+        ...org.settings,
+        sharingStartsAt: org.settings.sharingStartsAt ?? at,
+      };
+      try {
+        const row = await db
+          .updateTable('organizations')
+          .set({
+            cc_account_id: account.id,
+            cc_account_name: account.name,
+            ...encryptTokens(id, tokens),
+            settings: JSON.stringify(settings),
+            linked_at: at,
+            updated_at: at,
+          })
+          .where('id', '=', id)
+          .returningAll()
+          .executeTakeFirstOrThrow();
+        return toOrganization(row);
+      } catch (error) {
+        if (isUniqueViolation(error)) {
+          throw new CcAccountAlreadyLinkedError(
+            `The Constant Contact account "${account.name}" is already linked to another organization. Disconnect it there first, or sign in to Constant Contact with another account.`,
+            { cause: error },
+          );
+        }
+        throw error;
+      }
+    },
+
+    async unlink(id: string): Promise<Organization> {
+      const row = await db
+        .updateTable('organizations')
+        .set({
+          cc_account_id: null,
+          cc_account_name: null,
+          access_token_enc: null,
+          refresh_token_enc: null,
+          token_expires_at: null,
+          linked_at: null,
+          updated_at: iso(),
+        })
+        .where('id', '=', id)
+        .returningAll()
+        .executeTakeFirst();
+      if (!row) throw new NotFoundError(`Organization ${id} does not exist.`);
+      return toOrganization(row);
+    },
+
+    /** Stores a refreshed token pair. Refuses a deleted or unlinked organization. */
+    async saveTokens(id: string, tokens: CcTokens): Promise<void> {
+      const result = await db
+        .updateTable('organizations')
+        .set({ ...encryptTokens(id, tokens), updated_at: iso() })
+        .where('id', '=', id)
+        .where('deleted_at', 'is', null)
+        .where('cc_account_id', 'is not', null)
+        .executeTakeFirst();
+      if (result.numUpdatedRows === 0n) {
+        throw new NotFoundError(`Organization ${id} is not linked to Constant Contact; its tokens were not saved.`);
+      }
+    },
+
+    /** The decrypted tokens, or null when not linked. Throws `SecretUnreadableError` on a tampered value. */
+    async getTokens(id: string): Promise<CcTokens | null> {
+      const row = await db
+        .selectFrom('organizations')
+        .select(['access_token_enc', 'refresh_token_enc', 'token_expires_at'])
+        .where('id', '=', id)
+        .executeTakeFirst();
+      if (!row?.access_token_enc || !row.refresh_token_enc || !row.token_expires_at) return null;
+      return {
+        accessToken: cipher.decrypt(row.access_token_enc, tokenContext(id, 'access')),
+        refreshToken: cipher.decrypt(row.refresh_token_enc, tokenContext(id, 'refresh')),
+        expiresAt: row.token_expires_at,
+      };
+    },
+
+    /** Re-encrypts tokens written under a previous key; returns how many organizations were rewritten. */
+    async reencryptTokens(): Promise<number> {
+      const rows = await db
+        .selectFrom('organizations')
+        .select(['id', 'access_token_enc', 'refresh_token_enc', 'token_expires_at'])
+        .where('access_token_enc', 'is not', null)
+        .execute();
+      let rewritten = 0;
+      for (const row of rows) {
+        if (!row.access_token_enc || !row.refresh_token_enc || !row.token_expires_at) continue;
+        if (!cipher.isStale(row.access_token_enc) && !cipher.isStale(row.refresh_token_enc)) continue;
+        const tokens: CcTokens = {
+          accessToken: cipher.decrypt(row.access_token_enc, tokenContext(row.id, 'access')),
+          refreshToken: cipher.decrypt(row.refresh_token_enc, tokenContext(row.id, 'refresh')),
+          expiresAt: row.token_expires_at,
+        };
+        await db
+          .updateTable('organizations')
+          .set(encryptTokens(row.id, tokens))
+          .where('id', '=', row.id)
+          .where('access_token_enc', '=', row.access_token_enc)
+          .execute();
+        rewritten++;
+      }
+      return rewritten;
+    },
+
+    /**
+     * Applies a settings change. Sharing historical data cannot be switched off once on: records already
+     * shared cannot be taken back.
+     */
+    async updateSettings(id: string, patch: OrganizationSettingsInput): Promise<Organization> {
+      const org = await getLive(id);
+      const merged = organizationSettingsSchema.safeParse({
+        ...org.settings,
+        ...patch,
+        directions: { ...org.settings.directions, ...patch.directions },
+      });
+      if (!merged.success) {
+        const issue = merged.error.issues[0]!;
+        throw new InvalidSettingsError(`Setting ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+      }
+      if (org.settings.shareHistorical && !merged.data.shareHistorical) {
+        throw new InvalidSettingsError('Sharing historical data cannot be turned off once it was turned on.');
+      }
+      const row = await db
+        .updateTable('organizations')
+        .set({ settings: JSON.stringify(merged.data), updated_at: iso() })
+        .where('id', '=', id)
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      return toOrganization(row);
+    },
+
+    async setSyncEnabled(id: string, enabled: boolean): Promise<void> {
+      await db
+        .updateTable('organizations')
+        .set({ sync_enabled: enabled ? 1 : 0, updated_at: iso() })
+        .where('id', '=', id)
+        .execute();
+    },
+
+    /**
+     * The platform deleted the organization: sharing stops for good. Tokens and the account link are erased
+     * (the caller revokes the token at CC first); the row stays so later notifications are recognised and
+     * dropped.
+     */
+    async markDeleted(id: string): Promise<Organization> {
+      const at = iso();
+      const row = await db
+        .updateTable('organizations')
+        .set({
+          deleted_at: at,
+          sync_enabled: 0,
+          cc_account_id: null,
+          access_token_enc: null,
+          refresh_token_enc: null,
+          token_expires_at: null,
+          linked_at: null,
+          lease_holder: null,
+          lease_expires_at: null,
+          updated_at: at,
+        })
+        .where('id', '=', id)
+        .returningAll()
+        .executeTakeFirst();
+      if (!row) throw new NotFoundError(`Organization ${id} does not exist.`);
+      return toOrganization(row);
+    },
+
+    /**
+     * Takes the organization's sync lease if it is free or expired, in one atomic update: two workers
+     * racing for it cannot both win. Returns true when `holder` now has it.
+     */
+    async acquireLease(id: string, holder: string, ttlMs: number): Promise<boolean> {
+      const at = now();
+      const result = await db
+        .updateTable('organizations')
+        .set({ lease_holder: holder, lease_expires_at: new Date(at.getTime() + ttlMs).toISOString() })
+        .where('id', '=', id)
+        .where('deleted_at', 'is', null)
+        .where((eb) =>
+          eb.or([
+            eb('lease_holder', 'is', null),
+            eb('lease_expires_at', '<', at.toISOString()),
+            eb('lease_holder', '=', holder),
+          ]),
+        )
+        .executeTakeFirst();
+      return result.numUpdatedRows === 1n;
+    },
+
+    async releaseLease(id: string, holder: string): Promise<void> {
+      await db
+        .updateTable('organizations')
+        .set({ lease_holder: null, lease_expires_at: null })
+        .where('id', '=', id)
+        .where('lease_holder', '=', holder)
+        .execute();
+    },
+  };
+}

@@ -1,0 +1,108 @@
+/**
+ * Row types, exactly as stored (snake_case). Repositories map them to the domain types in src/db/model.ts.
+ * Portable across SQLite and PostgreSQL: timestamps are ISO 8601 UTC text (they sort as text), booleans are
+ * 0/1 integers, structured values are JSON text.
+ */
+export interface OrganizationsTable {
+  id: string;
+  tenant: string;
+  group_uid: string;
+  name: string;
+  cc_account_id: string | null;
+  cc_account_name: string | null;
+  access_token_enc: string | null;
+  refresh_token_enc: string | null;
+  token_expires_at: string | null;
+  /** JSON of OrganizationSettings. */
+  settings: string;
+  sync_enabled: number;
+  linked_at: string | null;
+  deleted_at: string | null;
+  lease_holder: string | null;
+  lease_expires_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface UsersTable {
+  id: string;
+  tenant: string;
+  uid: string;
+  email: string;
+  first_name: string | null;
+  last_name: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface MembershipsTable {
+  user_id: string;
+  organization_id: string;
+  role: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface IdMapsTable {
+  id: string;
+  organization_id: string;
+  hub_collection: string;
+  hub_id: string | null;
+  cc_contact_id: string | null;
+  email: string | null;
+  hub_hash: string | null;
+  cc_hash: string | null;
+  /** JSON: the mapped fields as last agreed by both sides, the base of three-way merges. */
+  snapshot: string | null;
+  state: string;
+  reason: string | null;
+  attempts: number;
+  next_retry_at: string | null;
+  last_synced_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface SyncRunsTable {
+  id: string;
+  organization_id: string;
+  trigger: string;
+  status: string;
+  started_at: string;
+  finished_at: string | null;
+  /** JSON of RunCounts. */
+  counts: string;
+  /** JSON: records processed per collection while running. */
+  progress: string | null;
+  error_code: string | null;
+  error_message: string | null;
+}
+
+export interface CursorsTable {
+  organization_id: string;
+  side: string;
+  collection: string;
+  value: string;
+  updated_at: string;
+}
+
+export interface AuditLogTable {
+  id: string;
+  tenant: string;
+  organization_id: string | null;
+  actor: string;
+  event: string;
+  /** JSON; ids and setting names only, never personal data. */
+  details: string;
+  at: string;
+}
+
+export interface Database {
+  organizations: OrganizationsTable;
+  users: UsersTable;
+  memberships: MembershipsTable;
+  id_maps: IdMapsTable;
+  sync_runs: SyncRunsTable;
+  cursors: CursorsTable;
+  audit_log: AuditLogTable;
+}

@@ -1,0 +1,64 @@
+import { z } from 'zod';
+import { DIRECTIONS } from './hub-collections.ts';
+
+export const CONFLICT_WINNERS = ['newest', 'hub', 'cc'] as const;
+export type ConflictWinner = (typeof CONFLICT_WINNERS)[number];
+
+const direction = z.enum(DIRECTIONS);
+
+/**
+ * What an organization's admins choose. Employees and the company default to the directions the test plan
+ * gives them: employees go from the hub to CC only; everything else both ways.
+ */
+export const organizationSettingsSchema = z
+  .object({
+    directions: z
+      .object({
+        people: direction.default('both'),
+        organizations: direction.default('both'),
+        employees: direction.default('hub_to_cc'),
+        company: direction.default('both'),
+      })
+      .prefault({}),
+    /** Explicit, irreversible opt-in to share records that existed before linking. */
+    shareHistorical: z.boolean().default(false),
+    /** Records created before this instant are only matched and linked, unless shareHistorical. */
+    sharingStartsAt: z.iso.datetime().nullable().default(null),
+    conflictWinner: z.enum(CONFLICT_WINNERS).default('newest'),
+    /** Delete the CC contact (instead of only leaving our lists) when its hub record is deleted. */
+    hardDeletes: z.boolean().default(false),
+  })
+  .strict();
+
+export type OrganizationSettings = z.output<typeof organizationSettingsSchema>;
+export type OrganizationSettingsInput = z.input<typeof organizationSettingsSchema>;
+
+export const DEFAULT_SETTINGS: OrganizationSettings = organizationSettingsSchema.parse({});
+
+export interface CcAccount {
+  id: string;
+  name: string;
+}
+
+export interface Organization {
+  id: string;
+  tenant: string;
+  /** The Connec! group id, e.g. `cld-1234`. */
+  groupUid: string;
+  name: string;
+  /** Null until a user links a Constant Contact account. */
+  ccAccount: CcAccount | null;
+  settings: OrganizationSettings;
+  syncEnabled: boolean;
+  linkedAt: string | null;
+  deletedAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** OAuth tokens, decrypted; they leave the repository only to be sent to Constant Contact. */
+export interface CcTokens {
+  accessToken: string;
+  refreshToken: string;
+  expiresAt: string;
+}
