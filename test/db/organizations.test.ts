@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import { CcAccountAlreadyLinkedError, InvalidSettingsError, OrganizationDeletedError } from '../../src/db/db-errors.ts';
+import {
+  CcAccountAlreadyLinkedError,
+  InvalidSettingsError,
+  OrganizationDeletedError,
+} from '../../src/db/db-errors.ts';
 import { describeEachDatabase } from '../helpers/databases.ts';
 
 const tokens = { accessToken: 'access-1', refreshToken: 'refresh-1', expiresAt: '2026-03-02T09:00:00.000Z' };
@@ -30,7 +34,9 @@ describeEachDatabase('organizations', (db) => {
   it('keeps one row under concurrent launches of the same group', async () => {
     const { organizations } = db().repos;
     const results = await Promise.all(
-      Array.from({ length: 8 }, () => organizations.upsert({ tenant: 'maestrano', groupUid: 'cld-race', name: 'Race' })),
+      Array.from({ length: 8 }, () =>
+        organizations.upsert({ tenant: 'maestrano', groupUid: 'cld-race', name: 'Race' }),
+      ),
     );
     assert.equal(new Set(results.map((o) => o.id)).size, 1);
   });
@@ -46,7 +52,11 @@ describeEachDatabase('organizations', (db) => {
     assert.equal((await organizations.findByCcAccount('cc-acct-1'))?.id, org.id);
 
     db().clock.advance(60_000);
-    const refreshed = { accessToken: 'access-2', refreshToken: 'refresh-2', expiresAt: '2026-03-03T09:00:00.000Z' };
+    const refreshed = {
+      accessToken: 'access-2',
+      refreshToken: 'refresh-2',
+      expiresAt: '2026-03-03T09:00:00.000Z',
+    };
     await organizations.saveTokens(org.id, refreshed);
     assert.deepEqual(await organizations.getTokens(org.id), refreshed);
 
@@ -54,7 +64,11 @@ describeEachDatabase('organizations', (db) => {
     assert.equal(await organizations.getTokens(org.id), null);
     db().clock.advance(60_000);
     const relinked = await organizations.link(org.id, { id: 'cc-acct-1', name: 'Linker CC' }, tokens);
-    assert.equal(relinked.settings.sharingStartsAt, linked.settings.sharingStartsAt, 'relinking keeps the start date');
+    assert.equal(
+      relinked.settings.sharingStartsAt,
+      linked.settings.sharingStartsAt,
+      'relinking keeps the start date',
+    );
   });
 
   it('refuses to link one Constant Contact account to a second organization', async () => {
@@ -79,7 +93,11 @@ describeEachDatabase('organizations', (db) => {
 
   it('changes settings, validates them, and never turns historical sharing off again', async () => {
     const { organizations } = db().repos;
-    const org = await organizations.upsert({ tenant: 'maestrano', groupUid: 'cld-settings', name: 'Settings' });
+    const org = await organizations.upsert({
+      tenant: 'maestrano',
+      groupUid: 'cld-settings',
+      name: 'Settings',
+    });
     const changed = await organizations.updateSettings(org.id, {
       conflictWinner: 'cc',
       hardDeletes: true,
@@ -126,8 +144,14 @@ describeEachDatabase('organizations', (db) => {
     assert.equal(deleted.ccAccount, null);
     assert.equal(await organizations.getTokens(org.id), null);
     assert.equal(await organizations.findByCcAccount('cc-gone'), null);
-    await assert.rejects(organizations.link(org.id, { id: 'cc-gone', name: 'Gone' }, tokens), OrganizationDeletedError);
-    await assert.rejects(organizations.updateSettings(org.id, { hardDeletes: true }), OrganizationDeletedError);
+    await assert.rejects(
+      organizations.link(org.id, { id: 'cc-gone', name: 'Gone' }, tokens),
+      OrganizationDeletedError,
+    );
+    await assert.rejects(
+      organizations.updateSettings(org.id, { hardDeletes: true }),
+      OrganizationDeletedError,
+    );
     assert.equal(await organizations.acquireLease(org.id, 'worker-1', 60_000), false);
     // A relaunch from the dashboard does not bring it back to life.
     const again = await organizations.upsert({ tenant: 'maestrano', groupUid: 'cld-gone', name: 'Gone' });
@@ -137,7 +161,9 @@ describeEachDatabase('organizations', (db) => {
   it('gives the sync lease to one holder at a time and recovers it once expired', async () => {
     const { organizations } = db().repos;
     const org = await organizations.upsert({ tenant: 'maestrano', groupUid: 'cld-lease', name: 'Lease' });
-    const race = await Promise.all(['w1', 'w2', 'w3', 'w4'].map((w) => organizations.acquireLease(org.id, w, 60_000)));
+    const race = await Promise.all(
+      ['w1', 'w2', 'w3', 'w4'].map((w) => organizations.acquireLease(org.id, w, 60_000)),
+    );
     assert.equal(race.filter(Boolean).length, 1, 'exactly one racer wins');
     const winner = ['w1', 'w2', 'w3', 'w4'][race.indexOf(true)]!;
     const loser = winner === 'w1' ? 'w2' : 'w1';
