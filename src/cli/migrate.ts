@@ -11,7 +11,9 @@ runCommand(async () => {
     const applied = await migrateToLatest(store.db);
     const where = config.database.kind === 'sqlite' ? config.database.file : 'PostgreSQL';
     console.log(
-      applied.length > 0 ? `Applied ${applied.join(', ')} to ${where}.` : `${where} is already at the latest schema.`,
+      applied.length > 0
+        ? `Applied ${applied.join(', ')} to ${where}.`
+        : `${where} is already at the latest schema.`,
     );
   } finally {
     await store.close();

@@ -56,7 +56,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const database: DatabaseConfig = !s.DATABASE_URL
     ? { kind: 'sqlite', file: join(dataDir, 'connector.sqlite') }
     : s.DATABASE_URL.startsWith('sqlite:')
-      ? { kind: 'sqlite', file: s.DATABASE_URL === 'sqlite::memory:' ? ':memory:' : resolve(s.DATABASE_URL.slice(7)) }
+      ? {
+          kind: 'sqlite',
+          file: s.DATABASE_URL === 'sqlite::memory:' ? ':memory:' : resolve(s.DATABASE_URL.slice(7)),
+        }
       : { kind: 'postgres', url: s.DATABASE_URL };
 
   if (database.kind === 'postgres' && !s.ENCRYPTION_KEY) {

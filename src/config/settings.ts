@@ -139,7 +139,8 @@ export const SETTINGS = [
     name: 'CC_API_BASE_URL',
     default: 'https://api.cc.email',
     example: 'http://127.0.0.1:4010',
-    description: 'Constant Contact API base (the V3 API is under `/v3`). Point it at the sandbox to use the emulator.',
+    description:
+      'Constant Contact API base (the V3 API is under `/v3`). Point it at the sandbox to use the emulator.',
     schema: httpUrl,
   },
   {
@@ -153,7 +154,8 @@ export const SETTINGS = [
     name: 'LOG_LEVEL',
     default: 'info',
     example: 'debug',
-    description: 'One of fatal, error, warn, info, debug, trace, silent. Logs carry ids, never personal data.',
+    description:
+      'One of fatal, error, warn, info, debug, trace, silent. Logs carry ids, never personal data.',
     schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
       error: 'must be one of fatal, error, warn, info, debug, trace, silent',
     }),

@@ -23,15 +23,14 @@ export const tenantSchema = z.object({
 
 export type Tenant = z.infer<typeof tenantSchema>;
 
-export const tenantsFileSchema = z
-  .array(tenantSchema)
-  .superRefine((tenants, ctx) => {
-    const seen = new Set<string>();
-    tenants.forEach((t, i) => {
-      if (seen.has(t.id)) ctx.addIssue({ code: 'custom', path: [i, 'id'], message: `duplicate tenant id "${t.id}"` });
-      seen.add(t.id);
-    });
+export const tenantsFileSchema = z.array(tenantSchema).superRefine((tenants, ctx) => {
+  const seen = new Set<string>();
+  tenants.forEach((t, i) => {
+    if (seen.has(t.id))
+      ctx.addIssue({ code: 'custom', path: [i, 'id'], message: `duplicate tenant id "${t.id}"` });
+    seen.add(t.id);
   });
+});
 
 export const TENANT_EXAMPLE = {
   id: 'maestrano',
@@ -66,7 +65,9 @@ export function loadTenantsFile(path: string): Tenant[] {
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    throw new ConfigError(`TENANTS_FILE: cannot read "${path}": ${(error as NodeJS.ErrnoException).code ?? error}`);
+    throw new ConfigError(
+      `TENANTS_FILE: cannot read "${path}": ${(error as NodeJS.ErrnoException).code ?? error}`,
+    );
   }
   return parseTenants(text, path);
 }

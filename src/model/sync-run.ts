@@ -20,7 +20,14 @@ export interface RunCounts {
 }
 
 export function emptyCounts(): RunCounts {
-  const side = (): SideCounts => ({ created: 0, updated: 0, linked: 0, excluded: 0, failed: 0, unchanged: 0 });
+  const side = (): SideCounts => ({
+    created: 0,
+    updated: 0,
+    linked: 0,
+    excluded: 0,
+    failed: 0,
+    unchanged: 0,
+  });
   return { hub: side(), cc: side() };
 }
 

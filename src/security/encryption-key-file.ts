@@ -13,7 +13,9 @@ export function loadOrCreateKeyFile(dataDir: string, logger: Logger): string {
   if (existsSync(path)) {
     const key = readFileSync(path, 'utf8').trim();
     if (Buffer.from(key, 'base64').length !== 32) {
-      throw new ConfigError(`ENCRYPTION_KEY: the key file ${path} does not hold 32 bytes in base64; restore it or set ENCRYPTION_KEY`);
+      throw new ConfigError(
+        `ENCRYPTION_KEY: the key file ${path} does not hold 32 bytes in base64; restore it or set ENCRYPTION_KEY`,
+      );
     }
     return key;
   }

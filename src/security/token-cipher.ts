@@ -57,7 +57,9 @@ export class TokenCipher {
     const parts = value.split('.');
     const [format, version, iv, ciphertext, tag] = parts;
     if (parts.length !== 5 || format !== FORMAT || !version || !iv || ciphertext === undefined || !tag) {
-      throw new SecretUnreadableError(`A stored secret (${context}) is not in the encrypted format; it was altered.`);
+      throw new SecretUnreadableError(
+        `A stored secret (${context}) is not in the encrypted format; it was altered.`,
+      );
     }
     const key = this.#keys.get(version);
     if (!key) {
@@ -69,7 +71,10 @@ export class TokenCipher {
       const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'));
       decipher.setAAD(Buffer.from(context, 'utf8'));
       decipher.setAuthTag(Buffer.from(tag, 'base64url'));
-      return Buffer.concat([decipher.update(Buffer.from(ciphertext, 'base64url')), decipher.final()]).toString('utf8');
+      return Buffer.concat([
+        decipher.update(Buffer.from(ciphertext, 'base64url')),
+        decipher.final(),
+      ]).toString('utf8');
     } catch (cause) {
       throw new SecretUnreadableError(
         `A stored secret (${context}) failed its integrity check: it was altered or belongs elsewhere.`,

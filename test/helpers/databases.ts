@@ -40,7 +40,9 @@ export interface TestDatabase {
 }
 
 /** A fresh, empty database (not migrated): a temporary SQLite file, or a new PostgreSQL database. */
-export async function createEmptyDatabase(kind: DatabaseKind): Promise<Omit<TestDatabase, 'repos' | 'cipher' | 'clock'>> {
+export async function createEmptyDatabase(
+  kind: DatabaseKind,
+): Promise<Omit<TestDatabase, 'repos' | 'cipher' | 'clock'>> {
   if (kind === 'sqlite') {
     const dir = mkdtempSync(join(tmpdir(), 'connector-test-'));
     const config: DatabaseConfig = { kind: 'sqlite', file: join(dir, 'connector.sqlite') };

@@ -53,7 +53,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema
     .createTable('memberships')
     .addColumn('user_id', 'text', (c) => c.notNull().references('users.id').onDelete('cascade'))
-    .addColumn('organization_id', 'text', (c) => c.notNull().references('organizations.id').onDelete('cascade'))
+    .addColumn('organization_id', 'text', (c) =>
+      c.notNull().references('organizations.id').onDelete('cascade'),
+    )
     .addColumn('role', 'text', (c) => c.notNull())
     .addColumn('created_at', 'text', (c) => c.notNull())
     .addColumn('updated_at', 'text', (c) => c.notNull())
@@ -65,7 +67,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema
     .createTable('id_maps')
     .addColumn('id', 'text', (c) => c.primaryKey())
-    .addColumn('organization_id', 'text', (c) => c.notNull().references('organizations.id').onDelete('cascade'))
+    .addColumn('organization_id', 'text', (c) =>
+      c.notNull().references('organizations.id').onDelete('cascade'),
+    )
     .addColumn('hub_collection', 'text', (c) => c.notNull())
     .addColumn('hub_id', 'text')
     .addColumn('cc_contact_id', 'text')
@@ -88,7 +92,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     )
     .addCheckConstraint('id_maps_reason_ck', sql`state = 'linked' or reason is not null`)
     .addCheckConstraint('id_maps_failed_ck', sql`state <> 'failed' or next_retry_at is not null`)
-    .addCheckConstraint('id_maps_excluded_ck', sql`state not in ('excluded', 'unlinked') or hub_id is not null`)
+    .addCheckConstraint(
+      'id_maps_excluded_ck',
+      sql`state not in ('excluded', 'unlinked') or hub_id is not null`,
+    )
     .execute();
   await db.schema
     .createIndex('id_maps_hub_uq')
@@ -105,8 +112,16 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .unique()
     .where(sql.ref('hub_id'), 'is', null)
     .execute();
-  await db.schema.createIndex('id_maps_cc_ix').on('id_maps').columns(['organization_id', 'cc_contact_id']).execute();
-  await db.schema.createIndex('id_maps_email_ix').on('id_maps').columns(['organization_id', 'email']).execute();
+  await db.schema
+    .createIndex('id_maps_cc_ix')
+    .on('id_maps')
+    .columns(['organization_id', 'cc_contact_id'])
+    .execute();
+  await db.schema
+    .createIndex('id_maps_email_ix')
+    .on('id_maps')
+    .columns(['organization_id', 'email'])
+    .execute();
   await db.schema
     .createIndex('id_maps_state_ix')
     .on('id_maps')
@@ -116,7 +131,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema
     .createTable('sync_runs')
     .addColumn('id', 'text', (c) => c.primaryKey())
-    .addColumn('organization_id', 'text', (c) => c.notNull().references('organizations.id').onDelete('cascade'))
+    .addColumn('organization_id', 'text', (c) =>
+      c.notNull().references('organizations.id').onDelete('cascade'),
+    )
     .addColumn('trigger', 'text', (c) => c.notNull())
     .addColumn('status', 'text', (c) => c.notNull())
     .addColumn('started_at', 'text', (c) => c.notNull())
@@ -125,7 +142,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('progress', 'text')
     .addColumn('error_code', 'text')
     .addColumn('error_message', 'text')
-    .addCheckConstraint('sync_runs_trigger_ck', sql`trigger in ('schedule', 'notification', 'manual', 'first_link')`)
+    .addCheckConstraint(
+      'sync_runs_trigger_ck',
+      sql`trigger in ('schedule', 'notification', 'manual', 'first_link')`,
+    )
     .addCheckConstraint('sync_runs_status_ck', sql`status in ('running', 'succeeded', 'failed', 'cancelled')`)
     .execute();
   await db.schema
@@ -136,7 +156,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   await db.schema
     .createTable('cursors')
-    .addColumn('organization_id', 'text', (c) => c.notNull().references('organizations.id').onDelete('cascade'))
+    .addColumn('organization_id', 'text', (c) =>
+      c.notNull().references('organizations.id').onDelete('cascade'),
+    )
     .addColumn('side', 'text', (c) => c.notNull())
     .addColumn('collection', 'text', (c) => c.notNull())
     .addColumn('value', 'text', (c) => c.notNull())
@@ -155,11 +177,23 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('details', 'text', (c) => c.notNull())
     .addColumn('at', 'text', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('audit_log_org_at_ix').on('audit_log').columns(['organization_id', 'at']).execute();
+  await db.schema
+    .createIndex('audit_log_org_at_ix')
+    .on('audit_log')
+    .columns(['organization_id', 'at'])
+    .execute();
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  for (const table of ['audit_log', 'cursors', 'sync_runs', 'id_maps', 'memberships', 'users', 'organizations']) {
+  for (const table of [
+    'audit_log',
+    'cursors',
+    'sync_runs',
+    'id_maps',
+    'memberships',
+    'users',
+    'organizations',
+  ]) {
     await db.schema.dropTable(table).execute();
   }
 }

@@ -24,11 +24,15 @@ export function cursorRepository(db: Kysely<Database>, now: () => Date) {
       await db
         .insertInto('cursors')
         .values({ organization_id: organizationId, side, collection, value, updated_at })
-        .onConflict((oc) => oc.columns(['organization_id', 'side', 'collection']).doUpdateSet({ value, updated_at }))
+        .onConflict((oc) =>
+          oc.columns(['organization_id', 'side', 'collection']).doUpdateSet({ value, updated_at }),
+        )
         .execute();
     },
 
-    async list(organizationId: string): Promise<Array<{ side: Side; collection: string; value: string; updatedAt: string }>> {
+    async list(
+      organizationId: string,
+    ): Promise<Array<{ side: Side; collection: string; value: string; updatedAt: string }>> {
       const rows = await db
         .selectFrom('cursors')
         .selectAll()
@@ -36,7 +40,12 @@ export function cursorRepository(db: Kysely<Database>, now: () => Date) {
         .orderBy('side')
         .orderBy('collection')
         .execute();
-      return rows.map((r) => ({ side: r.side as Side, collection: r.collection, value: r.value, updatedAt: r.updated_at }));
+      return rows.map((r) => ({
+        side: r.side as Side,
+        collection: r.collection,
+        value: r.value,
+        updatedAt: r.updated_at,
+      }));
     },
 
     /** Forgets every cursor of the organization, so the next run reads both sides from the start. */

@@ -25,17 +25,38 @@ function toIdMap(row: Row): IdMap {
   switch (row.state as IdMapState) {
     case 'linked':
       if (row.hub_id && row.cc_contact_id) {
-        return { ...base, state: 'linked', hubId: row.hub_id, ccContactId: row.cc_contact_id, reason: null, nextRetryAt: null };
+        return {
+          ...base,
+          state: 'linked',
+          hubId: row.hub_id,
+          ccContactId: row.cc_contact_id,
+          reason: null,
+          nextRetryAt: null,
+        };
       }
       break;
     case 'excluded':
       if (row.hub_id && row.reason) {
-        return { ...base, state: 'excluded', hubId: row.hub_id, ccContactId: null, reason: row.reason, nextRetryAt: null };
+        return {
+          ...base,
+          state: 'excluded',
+          hubId: row.hub_id,
+          ccContactId: null,
+          reason: row.reason,
+          nextRetryAt: null,
+        };
       }
       break;
     case 'unlinked':
       if (row.hub_id && row.reason) {
-        return { ...base, state: 'unlinked', hubId: row.hub_id, ccContactId: null, reason: row.reason, nextRetryAt: null };
+        return {
+          ...base,
+          state: 'unlinked',
+          hubId: row.hub_id,
+          ccContactId: null,
+          reason: row.reason,
+          nextRetryAt: null,
+        };
       }
       break;
     case 'failed':
@@ -76,7 +97,9 @@ export interface LinkInput {
 }
 
 /** A failure is keyed by the side that is known: the hub record, or (for a contact from CC) the CC contact. */
-export type FailureKey = { hubId: string; ccContactId?: string | null } | { hubId?: null; ccContactId: string };
+export type FailureKey =
+  | { hubId: string; ccContactId?: string | null }
+  | { hubId?: null; ccContactId: string };
 
 export type IdMapRepository = ReturnType<typeof idMapRepository>;
 
@@ -146,7 +169,10 @@ export function idMapRepository(db: Kysely<Database>, now: () => Date) {
     },
 
     /** Every hub record sharing the contact (several hub records may share one CC contact by email). */
-    async findByCcContactIds(organizationId: string, ccContactIds: readonly string[]): Promise<Map<string, IdMap[]>> {
+    async findByCcContactIds(
+      organizationId: string,
+      ccContactIds: readonly string[],
+    ): Promise<Map<string, IdMap[]>> {
       const rows = await inChunks(ccContactIds, (chunk) =>
         db
           .selectFrom('id_maps')

@@ -11,7 +11,11 @@ import { userRepository } from './users.ts';
 export type Repositories = ReturnType<typeof createRepositories>;
 
 /** Every repository over one database. `now` is injectable so tests control time. */
-export function createRepositories(db: Kysely<Database>, cipher: TokenCipher, now: () => Date = () => new Date()) {
+export function createRepositories(
+  db: Kysely<Database>,
+  cipher: TokenCipher,
+  now: () => Date = () => new Date(),
+) {
   return {
     organizations: organizationRepository(db, cipher, now),
     users: userRepository(db, now),

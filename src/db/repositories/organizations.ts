@@ -52,7 +52,8 @@ export function organizationRepository(db: Kysely<Database>, cipher: TokenCipher
 
   async function getLive(id: string): Promise<Organization> {
     const org = await get(id);
-    if (org.deletedAt) throw new OrganizationDeletedError(`Organization ${org.groupUid} was deleted on the platform.`);
+    if (org.deletedAt)
+      throw new OrganizationDeletedError(`Organization ${org.groupUid} was deleted on the platform.`);
     return org;
   }
 
@@ -104,7 +105,9 @@ export function organizationRepository(db: Kysely<Database>, cipher: TokenCipher
           created_at: at,
           updated_at: at,
         })
-        .onConflict((oc) => oc.columns(['tenant', 'group_uid']).doUpdateSet({ name: input.name, updated_at: at }))
+        .onConflict((oc) =>
+          oc.columns(['tenant', 'group_uid']).doUpdateSet({ name: input.name, updated_at: at }),
+        )
         .returningAll()
         .executeTakeFirstOrThrow();
       return toOrganization(row);
@@ -189,7 +192,9 @@ export function organizationRepository(db: Kysely<Database>, cipher: TokenCipher
         .where('cc_account_id', 'is not', null)
         .executeTakeFirst();
       if (result.numUpdatedRows === 0n) {
-        throw new NotFoundError(`Organization ${id} is not linked to Constant Contact; its tokens were not saved.`);
+        throw new NotFoundError(
+          `Organization ${id} is not linked to Constant Contact; its tokens were not saved.`,
+        );
       }
     },
 

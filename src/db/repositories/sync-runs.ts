@@ -85,9 +85,15 @@ export function syncRunRepository(db: Kysely<Database>, now: () => Date) {
         .returningAll()
         .executeTakeFirst();
       if (row) return toRun(row);
-      const current = await db.selectFrom('sync_runs').select('status').where('id', '=', id).executeTakeFirst();
+      const current = await db
+        .selectFrom('sync_runs')
+        .select('status')
+        .where('id', '=', id)
+        .executeTakeFirst();
       if (!current) throw new NotFoundError(`Sync run ${id} does not exist.`);
-      throw new InvalidRunTransitionError(`Sync run ${id} is ${current.status}; it cannot become ${outcome.status}.`);
+      throw new InvalidRunTransitionError(
+        `Sync run ${id} is ${current.status}; it cannot become ${outcome.status}.`,
+      );
     },
 
     /** Marks runs left `running` by a process that died as failed, so history tells the truth. */

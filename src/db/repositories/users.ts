@@ -77,7 +77,9 @@ export function userRepository(db: Kysely<Database>, now: () => Date) {
         .where('user_id', '=', userId)
         .where('organization_id', '=', organizationId)
         .executeTakeFirst();
-      return row ? { userId: row.user_id, organizationId: row.organization_id, role: row.role as Role } : null;
+      return row
+        ? { userId: row.user_id, organizationId: row.organization_id, role: row.role as Role }
+        : null;
     },
 
     async listMemberships(userId: string): Promise<Membership[]> {
@@ -87,7 +89,11 @@ export function userRepository(db: Kysely<Database>, now: () => Date) {
         .where('user_id', '=', userId)
         .orderBy('created_at')
         .execute();
-      return rows.map((r) => ({ userId: r.user_id, organizationId: r.organization_id, role: r.role as Role }));
+      return rows.map((r) => ({
+        userId: r.user_id,
+        organizationId: r.organization_id,
+        role: r.role as Role,
+      }));
     },
 
     /** Ends a member's access to one organization; returns false when they were not a member. */

@@ -10,7 +10,9 @@ export const healthRoutes: FastifyPluginAsync<{ store: Store }> = async (app, { 
       return { status: 'ok', database };
     } catch (error) {
       app.log.error({ err: error }, 'health check: database does not answer');
-      return reply.code(503).send({ status: 'unavailable', database, error: 'The database does not answer.' });
+      return reply
+        .code(503)
+        .send({ status: 'unavailable', database, error: 'The database does not answer.' });
     }
   });
 };
