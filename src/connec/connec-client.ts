@@ -159,6 +159,27 @@ export class ConnecClient {
     }
   }
 
+  /**
+   * One page: the records from position `skip`, at most `pageSize` of them. The sync pages by keyset (a
+   * filter on `updated_at` moved forward page by page), which stays correct while records change.
+   */
+  async page<C extends ConnecListCollection>(
+    collection: C,
+    options: ListOptions & { skip?: number } = {},
+  ): Promise<ConnecPage<ConnecRecordOf[C]>> {
+    const pageSize = options.pageSize ?? 100;
+    if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > MAX_PAGE_SIZE) {
+      throw new RangeError(`pageSize must be an integer from 1 to ${MAX_PAGE_SIZE}, got ${pageSize}`);
+    }
+    const query = new URLSearchParams();
+    if (options.filter) query.set('$filter', options.filter);
+    if (options.orderBy) query.set('$orderby', options.orderBy);
+    query.set('$top', String(pageSize));
+    query.set('$skip', String(options.skip ?? 0));
+    const url = new URL(`${this.#collectionPath(collection)}?${query}`, this.#host);
+    return this.#readPage(collection, await this.#request('GET', url), url.pathname).page;
+  }
+
   /** Every record of a collection (all pages in memory): for small collections and tests. */
   async list<C extends ConnecListCollection>(
     collection: C,

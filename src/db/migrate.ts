@@ -1,6 +1,7 @@
 import { type Kysely, type Migration, type MigrationResultSet, Migrator } from 'kysely';
 import { ConnectorError } from '../errors.ts';
 import * as initial from './migrations/0001-initial.ts';
+import * as ccMirror from './migrations/0002-cc-mirror.ts';
 
 export class MigrationFailedError extends ConnectorError {
   readonly code = 'DB_MIGRATION_FAILED';
@@ -9,6 +10,7 @@ export class MigrationFailedError extends ConnectorError {
 // Listed here rather than read from a folder, so migrations load the same under tsx, a bundler or a test.
 const MIGRATIONS: Record<string, Migration> = {
   '0001-initial': initial,
+  '0002-cc-mirror': ccMirror,
 };
 
 /** Brings the schema to the latest version; returns the names of the migrations applied now. */

@@ -97,6 +97,29 @@ export interface AuditLogTable {
   at: string;
 }
 
+export interface CcContactsTable {
+  organization_id: string;
+  contact_id: string;
+  /** Normalized. */
+  email: string | null;
+  /** JSON: the contact as CC last showed it (or as the connector last wrote it). */
+  contact: string;
+  cc_created_at: string | null;
+  cc_updated_at: string | null;
+  unsubscribed: number;
+  deleted: number;
+  /** 1 while a change seen in CC waits to be shared. */
+  pending: number;
+  seen_at: string;
+}
+
+export interface CcListsTable {
+  organization_id: string;
+  role: string;
+  list_id: string;
+  updated_at: string;
+}
+
 export interface Database {
   organizations: OrganizationsTable;
   users: UsersTable;
@@ -105,4 +128,6 @@ export interface Database {
   sync_runs: SyncRunsTable;
   cursors: CursorsTable;
   audit_log: AuditLogTable;
+  cc_contacts: CcContactsTable;
+  cc_lists: CcListsTable;
 }

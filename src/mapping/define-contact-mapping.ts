@@ -89,6 +89,13 @@ function sharedAddressToHub(address: SharedAddress | null, current: unknown): Re
   };
 }
 
+/** The shared fields this mapping carries; the others are left as each side holds them. */
+export function mappedFields(mapping: ContactMapping): SharedField[] {
+  const fields: SharedField[] = Object.keys(mapping.text) as TextField[];
+  if (mapping.address) fields.push('address_work');
+  return fields;
+}
+
 /** The shared fields of a hub record. */
 export function hubToShared(mapping: ContactMapping, record: unknown): SharedContact {
   const shared = emptySharedContact();

@@ -3,7 +3,17 @@ import { after, describe, it } from 'node:test';
 import { migrateToLatest } from '../../src/db/migrate.ts';
 import { createEmptyDatabase, TEST_DATABASES } from '../helpers/databases.ts';
 
-const TABLES = ['audit_log', 'cursors', 'id_maps', 'memberships', 'organizations', 'sync_runs', 'users'];
+const TABLES = [
+  'audit_log',
+  'cc_contacts',
+  'cc_lists',
+  'cursors',
+  'id_maps',
+  'memberships',
+  'organizations',
+  'sync_runs',
+  'users',
+];
 
 for (const kind of TEST_DATABASES) {
   describe(`migrations [${kind}]`, () => {
@@ -16,7 +26,7 @@ for (const kind of TEST_DATABASES) {
       const empty = await createEmptyDatabase(kind);
       drops.push(empty.drop);
       process.stdout.write(`# migrations run on ${kind}: ${empty.location}\n`);
-      assert.deepEqual(await migrateToLatest(empty.store.db), ['0001-initial']);
+      assert.deepEqual(await migrateToLatest(empty.store.db), ['0001-initial', '0002-cc-mirror']);
       assert.deepEqual(await migrateToLatest(empty.store.db), []);
       const tables = (await empty.store.db.introspection.getTables()).map((t) => t.name).sort();
       assert.deepEqual(tables, TABLES);
@@ -31,7 +41,7 @@ for (const kind of TEST_DATABASES) {
         const second = openStore(empty.config);
         try {
           const [a, b] = await Promise.all([migrateToLatest(empty.store.db), migrateToLatest(second.db)]);
-          assert.deepEqual([...a, ...b], ['0001-initial']);
+          assert.deepEqual([...a, ...b], ['0001-initial', '0002-cc-mirror']);
         } finally {
           await second.close();
         }

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { TokenCipher } from '../../security/token-cipher.ts';
 import type { Database } from '../schema.ts';
 import { auditLogRepository } from './audit-log.ts';
+import { ccMirrorRepository } from './cc-mirror.ts';
 import { cursorRepository } from './cursors.ts';
 import { idMapRepository } from './id-maps.ts';
 import { organizationRepository } from './organizations.ts';
@@ -23,5 +24,6 @@ export function createRepositories(
     syncRuns: syncRunRepository(db, now),
     cursors: cursorRepository(db, now),
     auditLog: auditLogRepository(db, now),
+    ccMirror: ccMirrorRepository(db, now),
   };
 }

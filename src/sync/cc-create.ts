@@ -1,0 +1,157 @@
+import { CcConflictError } from '../constantcontact/errors.ts';
+import type { CcContact, CcImportRow } from '../constantcontact/types.ts';
+import { ccView } from '../mapping/cc-limits.ts';
+import { sharedToContactCreate } from '../mapping/contact-shared.ts';
+import type { ContactMapping } from '../mapping/define-contact-mapping.ts';
+import { type ListRole, sortRoles } from '../mapping/list-roles.ts';
+import { normalizeEmail } from '../mapping/normalize-email.ts';
+import type { SharedContact } from '../mapping/shared-contact.ts';
+import { CONTACT_INCLUDES } from './cc-changes.ts';
+import type { HubItem } from './hub-records.ts';
+import { isRecordError, recordErrorReason } from './record-errors.ts';
+import { count, type SyncContext } from './sync-context.ts';
+
+/** One contact to create, for one or more hub records sharing its email. */
+export interface NewContact {
+  email: string;
+  items: HubItem[];
+}
+
+export interface CreationOutcome {
+  /** The contact now exists (created, or found already holding the email). */
+  created: (newContact: NewContact, contact: CcContact) => Promise<void>;
+  existing: (newContact: NewContact, contact: CcContact) => Promise<void>;
+  failed: (newContact: NewContact, reason: string) => Promise<void>;
+}
+
+function rolesOf(newContact: NewContact): ListRole[] {
+  return sortRoles(newContact.items.flatMap((i) => i.roles));
+}
+
+function importRow(shared: SharedContact, email: string): CcImportRow {
+  const v = ccView(shared);
+  const row: CcImportRow = { email };
+  const set = (key: keyof CcImportRow, value: string | null) => {
+    if (value) (row as unknown as Record<string, string>)[key] = value;
+  };
+  set('first_name', v.first_name);
+  set('last_name', v.last_name);
+  set('job_title', v.job_title);
+  set('company_name', v.company_name);
+  set('home_phone', v.phone_home);
+  set('mobile_phone', v.phone_mobile);
+  set('work_phone', v.phone_work);
+  if (v.address_work) {
+    const [line1, ...rest] = v.address_work.street?.split('\n') ?? [];
+    set('work_street', line1 ?? null);
+    set('work_street2', rest.join(' ') || null);
+    set('work_city', v.address_work.city);
+    set('work_state', v.address_work.state);
+    set('work_zip', v.address_work.postal_code);
+    set('work_country', v.address_work.country);
+  }
+  return row;
+}
+
+/**
+ * Creates contacts for hub records CC does not hold yet. A few go one request each; above the bulk
+ * threshold they go through CC's bulk import (one request per 40,000 rows and per set of lists), whose
+ * activity gives no ids: the contacts are read back by email to link them.
+ */
+export async function createContacts(
+  ctx: SyncContext,
+  _mapping: ContactMapping,
+  newContacts: readonly NewContact[],
+  outcome: CreationOutcome,
+): Promise<void> {
+  if (newContacts.length > ctx.options.bulkThreshold) {
+    await importContacts(ctx, newContacts, outcome);
+    return;
+  }
+  for (const newContact of newContacts) {
+    const first = newContact.items[0]!;
+    try {
+      const listIds = await ctx.lists.idsFor(rolesOf(newContact));
+      const { body } = sharedToContactCreate({ ...first.shared, email: newContact.email }, listIds);
+      const contact = await ctx.cc.contacts.create(body);
+      await ctx.repos.ccMirror.recordWritten(ctx.organization.id, [contact]);
+      count(ctx, 'cc', 'created');
+      await outcome.created(newContact, contact);
+    } catch (error) {
+      if (error instanceof CcConflictError) {
+        // CC already holds the email (perhaps on a deleted contact): link to it instead.
+        const holder = await findByEmail(ctx, newContact.email);
+        if (holder) {
+          await outcome.existing(newContact, holder);
+          continue;
+        }
+      }
+      if (!isRecordError(error)) throw error;
+      count(ctx, 'cc', 'failed');
+      await outcome.failed(newContact, recordErrorReason(error));
+    }
+  }
+}
+
+async function findByEmail(ctx: SyncContext, email: string): Promise<CcContact | null> {
+  for await (const page of ctx.cc.contacts.pages({
+    email,
+    status: 'all',
+    include: CONTACT_INCLUDES,
+    limit: 1,
+  })) {
+    const contact = page.contacts[0];
+    if (contact) {
+      await ctx.repos.ccMirror.recordWritten(ctx.organization.id, [contact]);
+      return contact;
+    }
+    break;
+  }
+  return null;
+}
+
+async function importContacts(
+  ctx: SyncContext,
+  newContacts: readonly NewContact[],
+  outcome: CreationOutcome,
+): Promise<void> {
+  const startedAt = new Date(ctx.now().getTime() - 1_000);
+  // An import puts all its rows in the same lists: one import per set of lists.
+  const byLists = new Map<string, NewContact[]>();
+  for (const newContact of newContacts) {
+    const key = rolesOf(newContact).join(',');
+    byLists.set(key, [...(byLists.get(key) ?? []), newContact]);
+  }
+  const errors: string[] = [];
+  for (const [key, group] of byLists) {
+    const listIds = await ctx.lists.idsFor(key.split(',') as ListRole[]);
+    const rows = group.map((n) => importRow(n.items[0]!.shared, n.email));
+    const result = await ctx.cc.importContacts(rows, listIds);
+    errors.push(...result.activityErrors);
+  }
+
+  const waiting = new Map(newContacts.map((n) => [normalizeEmail(n.email)!, n]));
+  for await (const page of ctx.cc.contacts.pages({
+    status: 'all',
+    updatedAfter: startedAt,
+    include: CONTACT_INCLUDES,
+    limit: ctx.options.ccPageSize,
+  })) {
+    await ctx.repos.ccMirror.recordWritten(ctx.organization.id, page.contacts);
+    for (const contact of page.contacts) {
+      const email = normalizeEmail(contact.email_address?.address);
+      const newContact = email ? waiting.get(email) : undefined;
+      if (!newContact) continue;
+      waiting.delete(email!);
+      count(ctx, 'cc', 'created');
+      await outcome.created(newContact, contact);
+    }
+    if (waiting.size === 0) break;
+  }
+  for (const [email, newContact] of waiting) {
+    const reason =
+      errors.find((e) => e.toLowerCase().includes(email)) ?? 'Constant Contact did not import it';
+    count(ctx, 'cc', 'failed');
+    await outcome.failed(newContact, `Constant Contact refused it in a bulk import: ${reason}`);
+  }
+}

@@ -1,0 +1,272 @@
+import { connecIdOf, ownIdEntry } from '../connec/ids.ts';
+import type { MirroredContact } from '../db/repositories/cc-mirror.ts';
+import { ccView } from '../mapping/cc-limits.ts';
+import { contactListRoles, contactToShared, isUnsubscribed } from '../mapping/contact-shared.ts';
+import {
+  hubToShared,
+  listRolesToHubFlags,
+  mappedFields,
+  sharedToHubPatch,
+} from '../mapping/define-contact-mapping.ts';
+import { checkEmail } from '../mapping/eligibility.ts';
+import { normalizeEmail } from '../mapping/normalize-email.ts';
+import { personContact } from '../mapping/person-contact.ts';
+import { contactMappingFor } from '../mapping/registry.ts';
+import type { SharedContact } from '../mapping/shared-contact.ts';
+import type { IdMap } from '../model/id-map.ts';
+import { type ContactSnapshot, ccFingerprint, hubFingerprint, readSnapshot } from './contact-snapshot.ts';
+import { shareHubRecords } from './hub-records.ts';
+import { HubWriteBatch } from './hub-write-batch.ts';
+import { isRecordError, recordErrorReason } from './record-errors.ts';
+import { count, flowsFor, type SyncContext } from './sync-context.ts';
+import { threeWayMerge } from './three-way-merge.ts';
+
+export const DELETED_IN_CC = 'deleted in Constant Contact; it is no longer shared (Retry shares it again)';
+
+function createdBeforeSharing(ctx: SyncContext, createdAt: string | null): boolean {
+  const { shareHistorical, sharingStartsAt } = ctx.organization.settings;
+  return !shareHistorical && Boolean(sharingStartsAt && createdAt && createdAt < sharingStartsAt);
+}
+
+/**
+ * Shares the contacts changed in CC that are waiting in the connector's copy of the account, a page at a
+ * time: changes to linked contacts go to their hub records (merged field by field), deletions unlink, and
+ * contacts new in CC become people in the hub (customers, or suppliers and leads by their lists).
+ */
+export async function sharePendingContacts(ctx: SyncContext): Promise<void> {
+  const orgId = ctx.organization.id;
+  let after: string | null = null;
+  for (;;) {
+    const page = await ctx.repos.ccMirror.pendingPage(orgId, after, ctx.options.ccPageSize);
+    if (page.length === 0) return;
+    after = page[page.length - 1]!.contactId;
+    await shareContactPage(ctx, page);
+    await ctx.repos.ccMirror.clearPending(
+      orgId,
+      page.map((c) => c.contactId),
+    );
+    ctx.progress.contacts = (ctx.progress.contacts ?? 0) + page.length;
+    await ctx.reportProgress();
+  }
+}
+
+async function shareContactPage(ctx: SyncContext, contacts: readonly MirroredContact[]): Promise<void> {
+  const orgId = ctx.organization.id;
+  const mapsByContact = await ctx.repos.idMaps.findByCcContactIds(
+    orgId,
+    contacts.map((c) => c.contactId),
+  );
+  const hubWrites = new HubWriteBatch(ctx);
+  const newContacts: MirroredContact[] = [];
+
+  for (const mirrored of contacts) {
+    const maps = (mapsByContact.get(mirrored.contactId) ?? []).filter(
+      (m) => m.state === 'linked' || m.state === 'failed',
+    );
+    const shared = contactToShared(mirrored.contact);
+    const fingerprint = ccFingerprint(
+      shared,
+      contactListRoles(mirrored.contact, ctx.lists.roleOfListId),
+      mirrored.unsubscribed,
+      mirrored.deleted,
+    );
+    if (maps.length === 0) {
+      if (!mirrored.deleted) newContacts.push(mirrored);
+      continue;
+    }
+    for (const map of maps) {
+      if (mirrored.deleted) {
+        if (map.hubId) await ctx.repos.idMaps.unlink(map.id, DELETED_IN_CC);
+        count(ctx, 'hub', 'excluded');
+        continue;
+      }
+      if (map.ccHash === fingerprint && map.state === 'linked') {
+        count(ctx, 'hub', 'unchanged');
+        continue;
+      }
+      if (!map.hubId) continue; // a contact whose hub creation failed: handled with the new ones below
+      await applyContactChange(ctx, map, shared, fingerprint, mirrored, hubWrites);
+    }
+    if (maps.every((m) => !m.hubId)) newContacts.push(mirrored);
+  }
+
+  if (newContacts.length > 0) await shareNewContacts(ctx, newContacts, hubWrites);
+  await hubWrites.flush();
+}
+
+/** A linked contact changed in CC: merge into the hub record, which did not change since the last sync. */
+async function applyContactChange(
+  ctx: SyncContext,
+  map: IdMap,
+  ccShared: SharedContact,
+  fingerprint: string,
+  mirrored: MirroredContact,
+  hubWrites: HubWriteBatch,
+): Promise<void> {
+  const mapping = contactMappingFor(map.hubCollection as 'people' | 'organizations' | 'employees');
+  const snapshot = readSnapshot(map.snapshot);
+  if (!snapshot || !map.hubId) return;
+  const flows = flowsFor(ctx, mapping.hubCollection);
+  const merge = threeWayMerge<SharedContact>({
+    base: { hub: snapshot.hub, cc: snapshot.cc },
+    hub: snapshot.hub,
+    cc: ccShared,
+    fields: mappedFields(mapping),
+    ccView,
+    winner: ctx.organization.settings.conflictWinner,
+    hubUpdatedAt: null,
+    ccUpdatedAt: mirrored.ccUpdatedAt,
+    flows: { toCc: false, toHub: flows.toHub && mapping.flows.ccToHub },
+  });
+  // An email CC holds but the hub would not accept as valid stays out of the hub.
+  const toHub = merge.toHub.filter((f) => f !== 'email' || checkEmail(merge.merged.email).eligible);
+  const patch = toHub.length
+    ? sharedToHubPatch(
+        mapping,
+        Object.fromEntries(toHub.map((f) => [f, merge.merged[f]])) as Partial<SharedContact>,
+        snapshot.hubRaw,
+      )
+    : {};
+  const nextHub = { ...snapshot.hub };
+  for (const f of toHub) (nextHub as unknown as Record<string, unknown>)[f] = merge.merged[f];
+  const after: ContactSnapshot = {
+    ...snapshot,
+    hub: nextHub,
+    cc: ccShared,
+    hubRaw: { ...snapshot.hubRaw, ...patch },
+  };
+  const hubId = map.hubId;
+  const link = () =>
+    ctx.repos.idMaps.link({
+      organizationId: ctx.organization.id,
+      hubCollection: mapping.hubCollection,
+      hubId,
+      ccContactId: mirrored.contactId,
+      email: nextHub.email,
+      hubHash: hubFingerprint(nextHub, snapshot.roles, snapshot.active),
+      ccHash: fingerprint,
+      snapshot: after as unknown as Record<string, unknown>,
+    });
+  if (Object.keys(patch).length === 0) {
+    await link();
+    count(ctx, 'hub', 'unchanged');
+    return;
+  }
+  hubWrites.add(
+    { collection: mapping.hubCollection, connecId: hubId, record: patch } as never,
+    async (result) => {
+      if (result.ok) {
+        await link();
+        count(ctx, 'hub', 'updated');
+      } else {
+        await ctx.repos.idMaps.recordFailure({
+          organizationId: ctx.organization.id,
+          hubCollection: mapping.hubCollection,
+          key: { hubId, ccContactId: mirrored.contactId },
+          email: nextHub.email,
+          reason: `Connec! refused the change from Constant Contact: ${result.error.message}`,
+        });
+        count(ctx, 'hub', 'failed');
+      }
+    },
+  );
+}
+
+/**
+ * Contacts the hub has no record of. One whose email a hub record already holds is linked to it (a
+ * match, never a duplicate); one created in CC since sharing started becomes a person in the hub.
+ */
+async function shareNewContacts(
+  ctx: SyncContext,
+  contacts: readonly MirroredContact[],
+  hubWrites: HubWriteBatch,
+): Promise<void> {
+  const orgId = ctx.organization.id;
+  const emails = contacts.map((c) => c.email).filter((e): e is string => e !== null);
+  const mapsByEmail = await ctx.repos.idMaps.findByEmails(orgId, emails);
+  const peopleFlows = flowsFor(ctx, 'people');
+
+  for (const mirrored of contacts) {
+    const email = normalizeEmail(mirrored.email);
+    const holders =
+      (email ? mapsByEmail.get(email) : undefined)?.filter((m) => m.hubId && m.state !== 'unlinked') ?? [];
+    try {
+      if (holders.length > 0) {
+        // Matched by email: re-share those hub records, which now find this contact and link to it.
+        for (const holder of holders) {
+          const mapping = contactMappingFor(holder.hubCollection as 'people' | 'organizations' | 'employees');
+          const record = await ctx.connec.get(mapping.hubCollection, holder.hubId!);
+          await shareHubRecords(ctx, mapping, [record], true);
+        }
+        continue;
+      }
+      if (createdBeforeSharing(ctx, mirrored.ccCreatedAt) || !peopleFlows.toHub || !email) continue;
+      queuePersonCreation(ctx, mirrored, hubWrites);
+    } catch (error) {
+      if (!isRecordError(error)) throw error;
+      await ctx.repos.idMaps.recordFailure({
+        organizationId: orgId,
+        hubCollection: 'people',
+        key: { ccContactId: mirrored.contactId },
+        email: mirrored.email,
+        reason: recordErrorReason(error),
+      });
+      count(ctx, 'hub', 'failed');
+    }
+  }
+}
+
+/** A contact created in CC becomes a person: a customer, or a supplier or lead when in those lists. */
+function queuePersonCreation(ctx: SyncContext, mirrored: MirroredContact, hubWrites: HubWriteBatch): void {
+  const shared = contactToShared(mirrored.contact);
+  const listRoles = contactListRoles(mirrored.contact, ctx.lists.roleOfListId).filter(
+    (r) => r !== 'employee',
+  );
+  const roles = listRoles.length > 0 ? listRoles : (['customer'] as const);
+  const record: Record<string, unknown> = {
+    ...sharedToHubPatch(personContact, shared, {}),
+    ...listRolesToHubFlags(personContact, [...roles]),
+    id: [ownIdEntry(mirrored.contactId, ctx.realm)],
+  };
+  hubWrites.add({ collection: 'people', record } as never, async (result) => {
+    const hubId = result.ok ? connecIdOf(result.record.id) : undefined;
+    if (!result.ok || !hubId) {
+      await ctx.repos.idMaps.recordFailure({
+        organizationId: ctx.organization.id,
+        hubCollection: 'people',
+        key: { ccContactId: mirrored.contactId },
+        email: mirrored.email,
+        reason: result.ok
+          ? 'Connec! created the person without an id'
+          : `Connec! refused the new person: ${result.error.message}`,
+      });
+      count(ctx, 'hub', 'failed');
+      return;
+    }
+    // What the hub will hold of it: a person carries fewer fields than a contact (no company name).
+    const hubShared = hubToShared(personContact, record);
+    const snapshot: ContactSnapshot = {
+      hub: hubShared,
+      cc: shared,
+      roles: [...roles],
+      active: true,
+      hubRaw: Object.fromEntries(Object.entries(record).filter(([k]) => k !== 'id' && !k.startsWith('is_'))),
+    };
+    await ctx.repos.idMaps.link({
+      organizationId: ctx.organization.id,
+      hubCollection: 'people',
+      hubId,
+      ccContactId: mirrored.contactId,
+      email: mirrored.email,
+      hubHash: hubFingerprint(hubShared, [...roles], true),
+      ccHash: ccFingerprint(
+        shared,
+        contactListRoles(mirrored.contact, ctx.lists.roleOfListId),
+        isUnsubscribed(mirrored.contact),
+        false,
+      ),
+      snapshot: snapshot as unknown as Record<string, unknown>,
+    });
+    count(ctx, 'hub', 'created');
+  });
+}

@@ -1,0 +1,96 @@
+import { connecIdOf } from '../connec/ids.ts';
+import {
+  accountToShared,
+  COMPANY_FIELDS,
+  companyToShared,
+  type SharedCompany,
+  sharedToAccountPut,
+  sharedToCompanyPatch,
+  sharedToPhysicalAddress,
+} from '../mapping/company-account.ts';
+import { contentHash, sameValue } from '../mapping/shared-contact.ts';
+import { count, flowsFor, type SyncContext } from './sync-context.ts';
+import { threeWayMerge } from './three-way-merge.ts';
+
+interface CompanySnapshot {
+  hub: SharedCompany;
+  cc: SharedCompany;
+}
+
+const COMPANY = 'company';
+
+/**
+ * Keeps the hub's company profile and the CC account summary aligned, both ways, field by field. CC has
+ * no change date for the account, so it is read when the hub company changed or once per poll interval.
+ */
+export async function syncCompany(ctx: SyncContext): Promise<void> {
+  const flows = flowsFor(ctx, 'company');
+  if (!flows.toCc && !flows.toHub) return;
+  const orgId = ctx.organization.id;
+  const company = await ctx.connec.getCompany();
+  const hubId = connecIdOf(company.id);
+  if (!hubId) return;
+  const hub = companyToShared(company);
+  const map = await ctx.repos.idMaps.findByHub(orgId, 'company', hubId);
+  const hubHash = contentHash(hub);
+
+  const lastPoll = await ctx.repos.cursors.get(orgId, 'cc', 'account');
+  const pollDue =
+    !lastPoll || ctx.now().getTime() - new Date(lastPoll).getTime() >= ctx.options.accountPollMs;
+  if (map?.state === 'linked' && map.hubHash === hubHash && !pollDue) {
+    count(ctx, 'cc', 'unchanged');
+    return;
+  }
+
+  const summary = await ctx.cc.account.getSummary();
+  await ctx.repos.cursors.set(orgId, 'cc', 'account', ctx.now().toISOString());
+  const cc = accountToShared(summary);
+  const snapshot = map?.state === 'linked' ? (map.snapshot as unknown as CompanySnapshot | null) : null;
+  const merge = threeWayMerge<SharedCompany>({
+    base: snapshot,
+    hub,
+    cc,
+    fields: COMPANY_FIELDS,
+    ccView: (v) => v,
+    winner: ctx.organization.settings.conflictWinner,
+    hubUpdatedAt: company.updated_at ?? null,
+    ccUpdatedAt: null,
+    flows: { toCc: flows.toCc, toHub: flows.toHub },
+  });
+  // CC's API cannot set a logo: it only ever comes from CC.
+  const toCc = merge.toCc.filter((f) => f !== 'logo_url');
+  const nextCc = { ...merge.nextBase.cc, logo_url: cc.logo_url };
+
+  if (toCc.some((f) => f !== 'address')) {
+    await ctx.cc.account.updateSummary(sharedToAccountPut(merge.merged, summary));
+  }
+  if (toCc.includes('address')) {
+    const address = sharedToPhysicalAddress(merge.merged.address);
+    if (address) await ctx.cc.account.updatePhysicalAddress(address);
+    else nextCc.address = cc.address;
+  }
+  if (toCc.length > 0) count(ctx, 'cc', 'updated');
+  else count(ctx, 'cc', 'unchanged');
+
+  if (merge.toHub.length > 0) {
+    const patch = sharedToCompanyPatch(
+      Object.fromEntries(merge.toHub.map((f) => [f, merge.merged[f]])) as Partial<SharedCompany>,
+      company,
+    );
+    await ctx.connec.updateCompany(patch);
+    count(ctx, 'hub', 'updated');
+  }
+  const next: CompanySnapshot = { hub: merge.nextBase.hub, cc: nextCc };
+  if (!map || !sameValue(map.snapshot, next) || map.hubHash !== contentHash(next.hub)) {
+    await ctx.repos.idMaps.link({
+      organizationId: orgId,
+      hubCollection: COMPANY,
+      hubId,
+      ccContactId: ctx.realm,
+      email: null,
+      hubHash: contentHash(next.hub),
+      ccHash: contentHash(next.cc),
+      snapshot: next as unknown as Record<string, unknown>,
+    });
+  }
+}

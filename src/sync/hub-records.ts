@@ -1,0 +1,416 @@
+import { connecIdOf, findOwnId, withOwnId } from '../connec/ids.ts';
+import type { ConnecListCollection, ConnecRecordOf, IdArray } from '../connec/records.ts';
+import type { CcContact } from '../constantcontact/types.ts';
+import type { MirroredContact } from '../db/repositories/cc-mirror.ts';
+import { ccView } from '../mapping/cc-limits.ts';
+import {
+  contactListRoles,
+  contactToShared,
+  isUnsubscribed,
+  sharedToContactUpdate,
+} from '../mapping/contact-shared.ts';
+import {
+  type ContactMapping,
+  hubListRoles,
+  hubToShared,
+  isHubActive,
+  mappedFields,
+  sharedToHubPatch,
+} from '../mapping/define-contact-mapping.ts';
+import { checkEmail } from '../mapping/eligibility.ts';
+import { type ListRole, sortRoles } from '../mapping/list-roles.ts';
+import { normalizeEmail } from '../mapping/normalize-email.ts';
+import { type SharedContact, sameValue } from '../mapping/shared-contact.ts';
+import type { IdMap } from '../model/id-map.ts';
+import { createContacts, type NewContact } from './cc-create.ts';
+import {
+  type ContactSnapshot,
+  ccFingerprint,
+  hubFingerprint,
+  mergeBaseOf,
+  readSnapshot,
+} from './contact-snapshot.ts';
+import { HubWriteBatch } from './hub-write-batch.ts';
+import { isRecordError, recordErrorReason } from './record-errors.ts';
+import { count, flowsFor, type SyncContext } from './sync-context.ts';
+import { threeWayMerge } from './three-way-merge.ts';
+
+type HubRecord = ConnecRecordOf[ConnecListCollection];
+
+/** A hub record read for sharing, with what the mapping makes of it. */
+export interface HubItem {
+  record: HubRecord;
+  hubId: string;
+  shared: SharedContact;
+  roles: ListRole[];
+  active: boolean;
+  fingerprint: string;
+}
+
+export const NO_ROLE = 'not a customer, supplier, lead or employee, so it belongs in none of the lists';
+export const EXISTED_BEFORE_SHARING = 'existed before sharing started (historical data is not shared)';
+
+function topLevelRaw(mapping: ContactMapping, record: unknown): Record<string, unknown> {
+  const keys = new Set(
+    [...Object.values(mapping.text), mapping.address].filter(Boolean).map((p) => p!.split('.')[0]!),
+  );
+  const raw: Record<string, unknown> = {};
+  for (const key of keys) raw[key] = (record as Record<string, unknown>)[key] ?? null;
+  return raw;
+}
+
+function toItem(mapping: ContactMapping, record: HubRecord): HubItem | null {
+  const hubId = connecIdOf(record.id);
+  if (!hubId) return null;
+  const shared = hubToShared(mapping, record);
+  const roles = hubListRoles(mapping, record);
+  const active = isHubActive(mapping, record);
+  return { record, hubId, shared, roles, active, fingerprint: hubFingerprint(shared, roles, active) };
+}
+
+function createdBeforeSharing(ctx: SyncContext, createdAt: string | null | undefined): boolean {
+  const { shareHistorical, sharingStartsAt } = ctx.organization.settings;
+  if (shareHistorical || !sharingStartsAt || !createdAt) return false;
+  return createdAt < sharingStartsAt;
+}
+
+/**
+ * Shares one page of hub records of one collection with CC: each record is skipped when unchanged since
+ * the connector last saw or wrote it, excluded when CC cannot take it, linked to the contact that holds its
+ * email when there is one, or created in CC; linked records are merged field by field. Hub writes (field
+ * changes from CC, the connector's id) go back in one batch. `force` reprocesses unchanged records (retries).
+ */
+export async function shareHubRecords(
+  ctx: SyncContext,
+  mapping: ContactMapping,
+  records: readonly HubRecord[],
+  force = false,
+): Promise<void> {
+  const orgId = ctx.organization.id;
+  const collection = mapping.hubCollection;
+  const items = records.map((r) => toItem(mapping, r)).filter((i): i is HubItem => i !== null);
+  const maps = await ctx.repos.idMaps.findByHubIds(
+    orgId,
+    collection,
+    items.map((i) => i.hubId),
+  );
+  const emails = items.map((i) => normalizeEmail(i.shared.email)).filter((e): e is string => e !== null);
+  const mapsByEmail = await ctx.repos.idMaps.findByEmails(orgId, emails);
+  const mirrorByEmail = await ctx.repos.ccMirror.findByEmails(orgId, emails);
+  const hubWrites = new HubWriteBatch(ctx);
+  const creations = new Map<string, NewContact>();
+
+  const linkedIds = [...maps.values()].map((m) => m.ccContactId).filter((id): id is string => Boolean(id));
+  const contacts = await ctx.repos.ccMirror.get(orgId, linkedIds);
+
+  for (const item of items) {
+    const map = maps.get(item.hubId);
+    try {
+      if (map && !force && map.hubHash === item.fingerprint && map.state !== 'failed') {
+        count(ctx, 'cc', 'unchanged');
+        continue;
+      }
+      // The contact was deleted in CC; sharing resumes only when the user asks (Retry).
+      if (map?.state === 'unlinked' && !force) {
+        count(ctx, 'cc', 'unchanged');
+        continue;
+      }
+      const eligibility = checkEmail(item.shared.email);
+      if (!eligibility.eligible) {
+        if (
+          map?.state !== 'excluded' ||
+          map.reason !== eligibility.reason ||
+          map.hubHash !== item.fingerprint
+        ) {
+          await ctx.repos.idMaps.exclude({
+            organizationId: orgId,
+            hubCollection: collection,
+            hubId: item.hubId,
+            email: item.shared.email,
+            reason: eligibility.reason,
+            hubHash: item.fingerprint,
+          });
+        }
+        count(ctx, 'cc', 'excluded');
+        continue;
+      }
+      const email = normalizeEmail(eligibility.email)!;
+      const linkedContactId = map?.ccContactId ?? null;
+      if (linkedContactId) {
+        const contact = contacts.get(linkedContactId) ?? (await fetchContact(ctx, linkedContactId));
+        await updateLinked(ctx, mapping, item, map!, contact, hubWrites);
+        continue;
+      }
+      // Not linked yet: the contact that holds this email, known from another hub record or from CC.
+      const sharedWith = mapsByEmail.get(email)?.find((m) => m.state === 'linked' && m.ccContactId);
+      const holder = sharedWith?.ccContactId
+        ? (contacts.get(sharedWith.ccContactId) ??
+          (await ctx.repos.ccMirror.get(orgId, [sharedWith.ccContactId])).get(sharedWith.ccContactId))
+        : mirrorByEmail.get(email);
+      if (holder && !holder.deleted) {
+        await updateLinked(ctx, mapping, item, map ?? null, holder, hubWrites);
+        continue;
+      }
+      if (createdBeforeSharing(ctx, item.record.created_at)) {
+        await ctx.repos.idMaps.exclude({
+          organizationId: orgId,
+          hubCollection: collection,
+          hubId: item.hubId,
+          email,
+          reason: EXISTED_BEFORE_SHARING,
+          hubHash: item.fingerprint,
+        });
+        count(ctx, 'cc', 'excluded');
+        continue;
+      }
+      if (!flowsFor(ctx, collection).toCc || !mapping.flows.hubToCc || !item.active) continue;
+      if (item.roles.length === 0) {
+        await ctx.repos.idMaps.exclude({
+          organizationId: orgId,
+          hubCollection: collection,
+          hubId: item.hubId,
+          email,
+          reason: NO_ROLE,
+          hubHash: item.fingerprint,
+        });
+        count(ctx, 'cc', 'excluded');
+        continue;
+      }
+      // Two records of one page with one email make one contact, in the lists of both.
+      const existing = creations.get(email);
+      if (existing) existing.items.push(item);
+      else creations.set(email, { email: eligibility.email, items: [item] });
+    } catch (error) {
+      if (!isRecordError(error)) throw error;
+      await ctx.repos.idMaps.recordFailure({
+        organizationId: orgId,
+        hubCollection: collection,
+        key: { hubId: item.hubId, ccContactId: map?.ccContactId ?? null },
+        email: item.shared.email,
+        reason: recordErrorReason(error),
+      });
+      count(ctx, 'cc', 'failed');
+    }
+  }
+
+  if (creations.size > 0) {
+    await createContacts(ctx, mapping, [...creations.values()], {
+      created: async (newContact, contact) => {
+        for (const item of newContact.items) await recordCreated(ctx, mapping, item, contact, hubWrites);
+      },
+      existing: async (newContact, contact) => {
+        const mirrored = (await ctx.repos.ccMirror.get(orgId, [contact.contact_id])).get(contact.contact_id)!;
+        for (const item of newContact.items) {
+          const revived = mirrored.deleted ? { ...mirrored, deleted: false } : mirrored;
+          await updateLinked(ctx, mapping, item, maps.get(item.hubId) ?? null, revived, hubWrites);
+        }
+      },
+      failed: async (newContact, reason) => {
+        for (const item of newContact.items) {
+          await ctx.repos.idMaps.recordFailure({
+            organizationId: orgId,
+            hubCollection: collection,
+            key: { hubId: item.hubId },
+            email: item.shared.email,
+            reason,
+          });
+        }
+      },
+    });
+  }
+  await hubWrites.flush();
+}
+
+async function fetchContact(ctx: SyncContext, contactId: string): Promise<MirroredContact> {
+  const contact = await ctx.cc.contacts.get(contactId, [
+    'list_memberships',
+    'phone_numbers',
+    'street_addresses',
+    'custom_fields',
+  ]);
+  await ctx.repos.ccMirror.recordWritten(ctx.organization.id, [contact]);
+  const mirrored = (await ctx.repos.ccMirror.get(ctx.organization.id, [contactId])).get(contactId);
+  if (!mirrored) throw new Error(`contact ${contactId} vanished from the mirror`);
+  return mirrored;
+}
+
+/** The lists a contact should be in: the union over every active hub record sharing it. */
+async function desiredRoles(
+  ctx: SyncContext,
+  mapping: ContactMapping,
+  item: HubItem,
+  contactId: string,
+): Promise<ListRole[]> {
+  const others =
+    (await ctx.repos.idMaps.findByCcContactIds(ctx.organization.id, [contactId])).get(contactId) ?? [];
+  const roles: ListRole[] = item.active ? [...item.roles] : [];
+  for (const other of others) {
+    if (other.hubCollection === mapping.hubCollection && other.hubId === item.hubId) continue;
+    const snapshot = readSnapshot(other.snapshot);
+    if (other.state === 'linked' && snapshot?.active) roles.push(...snapshot.roles);
+  }
+  return sortRoles(roles);
+}
+
+/** Registers the connector's id in the hub record's id array (if missing) together with any field changes. */
+function queueHubWrite(
+  ctx: SyncContext,
+  mapping: ContactMapping,
+  item: HubItem,
+  contactId: string,
+  patch: Record<string, unknown>,
+  hubWrites: HubWriteBatch,
+): void {
+  const hasOwnId = findOwnId(item.record.id, ctx.realm) === contactId;
+  if (hasOwnId && Object.keys(patch).length === 0) return;
+  const record: Record<string, unknown> = { ...patch };
+  if (!hasOwnId) record.id = withOwnId(item.record.id as IdArray, contactId, ctx.realm);
+  hubWrites.add(
+    { collection: mapping.hubCollection, connecId: item.hubId, record } as never,
+    async (result) => {
+      if (result.ok) {
+        if (Object.keys(patch).length > 0) count(ctx, 'hub', 'updated');
+      } else {
+        await ctx.repos.idMaps.recordFailure({
+          organizationId: ctx.organization.id,
+          hubCollection: mapping.hubCollection,
+          key: { hubId: item.hubId, ccContactId: contactId },
+          email: item.shared.email,
+          reason: `Connec! refused the update: ${result.error.message}`,
+        });
+        count(ctx, 'hub', 'failed');
+      }
+    },
+  );
+}
+
+/**
+ * Merges a hub record with the CC contact it is (or is about to be) linked to, writes what each side
+ * lacks, and records the pair. `map` is null when the two were just matched by email.
+ */
+async function updateLinked(
+  ctx: SyncContext,
+  mapping: ContactMapping,
+  item: HubItem,
+  map: IdMap | null,
+  mirrored: MirroredContact,
+  hubWrites: HubWriteBatch,
+): Promise<void> {
+  const orgId = ctx.organization.id;
+  if (mirrored.deleted) {
+    if (map) await ctx.repos.idMaps.unlink(map.id, 'deleted in Constant Contact');
+    count(ctx, 'cc', 'unchanged');
+    return;
+  }
+  const contact = mirrored.contact;
+  const snapshot = map?.state === 'linked' || map?.state === 'failed' ? readSnapshot(map.snapshot) : null;
+  const flows = flowsFor(ctx, mapping.hubCollection);
+  const ccShared = contactToShared(contact);
+  const merge = threeWayMerge<SharedContact>({
+    base: mergeBaseOf(snapshot),
+    hub: item.shared,
+    cc: ccShared,
+    fields: mappedFields(mapping),
+    ccView,
+    winner: ctx.organization.settings.conflictWinner,
+    hubUpdatedAt: item.record.updated_at ?? null,
+    ccUpdatedAt: contact.updated_at ?? null,
+    flows: { toCc: flows.toCc && mapping.flows.hubToCc, toHub: flows.toHub && mapping.flows.ccToHub },
+  });
+  const unsubscribed = isUnsubscribed(contact);
+  const roleOfListId = ctx.lists.roleOfListId;
+  const currentRoles = contactListRoles(contact, roleOfListId);
+  const wantedRoles = await desiredRoles(ctx, mapping, item, contact.contact_id);
+  // An unsubscribed contact's lists are never touched: adding one back would be re-subscribing.
+  const listsChange = flows.toCc && !unsubscribed && !sameValue(currentRoles, wantedRoles);
+
+  let written: CcContact = contact;
+  if (merge.toCc.length > 0 || listsChange) {
+    const target: SharedContact = { ...ccShared };
+    const mergedView = ccView(merge.merged);
+    for (const f of merge.toCc) (target as unknown as Record<string, unknown>)[f] = mergedView[f];
+    const roleListIds = await ctx.lists.idsFor(listsChange ? wantedRoles : currentRoles);
+    const { body } = sharedToContactUpdate(
+      { ...target, email: target.email ?? ccShared.email ?? item.shared.email! },
+      contact,
+      roleListIds,
+      ctx.lists.ourListIds,
+    );
+    if (unsubscribed) body.list_memberships = [...(contact.list_memberships ?? [])];
+    written = await ctx.cc.contacts.update(contact.contact_id, body);
+    await ctx.repos.ccMirror.recordWritten(orgId, [written]);
+    count(ctx, 'cc', map?.state === 'linked' ? 'updated' : 'linked');
+  } else {
+    count(ctx, 'cc', map?.state === 'linked' ? 'unchanged' : 'linked');
+  }
+
+  const hubPatch = merge.toHub.length
+    ? sharedToHubPatch(
+        mapping,
+        Object.fromEntries(merge.toHub.map((f) => [f, merge.merged[f]])) as Partial<SharedContact>,
+        item.record,
+      )
+    : {};
+  const writtenShared = contactToShared(written);
+  const snapshotAfter: ContactSnapshot = {
+    hub: merge.nextBase.hub,
+    cc: writtenShared,
+    roles: item.roles,
+    active: item.active,
+    hubRaw: { ...topLevelRaw(mapping, item.record), ...hubPatch },
+  };
+  const link = async () => {
+    await ctx.repos.idMaps.link({
+      organizationId: orgId,
+      hubCollection: mapping.hubCollection,
+      hubId: item.hubId,
+      ccContactId: written.contact_id,
+      email: item.shared.email,
+      hubHash: hubFingerprint(merge.nextBase.hub, item.roles, item.active),
+      ccHash: ccFingerprint(
+        writtenShared,
+        contactListRoles(written, roleOfListId),
+        isUnsubscribed(written),
+        false,
+      ),
+      snapshot: snapshotAfter as unknown as Record<string, unknown>,
+    });
+  };
+  // Linked before the hub write, so a failing hub write leaves a failed link that keeps its contact id.
+  await link();
+  queueHubWrite(ctx, mapping, item, written.contact_id, hubPatch, hubWrites);
+}
+
+/** A contact the connector just created for a hub record: link them and register the id in the hub. */
+async function recordCreated(
+  ctx: SyncContext,
+  mapping: ContactMapping,
+  item: HubItem,
+  contact: CcContact,
+  hubWrites: HubWriteBatch,
+): Promise<void> {
+  const shared = contactToShared(contact);
+  const snapshot: ContactSnapshot = {
+    hub: item.shared,
+    cc: shared,
+    roles: item.roles,
+    active: item.active,
+    hubRaw: topLevelRaw(mapping, item.record),
+  };
+  await ctx.repos.idMaps.link({
+    organizationId: ctx.organization.id,
+    hubCollection: mapping.hubCollection,
+    hubId: item.hubId,
+    ccContactId: contact.contact_id,
+    email: item.shared.email,
+    hubHash: item.fingerprint,
+    ccHash: ccFingerprint(
+      shared,
+      contactListRoles(contact, ctx.lists.roleOfListId),
+      isUnsubscribed(contact),
+      false,
+    ),
+    snapshot: snapshot as unknown as Record<string, unknown>,
+  });
+  queueHubWrite(ctx, mapping, item, contact.contact_id, {}, hubWrites);
+}

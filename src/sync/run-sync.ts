@@ -1,0 +1,130 @@
+import type { ConnecClient } from '../connec/connec-client.ts';
+import type { ConstantContactClient } from '../constantcontact/client.ts';
+import type { Repositories } from '../db/repositories/index.ts';
+import { ConnectorError } from '../errors.ts';
+import type { Logger } from '../logger.ts';
+import { CONTACT_MAPPINGS, contactMappingFor } from '../mapping/registry.ts';
+import type { Organization } from '../model/organization.ts';
+import { emptyCounts, type RunTrigger, type SyncRun } from '../model/sync-run.ts';
+import { readCcChanges } from './cc-changes.ts';
+import { CcListDirectory } from './cc-list-directory.ts';
+import { sharePendingContacts } from './cc-records.ts';
+import { syncCompany } from './company-sync.ts';
+import { readHubChanges } from './hub-changes.ts';
+import { shareHubRecords } from './hub-records.ts';
+import { isRecordError, recordErrorReason } from './record-errors.ts';
+import { flowsFor, type SyncContext, type SyncOptions } from './sync-context.ts';
+
+export class OrganizationNotLinkedError extends ConnectorError {
+  readonly code = 'ORG_NOT_LINKED';
+  override readonly httpStatus = 409;
+}
+
+export class RunCancelledError extends ConnectorError {
+  readonly code = 'RUN_CANCELLED';
+}
+
+export interface SyncEngineDeps {
+  repos: Repositories;
+  /** The Connec! API of the organization's group (built per run from its tenant). */
+  connecFor: (organization: Organization) => ConnecClient;
+  cc: ConstantContactClient;
+  now: () => Date;
+  logger: Logger;
+  options: SyncOptions;
+}
+
+/**
+ * One sync run of one organization: CC changes are read first (so every merge sees CC's latest), then each
+ * hub collection's changes are shared page by page, then what changed only in CC goes to the hub, then
+ * the company profile. Records failing on their own are recorded and retried later; anything else (an
+ * outage, a lost authorization) ends the run as failed, with cursors where the last complete page left
+ * them. The caller holds the organization's lease.
+ */
+export async function runSync(
+  deps: SyncEngineDeps,
+  organizationId: string,
+  trigger: RunTrigger,
+  options: { signal?: AbortSignal; onProgress?: () => Promise<void> } = {},
+): Promise<SyncRun> {
+  const { repos } = deps;
+  const organization = await repos.organizations.get(organizationId);
+  if (!organization.ccAccount || organization.deletedAt) {
+    throw new OrganizationNotLinkedError(
+      `Organization ${organization.groupUid} is not linked to Constant Contact.`,
+    );
+  }
+  const run = await repos.syncRuns.start(organization.id, trigger);
+  const logger = deps.logger.child({ organizationId: organization.id, runId: run.id, trigger });
+  const cc = deps.cc.forOrganization(organization.id);
+  const ctx: SyncContext = {
+    organization,
+    realm: organization.ccAccount.id,
+    repos,
+    connec: deps.connecFor(organization),
+    cc,
+    lists: await CcListDirectory.load(organization.id, repos.ccMirror, cc.lists),
+    now: deps.now,
+    logger,
+    options: deps.options,
+    counts: emptyCounts(),
+    progress: {},
+    async reportProgress() {
+      if (options.signal?.aborted) throw new RunCancelledError('The run was cancelled.');
+      await repos.syncRuns.updateProgress(run.id, ctx.progress, ctx.counts);
+      await options.onProgress?.();
+    },
+  };
+
+  try {
+    await readCcChanges(ctx);
+    await retryDueRecords(ctx);
+    for (const mapping of CONTACT_MAPPINGS) {
+      if (!flowsFor(ctx, mapping.hubCollection).toCc || !mapping.flows.hubToCc) continue;
+      await readHubChanges(ctx, mapping.hubCollection, async (records) => {
+        await shareHubRecords(ctx, mapping, records);
+        ctx.progress[mapping.hubCollection] = (ctx.progress[mapping.hubCollection] ?? 0) + records.length;
+        await ctx.reportProgress();
+      });
+    }
+    await sharePendingContacts(ctx);
+    await syncCompany(ctx);
+    const done = await repos.syncRuns.finish(run.id, { status: 'succeeded', counts: ctx.counts });
+    logger.info({ counts: ctx.counts }, 'sync run succeeded');
+    return done;
+  } catch (error) {
+    const cancelled = error instanceof RunCancelledError;
+    const code = error instanceof ConnectorError ? error.code : 'RUN_FAILED';
+    const message = error instanceof Error ? error.message : String(error);
+    logger.error({ err: error }, 'sync run failed');
+    return repos.syncRuns.finish(run.id, {
+      status: cancelled ? 'cancelled' : 'failed',
+      counts: ctx.counts,
+      error: { code, message },
+    });
+  }
+}
+
+/** Failed records whose retry time has come are shared again, whether or not they changed. */
+async function retryDueRecords(ctx: SyncContext): Promise<void> {
+  const due = await ctx.repos.idMaps.listDueForRetry(ctx.organization.id);
+  const fromCc = due.filter((m) => !m.hubId && m.ccContactId).map((m) => m.ccContactId!);
+  if (fromCc.length > 0) await ctx.repos.ccMirror.markPending(ctx.organization.id, fromCc);
+  for (const map of due) {
+    if (!map.hubId || map.hubCollection === 'company') continue;
+    const mapping = contactMappingFor(map.hubCollection);
+    try {
+      const record = await ctx.connec.get(mapping.hubCollection, map.hubId);
+      await shareHubRecords(ctx, mapping, [record], true);
+    } catch (error) {
+      if (!isRecordError(error)) throw error;
+      await ctx.repos.idMaps.recordFailure({
+        organizationId: ctx.organization.id,
+        hubCollection: mapping.hubCollection,
+        key: { hubId: map.hubId, ccContactId: map.ccContactId },
+        email: map.email,
+        reason: recordErrorReason(error),
+      });
+    }
+  }
+}

@@ -1,0 +1,63 @@
+import type { ConnecClient } from '../connec/connec-client.ts';
+import type { CcOrganizationClient } from '../constantcontact/client.ts';
+import type { Repositories } from '../db/repositories/index.ts';
+import type { Logger } from '../logger.ts';
+import type { HubCollection } from '../model/hub-collections.ts';
+import type { Organization } from '../model/organization.ts';
+import type { RunCounts } from '../model/sync-run.ts';
+import type { CcListDirectory } from './cc-list-directory.ts';
+
+export interface SyncOptions {
+  /** Above this many creations in one page, contacts go to CC through a bulk import. */
+  bulkThreshold: number;
+  /** Cursors are set this far before the start of the fetch, so clock skew and late commits are re-read. */
+  lookbackMs: number;
+  /** Hub records per request (Connec! allows up to 1,000). */
+  hubPageSize: number;
+  /** Contacts per request (CC allows up to 500). */
+  ccPageSize: number;
+  /** How often the account summary (company profile) is read from CC when the hub company did not change. */
+  accountPollMs: number;
+}
+
+export const DEFAULT_SYNC_OPTIONS: SyncOptions = {
+  bulkThreshold: 200,
+  lookbackMs: 5 * 60_000,
+  hubPageSize: 200,
+  ccPageSize: 500,
+  accountPollMs: 60 * 60_000,
+};
+
+/** Everything one run of one organization works with. Built by the runner, read by every phase. */
+export interface SyncContext {
+  organization: Organization;
+  /** The CC account id: the realm of the connector's entries in hub id arrays. */
+  realm: string;
+  repos: Repositories;
+  connec: ConnecClient;
+  cc: CcOrganizationClient;
+  lists: CcListDirectory;
+  now: () => Date;
+  logger: Logger;
+  options: SyncOptions;
+  counts: RunCounts;
+  /** Records processed per collection, for the progress bar. */
+  progress: Record<string, number>;
+  /** Saves progress and counts so the page can show them while the run goes on. */
+  reportProgress(): Promise<void>;
+}
+
+export type Side = 'hub' | 'cc';
+
+export function count(ctx: SyncContext, side: Side, kind: keyof RunCounts['hub'], n = 1): void {
+  ctx.counts[side][kind] += n;
+}
+
+/** The directions an organization allows for a collection, as two switches. */
+export function flowsFor(ctx: SyncContext, collection: HubCollection): { toCc: boolean; toHub: boolean } {
+  const direction = ctx.organization.settings.directions[collection];
+  return {
+    toCc: direction === 'both' || direction === 'hub_to_cc',
+    toHub: direction === 'both' || direction === 'cc_to_hub',
+  };
+}

@@ -1,0 +1,127 @@
+import { type CcAccount, defaultCcClient } from '../../sandbox/constantcontact/index.ts';
+import type { PlatformEmulator } from '../../sandbox/platform/index.ts';
+import type { PlatformSeed } from '../../sandbox/platform/seed.ts';
+import { ConnecClient } from '../../src/connec/connec-client.ts';
+import { ConstantContactClient } from '../../src/constantcontact/client.ts';
+import { InMemoryRateLimiter } from '../../src/constantcontact/rate-limiter.ts';
+import { organizationTokenStore } from '../../src/db/cc-token-store.ts';
+import { createRepositories, type Repositories } from '../../src/db/repositories/index.ts';
+import { createLogger } from '../../src/logger.ts';
+import type { Organization } from '../../src/model/organization.ts';
+import type { RunTrigger, SyncRun } from '../../src/model/sync-run.ts';
+import { runSync, type SyncEngineDeps } from '../../src/sync/run-sync.ts';
+import { DEFAULT_SYNC_OPTIONS, type SyncOptions } from '../../src/sync/sync-context.ts';
+import type { CcTestEmulator } from './cc-emulator.ts';
+import { startCcEmulatorForTest } from './cc-emulator.ts';
+import { createTestDatabase, type DatabaseKind, type TestDatabase } from './databases.ts';
+import { GROUP_A, startTestPlatform, TEST_TENANT } from './platform-emulator.ts';
+
+export const CC_ACCOUNT_ID = 'acct-alpha';
+
+export interface SyncHarness {
+  db: TestDatabase;
+  repos: Repositories;
+  platform: PlatformEmulator;
+  cc: CcTestEmulator;
+  ccAccount: CcAccount;
+  organization: Organization;
+  /** Runs one sync of the organization and returns its record. */
+  sync(trigger?: RunTrigger): Promise<SyncRun>;
+  /** Acts in the hub as another app would. */
+  app: ReturnType<PlatformEmulator['actAs']>;
+  /** The hub records of the organization, as the connector reads them. */
+  hubRecords(collection: 'people' | 'organizations' | 'employees' | 'company'): Record<string, unknown>[];
+  /** The CC account's contacts in a list, by list name. */
+  contactsInList(listName: string): ReturnType<CcAccount['contacts']>;
+  close(): Promise<void>;
+}
+
+export interface HarnessOptions {
+  kind?: DatabaseKind;
+  seed?: PlatformSeed;
+  ccContacts?: Parameters<CcAccount['createContactAsUser']>[0][];
+  options?: Partial<SyncOptions>;
+  /** Link before the hub and CC hold their seed data (default) or after (`historical`). */
+  linkFirst?: boolean;
+}
+
+/**
+ * A linked organization between the two emulators, in-process: the platform (hub) with its seed, a CC
+ * account, a fresh database, and the engine wired as the connector wires it.
+ */
+export async function startSyncHarness(input: HarnessOptions = {}): Promise<SyncHarness> {
+  const db = await createTestDatabase(input.kind ?? 'sqlite');
+  const now = () => new Date();
+  const repos = createRepositories(db.store.db, db.cipher, now);
+  const platform = await startTestPlatform(input.seed ? { seed: input.seed } : {});
+  const cc = await startCcEmulatorForTest({
+    accounts: [
+      {
+        accountId: CC_ACCOUNT_ID,
+        username: 'owner@alpha.example',
+        password: 'cc-password',
+        organizationName: 'Alpha Bikes',
+        contacts: input.ccContacts ?? [],
+      },
+    ],
+    ratePerSecond: 1000,
+    dailyQuota: 1_000_000,
+  });
+  const ccAccount = cc.accounts.get(CC_ACCOUNT_ID);
+  const tenant = platform.tenant(TEST_TENANT.id);
+  let organization = await repos.organizations.upsert({
+    tenant: tenant.id,
+    groupUid: GROUP_A,
+    name: 'Alpha Bikes',
+  });
+  const granted = cc.grantTokens({ accountId: CC_ACCOUNT_ID, clientId: defaultCcClient.clientId });
+  organization = await repos.organizations.link(
+    organization.id,
+    { id: CC_ACCOUNT_ID, name: 'Alpha Bikes' },
+    {
+      accessToken: granted.access_token,
+      refreshToken: granted.refresh_token,
+      expiresAt: new Date(Date.now() + granted.expires_in * 1000).toISOString(),
+    },
+  );
+  const ccClient = new ConstantContactClient({
+    config: {
+      clientId: defaultCcClient.clientId,
+      clientSecret: defaultCcClient.clientSecret,
+      redirectUri: defaultCcClient.redirectUris[0]!,
+      apiBaseUrl: cc.url,
+      authBaseUrl: cc.url,
+    },
+    tokenStore: organizationTokenStore(repos.organizations),
+    rateLimiter: new InMemoryRateLimiter({ perSecond: 1000, perDay: 1_000_000 }),
+  });
+  const deps: SyncEngineDeps = {
+    repos,
+    connecFor: (org) => new ConnecClient({ tenant, groupId: org.groupUid, retryBaseDelayMs: 5 }),
+    cc: ccClient,
+    now,
+    logger: createLogger('silent'),
+    options: { ...DEFAULT_SYNC_OPTIONS, lookbackMs: 1_000, ...input.options },
+  };
+
+  return {
+    db,
+    repos,
+    platform,
+    cc,
+    ccAccount,
+    organization,
+    sync: (trigger = 'manual') => runSync(deps, organization.id, trigger),
+    app: platform.actAs('Xero', GROUP_A),
+    hubRecords: (collection) => platform.records(GROUP_A, collection),
+    contactsInList(listName) {
+      const list = ccAccount.findListByName(listName);
+      return list ? ccAccount.contacts().filter((c) => c.list_memberships?.includes(list.list_id)) : [];
+    },
+    async close() {
+      await cc.close();
+      await platform.close();
+      await db.drop();
+    },
+  };
+}
