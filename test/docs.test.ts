@@ -19,7 +19,7 @@ describe('documentation', () => {
     for (const setting of SETTINGS) {
       assert.match(
         readme,
-        new RegExp(`^\\| \`${setting.name}\` \\|`, 'm'),
+        new RegExp(`^\\|\\s*\`${setting.name}\`\\s*\\|`, 'm'),
         `${setting.name} is missing from README`,
       );
     }
@@ -53,7 +53,7 @@ describe('documentation', () => {
     for (const code of codes.keys()) {
       assert.match(
         errorsDoc,
-        new RegExp(`^\\| \`${code}\` \\|`, 'm'),
+        new RegExp(`^\\|\\s*\`${code}\`\\s*\\|`, 'm'),
         `${code} is not documented in docs/errors.md`,
       );
     }

@@ -83,7 +83,7 @@ describe('the connector process', () => {
       });
     const first = run();
     assert.equal(first.status, 0, first.stderr);
-    assert.match(first.stdout, /^Applied 0001-initial to .*connector\.sqlite\.\n$/);
+    assert.match(first.stdout, /^Applied 0001-initial, 0002-cc-mirror to .*connector\.sqlite\.\n$/);
     assert.match(run().stdout, /is already at the latest schema/);
   });
 });

@@ -84,7 +84,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     constantContact: {
       clientId: s.CC_CLIENT_ID ?? null,
       clientSecret: s.CC_CLIENT_SECRET ?? null,
-      redirectUri: s.CC_REDIRECT_URI ?? `${publicUrl}/oauth/constantcontact/callback`,
+      redirectUri: s.CC_REDIRECT_URI ?? `${publicUrl}/constantcontact/oauth/callback`,
       apiBaseUrl: s.CC_API_BASE_URL ?? 'https://api.cc.email',
       authBaseUrl: s.CC_AUTH_BASE_URL ?? 'https://authz.constantcontact.com',
     },

@@ -130,9 +130,9 @@ export const SETTINGS = [
   {
     name: 'CC_REDIRECT_URI',
     default: null,
-    example: 'https://cc.connector.example.com/oauth/constantcontact/callback',
+    example: 'https://cc.connector.example.com/constantcontact/oauth/callback',
     description:
-      'OAuth redirect URI registered with the Constant Contact application. Defaults to `PUBLIC_URL/oauth/constantcontact/callback`.',
+      'OAuth redirect URI registered with the Constant Contact application. Defaults to `PUBLIC_URL/constantcontact/oauth/callback`.',
     schema: httpUrl,
   },
   {

@@ -1,5 +1,10 @@
 import type { CcCall } from './http-transport.ts';
-import type { CcAccountExtraField, CcAccountSummary, CcAccountSummaryPut, CcPhysicalAddress } from './types.ts';
+import type {
+  CcAccountExtraField,
+  CcAccountSummary,
+  CcAccountSummaryPut,
+  CcPhysicalAddress,
+} from './types.ts';
 
 /** The account summary of one organization's CC account (the "company" of the hub). */
 export class CcAccountApi {
@@ -14,7 +19,12 @@ export class CcAccountApi {
     extraFields: CcAccountExtraField[] = ['physical_address', 'company_logo'],
     signal?: AbortSignal,
   ): Promise<CcAccountSummary> {
-    return this.#call({ method: 'GET', path: '/v3/account/summary', query: { extra_fields: extraFields }, signal });
+    return this.#call({
+      method: 'GET',
+      path: '/v3/account/summary',
+      query: { extra_fields: extraFields },
+      signal,
+    });
   }
 
   /** `PUT /v3/account/summary`: updates the fields sent (not the address, which has its own endpoint). */

@@ -83,7 +83,10 @@ export class CcActivitiesApi {
    * `activity_errors` report rows CC refused). Throws `CcActivityFailedError` when CC fails or cancels it,
    * and `CcActivityTimeoutError` when `deadlineMs` passes first.
    */
-  async waitForCompletion(activity: CcActivity | string, options: WaitForActivityOptions = {}): Promise<CcActivity> {
+  async waitForCompletion(
+    activity: CcActivity | string,
+    options: WaitForActivityOptions = {},
+  ): Promise<CcActivity> {
     const activityId = typeof activity === 'string' ? activity : activity.activity_id;
     const deadlineMs = options.deadlineMs ?? 10 * 60_000;
     const poll: RetryPolicy = {
@@ -113,10 +116,14 @@ export class CcActivitiesApi {
 
 function checkIds(contactIds: string[], listIds: string[], listsRequired = true): void {
   if (contactIds.length === 0 || contactIds.length > MAX_ACTIVITY_CONTACT_IDS) {
-    throw new RangeError(`A CC activity takes 1 to ${MAX_ACTIVITY_CONTACT_IDS} contact ids, not ${contactIds.length}.`);
+    throw new RangeError(
+      `A CC activity takes 1 to ${MAX_ACTIVITY_CONTACT_IDS} contact ids, not ${contactIds.length}.`,
+    );
   }
   if ((listsRequired && listIds.length === 0) || listIds.length > MAX_ACTIVITY_LIST_IDS) {
-    throw new RangeError(`A CC activity takes 1 to ${MAX_ACTIVITY_LIST_IDS} list ids, not ${listIds.length}.`);
+    throw new RangeError(
+      `A CC activity takes 1 to ${MAX_ACTIVITY_LIST_IDS} list ids, not ${listIds.length}.`,
+    );
   }
 }
 

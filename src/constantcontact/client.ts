@@ -48,7 +48,11 @@ export interface CcOrganizationClient {
   readonly lists: CcListsApi;
   readonly activities: CcActivitiesApi;
   /** Imports rows with as few requests as CC allows and waits for each activity (see `importContactsInBulk`). */
-  importContacts(rows: readonly CcImportRow[], listIds: readonly string[], options?: BulkImportOptions): Promise<BulkImportResult>;
+  importContacts(
+    rows: readonly CcImportRow[],
+    listIds: readonly string[],
+    options?: BulkImportOptions,
+  ): Promise<BulkImportResult>;
 }
 
 /**
@@ -113,7 +117,8 @@ export class ConstantContactClient {
       contacts: new CcContactsApi(call, this.#apiBaseUrl),
       lists: new CcListsApi(call, this.#apiBaseUrl),
       activities,
-      importContacts: (rows, listIds, importOptions) => importContactsInBulk(activities, rows, listIds, importOptions),
+      importContacts: (rows, listIds, importOptions) =>
+        importContactsInBulk(activities, rows, listIds, importOptions),
     };
   }
 }

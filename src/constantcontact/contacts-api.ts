@@ -78,7 +78,10 @@ export class CcContactsApi {
 
 /** The query string of `GET /v3/contacts` for a typed query. */
 export function contactsQuery(query: CcContactsQuery): Record<string, QueryValue> {
-  if (query.limit !== undefined && !(Number.isInteger(query.limit) && query.limit >= 1 && query.limit <= 500)) {
+  if (
+    query.limit !== undefined &&
+    !(Number.isInteger(query.limit) && query.limit >= 1 && query.limit <= 500)
+  ) {
     throw new RangeError(`Constant Contact pages hold 1 to 500 contacts, not ${query.limit}.`);
   }
   return {

@@ -5,10 +5,10 @@ import {
   CcNotFoundError,
   CcQuotaExceededError,
   CcRateLimitedError,
+  type CcRequestContext,
   CcUnavailableError,
   CcUnexpectedResponseError,
   CcValidationError,
-  type CcRequestContext,
 } from './errors.ts';
 import type { CcApiError } from './types.ts';
 

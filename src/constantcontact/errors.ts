@@ -53,7 +53,9 @@ export class CcOAuthStateMismatchError extends ConnectorError {
   override readonly httpStatus = 400;
 
   constructor() {
-    super('The Constant Contact sign-in answer does not match the request we sent. Start the connection again.');
+    super(
+      'The Constant Contact sign-in answer does not match the request we sent. Start the connection again.',
+    );
   }
 }
 

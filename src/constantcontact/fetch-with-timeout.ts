@@ -34,7 +34,9 @@ export async function fetchWithTimeout(
   } catch (error) {
     if (options.signal?.aborted) throw options.signal.reason;
     if (timeout.aborted) throw new CcTimeoutError(options.timeoutMs, options.context, { cause: error });
-    throw new CcUnavailableError(`network error (${networkErrorCode(error)})`, options.context, { cause: error });
+    throw new CcUnavailableError(`network error (${networkErrorCode(error)})`, options.context, {
+      cause: error,
+    });
   }
 }
 

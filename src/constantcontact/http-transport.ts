@@ -84,7 +84,10 @@ export class CcHttpTransport {
       token = await tokens.renewAfterRejection(organizationId, token);
       response = await this.#send(request, url, body, token, context);
       if (response.status === 401) {
-        throw new CcNeedsReconnectError(organizationId, 'Constant Contact rejects freshly issued access tokens');
+        throw new CcNeedsReconnectError(
+          organizationId,
+          'Constant Contact rejects freshly issued access tokens',
+        );
       }
     }
     const parsed = parseBody(response.text);
@@ -101,16 +104,26 @@ export class CcHttpTransport {
     throw error;
   }
 
-  async #send(request: CcRequest, url: URL, body: string | undefined, token: string, context: CcRequestContext) {
-    await this.#options.rateLimiter.acquire(request.signal);
+  async #send(
+    request: CcRequest,
+    url: URL,
+    body: string | undefined,
+    token: string,
+    context: CcRequestContext,
+  ) {
+    const permit = await this.#options.rateLimiter.acquire(request.signal);
     const headers: Record<string, string> = { authorization: `Bearer ${token}`, accept: 'application/json' };
     if (body !== undefined) headers['content-type'] = 'application/json';
     this.#options.logger?.debug(context, 'Constant Contact call');
-    return fetchWithTimeout(
-      url.toString(),
-      { method: request.method, headers, ...(body !== undefined ? { body } : {}) },
-      { timeoutMs: this.#options.timeoutMs, signal: request.signal, context, fetch: this.#options.fetch },
-    );
+    try {
+      return await fetchWithTimeout(
+        url.toString(),
+        { method: request.method, headers, ...(body !== undefined ? { body } : {}) },
+        { timeoutMs: this.#options.timeoutMs, signal: request.signal, context, fetch: this.#options.fetch },
+      );
+    } finally {
+      permit.release();
+    }
   }
 
   #url(request: CcRequest): URL {

@@ -26,8 +26,17 @@ export { nextUtcMidnight, parseCcErrors } from './error-mapping.ts';
 export * from './errors.ts';
 export { CcListsApi } from './lists-api.ts';
 export { type CcAuthorizationRequest, CcOAuth, pkceChallenge } from './oauth.ts';
-export { InMemoryRateLimiter, type InMemoryRateLimiterOptions, type RateLimiter } from './rate-limiter.ts';
+export {
+  InMemoryRateLimiter,
+  type InMemoryRateLimiterOptions,
+  type RateLimiter,
+  type RatePermit,
+} from './rate-limiter.ts';
 export { backoffDelay, DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry-policy.ts';
-export { type AccessTokenProvider, TokenRefreshCoordinator, type TokenStore } from './token-refresh-coordinator.ts';
+export {
+  type AccessTokenProvider,
+  TokenRefreshCoordinator,
+  type TokenStore,
+} from './token-refresh-coordinator.ts';
 export type * from './types.ts';
 export { CONNECTOR_SCOPES } from './types.ts';

@@ -18,7 +18,10 @@ export class CcListsApi {
     const fetchPage = async (path: string, query?: Record<string, number>) => {
       const page = await this.#call<CcContactListsPage>({ method: 'GET', path, query, signal });
       if (!page || !Array.isArray(page.lists)) {
-        throw new CcUnexpectedResponseError('a lists page without a lists array', { method: 'GET', path: '/v3/contact_lists' });
+        throw new CcUnexpectedResponseError('a lists page without a lists array', {
+          method: 'GET',
+          path: '/v3/contact_lists',
+        });
       }
       return page;
     };

@@ -12,7 +12,7 @@ import {
 } from './errors.ts';
 import { fetchWithTimeout } from './fetch-with-timeout.ts';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy, withRetry } from './retry-policy.ts';
-import { CONNECTOR_SCOPES, type CcScope, type CcTokenSet } from './types.ts';
+import { type CcScope, type CcTokenSet, CONNECTOR_SCOPES } from './types.ts';
 
 const OAUTH_PATH = '/oauth2/default/v1';
 
@@ -62,7 +62,9 @@ export class CcOAuth {
   }
 
   /** Builds the URL to send the user's browser to, with a fresh `state` and PKCE verifier. */
-  authorizationRequest(options: { scopes?: readonly CcScope[]; state?: string } = {}): CcAuthorizationRequest {
+  authorizationRequest(
+    options: { scopes?: readonly CcScope[]; state?: string } = {},
+  ): CcAuthorizationRequest {
     const state = options.state ?? randomBytes(24).toString('base64url');
     const codeVerifier = randomBytes(48).toString('base64url');
     const url = new URL(`${trimSlash(this.#options.authBaseUrl)}${OAUTH_PATH}/authorize`);
@@ -83,12 +85,14 @@ export class CcOAuth {
    * refused (`error=access_denied`) or the `state` is not the one issued.
    */
   parseCallback(query: URLSearchParams | Record<string, string | undefined>, expectedState: string): string {
-    const get = (key: string) => (query instanceof URLSearchParams ? query.get(key) : query[key]) ?? undefined;
+    const get = (key: string) =>
+      (query instanceof URLSearchParams ? query.get(key) : query[key]) ?? undefined;
     if (get('state') !== expectedState) throw new CcOAuthStateMismatchError();
     const error = get('error');
     if (error) throw new CcAuthorizationDeniedError(error, get('error_description'));
     const code = get('code');
-    if (!code) throw new CcAuthorizationDeniedError('missing_code', 'the callback carries no authorization code');
+    if (!code)
+      throw new CcAuthorizationDeniedError('missing_code', 'the callback carries no authorization code');
     return code;
   }
 
@@ -124,7 +128,10 @@ export class CcOAuth {
   }
 
   /** Revokes a token at CC (used when an organization is deleted or disconnects). */
-  async revoke(token: string, tokenTypeHint: 'access_token' | 'refresh_token' = 'refresh_token'): Promise<void> {
+  async revoke(
+    token: string,
+    tokenTypeHint: 'access_token' | 'refresh_token' = 'refresh_token',
+  ): Promise<void> {
     const context: CcRequestContext = { method: 'POST', path: `${OAUTH_PATH}/revoke` };
     const response = await this.#post(context, { token, token_type_hint: tokenTypeHint });
     if (response.status >= 200 && response.status < 300) return;
@@ -147,7 +154,10 @@ export class CcOAuth {
     }
     const refreshToken = parsed.data.refresh_token ?? previousRefreshToken;
     if (!refreshToken) {
-      throw new CcUnexpectedResponseError('the token answer has no refresh_token (offline_access missing?)', context);
+      throw new CcUnexpectedResponseError(
+        'the token answer has no refresh_token (offline_access missing?)',
+        context,
+      );
     }
     return {
       accessToken: parsed.data.access_token,

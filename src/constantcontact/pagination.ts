@@ -27,7 +27,8 @@ export async function* paginate<TPage extends LinkedPage>(
     if (!href) return;
     const path = nextPath(href, apiBaseUrl);
     // A cursor that comes back would loop for ever; better to fail loudly than to re-read pages silently.
-    if (seen.has(path)) throw new CcUnexpectedResponseError(`a pagination link repeats (${path.split('?')[0]})`);
+    if (seen.has(path))
+      throw new CcUnexpectedResponseError(`a pagination link repeats (${path.split('?')[0]})`);
     seen.add(path);
     page = await fetchNext(path);
   }

@@ -3,6 +3,15 @@ import { nextUtcMidnight } from './error-mapping.ts';
 import { CcQuotaExceededError } from './errors.ts';
 
 /**
+ * One granted request. Release it when the answer (or the failure) arrives: CC counts a request when it
+ * reaches CC, which is no later than that moment, so a limiter that counts from the release can never let
+ * CC see more than its limit, whatever the latency.
+ */
+export interface RatePermit {
+  release(): void;
+}
+
+/**
  * The gate in front of every Constant Contact API call. CC's limits are per application, shared by every
  * organization, so one limiter serves the whole process (and a shared implementation, e.g. on Redis, the
  * whole deployment).
@@ -12,7 +21,7 @@ export interface RateLimiter {
    * Resolves when one request may be sent. Callers wait their turn in order rather than failing; rejects with
    * `CcQuotaExceededError` when the day's budget is spent, or with the signal's reason when it aborts.
    */
-  acquire(signal?: AbortSignal): Promise<void>;
+  acquire(signal?: AbortSignal): Promise<RatePermit>;
   /** CC said the daily quota is spent (it knows better than our count): refuse every call until `resetAt`. */
   blockUntil(resetAt: Date): void;
 }
@@ -22,26 +31,30 @@ export interface InMemoryRateLimiterOptions {
   perSecond?: number;
   /** Requests per UTC day; CC allows 10,000. */
   perDay?: number;
-  /**
-   * Added to the one-second window. Requests leave us spaced by the window but reach CC spaced by the window
-   * plus differences in latency, so a little slack keeps CC's own count from seeing five in one second.
-   */
+  /** Added to the one-second window, as slack for clock granularity on either side. */
   safetyMarginMs?: number;
   clock?: ClientClock;
 }
 
 interface Waiter {
-  resolve: () => void;
+  resolve: (permit: RatePermit) => void;
   reject: (reason: unknown) => void;
 }
 
+/** A grant inside the window; `doneAt` is null while its request is in flight. */
+interface Slot {
+  doneAt: number | null;
+}
+
 /**
- * A sliding-window limiter for one process: at most `perSecond` grants in any window of one second (plus the
- * safety margin) and `perDay` grants per UTC day, granted first come, first served.
+ * A sliding-window limiter for one process: a request holds a slot while in flight and for one second (plus
+ * the safety margin) after its answer; at most `perSecond` slots are held, and at most `perDay` grants are
+ * given per UTC day, first come, first served.
  *
  * @example
  * const limiter = new InMemoryRateLimiter({ perSecond: 4 });
- * await Promise.all(Array.from({ length: 8 }, () => limiter.acquire())); // takes about one second
+ * const permit = await limiter.acquire();
+ * try { await send(); } finally { permit.release(); }
  */
 export class InMemoryRateLimiter implements RateLimiter {
   readonly #perSecond: number;
@@ -49,8 +62,9 @@ export class InMemoryRateLimiter implements RateLimiter {
   readonly #windowMs: number;
   readonly #clock: ClientClock;
   readonly #queue: Waiter[] = [];
-  /** Grant times inside the current window, oldest first. */
-  readonly #recent: number[] = [];
+  #slots: Slot[] = [];
+  /** Wakes the drain loop early (a slot was released, or the limiter was blocked). */
+  #wake: (() => void) | undefined;
   #day = -1;
   #grantedToday = 0;
   #blockedUntil = 0;
@@ -76,9 +90,9 @@ export class InMemoryRateLimiter implements RateLimiter {
     return this.#queue.length;
   }
 
-  acquire(signal?: AbortSignal): Promise<void> {
+  acquire(signal?: AbortSignal): Promise<RatePermit> {
     if (signal?.aborted) return Promise.reject(signal.reason);
-    return new Promise<void>((resolve, reject) => {
+    return new Promise<RatePermit>((resolve, reject) => {
       const waiter: Waiter = { resolve, reject };
       if (signal) {
         const onAbort = () => {
@@ -87,9 +101,9 @@ export class InMemoryRateLimiter implements RateLimiter {
           reject(signal.reason);
         };
         signal.addEventListener('abort', onAbort, { once: true });
-        waiter.resolve = () => {
+        waiter.resolve = (permit) => {
           signal.removeEventListener('abort', onAbort);
-          resolve();
+          resolve(permit);
         };
         waiter.reject = (reason) => {
           signal.removeEventListener('abort', onAbort);
@@ -103,6 +117,7 @@ export class InMemoryRateLimiter implements RateLimiter {
 
   blockUntil(resetAt: Date): void {
     this.#blockedUntil = Math.max(this.#blockedUntil, resetAt.getTime());
+    this.#wake?.();
     this.#startDraining();
   }
 
@@ -126,21 +141,50 @@ export class InMemoryRateLimiter implements RateLimiter {
         this.#grantedToday = 0;
       }
       if (now < this.#blockedUntil || this.#grantedToday >= this.#perDay) {
-        const resetAt = now < this.#blockedUntil ? new Date(this.#blockedUntil) : nextUtcMidnight(new Date(now));
+        const resetAt =
+          now < this.#blockedUntil ? new Date(this.#blockedUntil) : nextUtcMidnight(new Date(now));
         this.#queue.shift();
         head.reject(new CcQuotaExceededError(resetAt));
         continue;
       }
-      while (this.#recent.length > 0 && this.#recent[0]! <= now - this.#windowMs) this.#recent.shift();
-      if (this.#recent.length < this.#perSecond) {
-        this.#recent.push(now);
+      this.#slots = this.#slots.filter((slot) => slot.doneAt === null || slot.doneAt > now - this.#windowMs);
+      if (this.#slots.length < this.#perSecond) {
         this.#grantedToday += 1;
         this.#queue.shift();
-        head.resolve();
+        head.resolve(this.#grant());
         continue;
       }
       // Aborted waiters leave the queue on their own; the loop re-reads the head after the wait.
-      await this.#clock.sleep(this.#recent[0]! + this.#windowMs - now);
+      const done = this.#slots.flatMap((slot) => (slot.doneAt === null ? [] : [slot.doneAt]));
+      await this.#waitForChange(done.length > 0 ? Math.min(...done) + this.#windowMs - now : undefined);
+    }
+  }
+
+  #grant(): RatePermit {
+    const slot: Slot = { doneAt: null };
+    this.#slots.push(slot);
+    return {
+      release: () => {
+        if (slot.doneAt !== null) return;
+        slot.doneAt = this.#clock.now();
+        this.#wake?.();
+      },
+    };
+  }
+
+  /** Waits `ms` (for ever when undefined) or until a release or block wakes the loop. */
+  async #waitForChange(ms: number | undefined): Promise<void> {
+    const woken = new AbortController();
+    const wake = new Promise<void>((resolve) => {
+      this.#wake = resolve;
+    });
+    // The sleep is cut short by our own controller; that rejection means "woken", not a failure.
+    const timer = ms === undefined ? wake : this.#clock.sleep(ms, woken.signal).catch(() => undefined);
+    try {
+      await Promise.race([wake, timer]);
+    } finally {
+      this.#wake = undefined;
+      woken.abort();
     }
   }
 }

@@ -27,9 +27,13 @@ export function backoffDelay(retry: number, policy: RetryPolicy, random: () => n
 }
 
 /** CC failures worth another attempt: 5xx and unreachable, timeouts, and `throttled` 429s. */
-export function isRetryable(error: unknown): error is CcUnavailableError | CcTimeoutError | CcRateLimitedError {
+export function isRetryable(
+  error: unknown,
+): error is CcUnavailableError | CcTimeoutError | CcRateLimitedError {
   return (
-    error instanceof CcUnavailableError || error instanceof CcTimeoutError || error instanceof CcRateLimitedError
+    error instanceof CcUnavailableError ||
+    error instanceof CcTimeoutError ||
+    error instanceof CcRateLimitedError
   );
 }
 

@@ -260,6 +260,7 @@ export interface CcContactListsPage {
 export interface CcContactListCreate {
   name: string;
   favorite?: boolean;
+  description?: string;
 }
 
 // ----- bulk activities -----

@@ -27,7 +27,7 @@ describe('configuration', () => {
     assert.deepEqual(config.database, { kind: 'sqlite', file: resolve('data/connector.sqlite') });
     assert.equal(config.encryption.current, null, 'the key is generated into the data folder');
     assert.deepEqual(config.tenants, []);
-    assert.equal(config.constantContact.redirectUri, 'http://localhost:3000/oauth/constantcontact/callback');
+    assert.equal(config.constantContact.redirectUri, 'http://localhost:3000/constantcontact/oauth/callback');
     assert.equal(config.constantContact.apiBaseUrl, 'https://api.cc.email');
     assert.equal(config.constantContact.authBaseUrl, 'https://authz.constantcontact.com');
     assert.equal(config.logLevel, 'info');
@@ -50,7 +50,7 @@ describe('configuration', () => {
     const behindProxy = loadConfig({ PUBLIC_URL: 'https://cc.example.com/' });
     assert.equal(
       behindProxy.constantContact.redirectUri,
-      'https://cc.example.com/oauth/constantcontact/callback',
+      'https://cc.example.com/constantcontact/oauth/callback',
     );
   });
 

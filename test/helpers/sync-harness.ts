@@ -27,6 +27,8 @@ export interface SyncHarness {
   organization: Organization;
   /** Runs one sync of the organization and returns its record. */
   sync(trigger?: RunTrigger): Promise<SyncRun>;
+  /** Runs one sync, calling `onProgress` after each page (to act while the run is going on). */
+  syncWith(onProgress: () => Promise<void>): Promise<SyncRun>;
   /** Acts in the hub as another app would. */
   app: ReturnType<PlatformEmulator['actAs']>;
   /** The hub records of the organization, as the connector reads them. */
@@ -51,9 +53,26 @@ export interface HarnessOptions {
  */
 export async function startSyncHarness(input: HarnessOptions = {}): Promise<SyncHarness> {
   const db = await createTestDatabase(input.kind ?? 'sqlite');
+  const cleanups: Array<() => Promise<void>> = [() => db.drop()];
+  try {
+    return await wire(db, input, cleanups);
+  } catch (error) {
+    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => {});
+    throw error;
+  }
+}
+
+async function wire(
+  db: TestDatabase,
+  input: HarnessOptions,
+  cleanups: Array<() => Promise<void>>,
+): Promise<SyncHarness> {
   const now = () => new Date();
   const repos = createRepositories(db.store.db, db.cipher, now);
   const platform = await startTestPlatform(input.seed ? { seed: input.seed } : {});
+  cleanups.push(() => platform.close());
+  // Seed data is older than the link, as an organization's existing data is.
+  await new Promise((r) => setTimeout(r, 5));
   const cc = await startCcEmulatorForTest({
     accounts: [
       {
@@ -67,6 +86,7 @@ export async function startSyncHarness(input: HarnessOptions = {}): Promise<Sync
     ratePerSecond: 1000,
     dailyQuota: 1_000_000,
   });
+  cleanups.push(() => cc.close());
   const ccAccount = cc.accounts.get(CC_ACCOUNT_ID);
   const tenant = platform.tenant(TEST_TENANT.id);
   let organization = await repos.organizations.upsert({
@@ -112,6 +132,7 @@ export async function startSyncHarness(input: HarnessOptions = {}): Promise<Sync
     ccAccount,
     organization,
     sync: (trigger = 'manual') => runSync(deps, organization.id, trigger),
+    syncWith: (onProgress) => runSync(deps, organization.id, 'manual', { onProgress }),
     app: platform.actAs('Xero', GROUP_A),
     hubRecords: (collection) => platform.records(GROUP_A, collection),
     contactsInList(listName) {

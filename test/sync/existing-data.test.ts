@@ -1,0 +1,147 @@
+import assert from 'node:assert/strict';
+import { afterEach, describe, it } from 'node:test';
+import type { PlatformSeed } from '../../sandbox/platform/seed.ts';
+import { GROUP_A, TEST_TENANT, testSeed } from '../helpers/platform-emulator.ts';
+import { type SyncHarness, startSyncHarness } from '../helpers/sync-harness.ts';
+
+/** Both sides already hold some of the same people, with the emails written differently. */
+function overlappingSeed(): PlatformSeed {
+  const seed = testSeed();
+  seed.hubRecords = [
+    {
+      groupId: GROUP_A,
+      collection: 'people',
+      record: {
+        first_name: 'Ann',
+        last_name: 'Both',
+        email: { address: 'Ann@Example.com' },
+        is_customer: true,
+      },
+    },
+    {
+      groupId: GROUP_A,
+      collection: 'people',
+      record: {
+        first_name: 'Hal',
+        last_name: 'HubOnly',
+        email: { address: 'hal@example.com' },
+        is_customer: true,
+      },
+    },
+    {
+      groupId: GROUP_A,
+      collection: 'organizations',
+      record: { name: 'Both Co', email: { address: 'sales@bothco.example' }, is_supplier: true },
+    },
+  ];
+  return seed;
+}
+
+const ccContacts = [
+  { email: 'ann@example.COM', first_name: 'Ann', last_name: 'Both', job_title: 'Owner' },
+  { email: 'SALES@bothco.example', company_name: 'Both Co' },
+  { email: 'cat@example.com', first_name: 'Cat', last_name: 'CcOnly' },
+];
+
+function hubEmails(h: SyncHarness, collection: 'people' | 'organizations'): string[] {
+  return h
+    .hubRecords(collection)
+    .map((r) =>
+      String((r.email as { address: string }).address)
+        .trim()
+        .toLowerCase(),
+    )
+    .sort();
+}
+
+function ccEmails(h: SyncHarness): string[] {
+  return h.ccAccount
+    .contacts()
+    .map((c) => String(c.email_address?.address).trim().toLowerCase())
+    .sort();
+}
+
+describe('first link with existing data on both sides', () => {
+  let h: SyncHarness | undefined;
+  afterEach(async () => {
+    h?.cc.assertConformant();
+    await h?.close();
+  });
+
+  it('matches by email and links, creating nothing on either side by default', async () => {
+    h = await startSyncHarness({ seed: overlappingSeed(), ccContacts });
+    const run = await h.sync('first_link');
+    assert.equal(run.status, 'succeeded', JSON.stringify(run.error));
+    await h.sync();
+    assert.deepEqual(
+      ccEmails(h),
+      ['ann@example.com', 'cat@example.com', 'sales@bothco.example'],
+      'nothing created in CC',
+    );
+    assert.deepEqual(
+      hubEmails(h, 'people'),
+      ['ann@example.com', 'hal@example.com'],
+      'nothing created in the hub',
+    );
+    const linked = await h.repos.idMaps.page(h.organization.id, { states: ['linked'], limit: 50, offset: 0 });
+    assert.deepEqual(
+      linked.items
+        .filter((m) => m.hubCollection !== 'company')
+        .map((m) => m.email)
+        .sort(),
+      ['ann@example.com', 'sales@bothco.example'],
+    );
+    // Linked contacts join the connector's lists, and blanks are filled from the other side.
+    const ann = h.ccAccount.contact('ann@example.com');
+    assert.equal(h.ccAccount.findListByName('Customer list')?.list_id, ann?.list_memberships?.[0]);
+    const hubAnn = h.hubRecords('people').find((p) => p.first_name === 'Ann');
+    assert.equal(hubAnn?.job_title, 'Owner');
+    // The hub-only record is reported, not silently dropped.
+    const excluded = await h.repos.idMaps.page(h.organization.id, {
+      states: ['excluded'],
+      limit: 50,
+      offset: 0,
+    });
+    assert.ok(
+      excluded.items.some(
+        (m) => m.email === 'hal@example.com' && /existed before sharing started/.test(m.reason ?? ''),
+      ),
+    );
+  });
+
+  it('with historical data shared, creates the rest once, still without duplicates', async () => {
+    h = await startSyncHarness({ seed: overlappingSeed(), ccContacts });
+    await h.repos.organizations.updateSettings(h.organization.id, { shareHistorical: true });
+    const run = await h.sync('first_link');
+    assert.equal(run.status, 'succeeded', JSON.stringify(run.error));
+    await h.sync();
+    await h.sync();
+    assert.deepEqual(ccEmails(h), [
+      'ann@example.com',
+      'cat@example.com',
+      'hal@example.com',
+      'sales@bothco.example',
+    ]);
+    assert.deepEqual(hubEmails(h, 'people'), ['ann@example.com', 'cat@example.com', 'hal@example.com']);
+    assert.deepEqual(hubEmails(h, 'organizations'), ['sales@bothco.example']);
+    assert.equal(new Set(ccEmails(h)).size, ccEmails(h).length, 'no email twice in CC');
+  });
+
+  it('a hub record and a contact created later with the same email are linked, not duplicated', async () => {
+    h = await startSyncHarness({ seed: overlappingSeed(), ccContacts });
+    await h.sync('first_link');
+    // Hal existed in the hub before linking; now someone adds him in CC.
+    h.ccAccount.createContactAsUser({ email: 'HAL@Example.com', first_name: 'Hal' });
+    await h.sync();
+    assert.deepEqual(hubEmails(h, 'people'), ['ann@example.com', 'hal@example.com']);
+    const hal = await h.repos.idMaps.page(h.organization.id, {
+      states: ['linked'],
+      search: 'hal@',
+      limit: 5,
+      offset: 0,
+    });
+    assert.equal(hal.total, 1);
+  });
+});
+
+void TEST_TENANT;
