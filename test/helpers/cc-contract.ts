@@ -68,6 +68,11 @@ const implicitQueryParameters = new Set(['cursor']);
 
 let compiled: CompiledSpec | undefined;
 
+/** Loads the contract now, so a missing file fails the test that starts an emulator, not a request. */
+export function loadCcContract(): void {
+  loadSpec();
+}
+
 function loadSpec(): CompiledSpec {
   if (compiled) return compiled;
   if (!existsSync(ccSpecPath)) {

@@ -5,7 +5,7 @@ import {
   type CcExchange,
   startConstantContactEmulator,
 } from '../../sandbox/constantcontact/index.ts';
-import { validateCcRequest, validateCcResponse } from './cc-contract.ts';
+import { loadCcContract, validateCcRequest, validateCcResponse } from './cc-contract.ts';
 
 export interface CcTestEmulator extends CcEmulator {
   /** Every contract problem seen so far, one line each. */
@@ -39,6 +39,7 @@ export async function startCcEmulatorForTest(
   options: CcEmulatorOptions & { checkRequests?: boolean } = {},
 ): Promise<CcTestEmulator> {
   const { checkRequests = true, onExchange, ...rest } = options;
+  loadCcContract();
   const contractProblems: string[] = [];
   const emulator = await startConstantContactEmulator({
     port: 0,
