@@ -2,6 +2,7 @@ import type { Config } from './config/config.ts';
 import { openStore, type Store } from './db/database.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import { createRepositories, type Repositories } from './db/repositories/index.ts';
+import { createSyncServices, type SyncServices } from './jobs/sync-engine.ts';
 import type { Logger } from './logger.ts';
 import { loadOrCreateKeyFile } from './security/encryption-key-file.ts';
 import { TokenCipher } from './security/token-cipher.ts';
@@ -11,6 +12,8 @@ export interface Connector {
   app: App;
   store: Store;
   repositories: Repositories;
+  /** The CC client, sync engine and scheduler; all null until CC credentials are configured. */
+  sync: SyncServices;
   close(): Promise<void>;
 }
 
@@ -28,12 +31,15 @@ export async function createConnector(config: Config, logger: Logger): Promise<C
     const applied = await migrateToLatest(store.db);
     if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
     const repositories = createRepositories(store.db, cipher);
+    const sync = createSyncServices(config, repositories, logger);
     const app = await buildApp({ config, store, repositories, logger });
     return {
       app,
       store,
       repositories,
+      sync,
       async close() {
+        await sync.scheduler?.stop();
         await app.close();
         await store.close();
       },

@@ -8,6 +8,7 @@ runCommand(async () => {
   const logger = createLogger(config.logLevel);
   const connector = await createConnector(config, logger);
   await connector.app.listen({ host: config.server.host, port: config.server.port });
+  connector.sync.scheduler?.start();
   logger.info(
     { url: config.server.publicUrl, database: config.database.kind, tenants: config.tenants.length },
     `connector ready at ${config.server.publicUrl}`,

@@ -1,36 +1,49 @@
 import { loadConfig } from '../config/config.ts';
-import { createConnector } from '../connector.ts';
+import { type Connector, createConnector } from '../connector.ts';
 import { createLogger } from '../logger.ts';
+import { statusCommand, syncCommand } from './organization-commands.ts';
 import { runCommand } from './run-command.ts';
 
-const USAGE = `Usage: npm run cli -- <command>
+const USAGE = `Usage: npm run cli -- <command> [options]
 
 Commands:
-  rotate-key   Re-encrypt stored tokens under the current ENCRYPTION_KEY (after moving the old key to
-               ENCRYPTION_PREVIOUS_KEYS). Prints how many organizations were rewritten.`;
+  sync --tenant T --org G [--json]     Run one sync of organization G (its Connec! group id) of tenant T now
+                                       and print what it did. Exits 1 when the run failed.
+  status --tenant T --org G [--json]   Print the organization's link state, last runs, and the records not
+                                       shared with their reasons.
+  rotate-key                           Re-encrypt stored tokens under the current ENCRYPTION_KEY (after moving
+                                       the old key to ENCRYPTION_PREVIOUS_KEYS).`;
+
+const COMMANDS: Record<string, (connector: Connector, args: readonly string[]) => Promise<number>> = {
+  sync: syncCommand,
+  status: statusCommand,
+  'rotate-key': async (connector) => {
+    const count = await connector.repositories.organizations.reencryptTokens();
+    console.log(`Re-encrypted the tokens of ${count} organization(s) under the current key.`);
+    return 0;
+  },
+};
 
 runCommand(async () => {
-  const [command] = process.argv.slice(2);
-  switch (command) {
-    case 'rotate-key': {
-      const config = loadConfig();
-      const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
-      const connector = await createConnector(config, logger);
-      try {
-        const count = await connector.repositories.organizations.reencryptTokens();
-        console.log(`Re-encrypted the tokens of ${count} organization(s) under the current key.`);
-      } finally {
-        await connector.close();
-      }
-      return;
-    }
-    case undefined:
-    case 'help':
-    case '--help':
-      console.log(USAGE);
-      return;
-    default:
-      process.stderr.write(`Unknown command "${command}".\n\n${USAGE}\n`);
-      process.exit(2);
+  const [name, ...args] = process.argv.slice(2);
+  if (name === undefined || name === 'help' || name === '--help') {
+    console.log(USAGE);
+    return;
   }
+  const command = COMMANDS[name];
+  if (!command) {
+    process.stderr.write(`Unknown command "${name}".\n\n${USAGE}\n`);
+    process.exit(2);
+  }
+  const config = loadConfig();
+  // Commands print their own results; the log only carries problems.
+  const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
+  const connector = await createConnector(config, logger);
+  let code = 1;
+  try {
+    code = await command(connector, args);
+  } finally {
+    await connector.close();
+  }
+  process.exitCode = code;
 });

@@ -106,7 +106,18 @@ export async function shareHubRecords(
   for (const item of items) {
     const map = maps.get(item.hubId);
     try {
-      if (map && !force && map.hubHash === item.fingerprint && map.state !== 'failed') {
+      // A record kept back as historical is looked at again once the organization shares history.
+      const historicalNowShared =
+        map?.state === 'excluded' &&
+        map.reason === EXISTED_BEFORE_SHARING &&
+        ctx.organization.settings.shareHistorical;
+      if (
+        map &&
+        !force &&
+        map.hubHash === item.fingerprint &&
+        map.state !== 'failed' &&
+        !historicalNowShared
+      ) {
         count(ctx, 'cc', 'unchanged');
         continue;
       }

@@ -29,6 +29,8 @@ export interface SyncHarness {
   sync(trigger?: RunTrigger): Promise<SyncRun>;
   /** Runs one sync, calling `onProgress` after each page (to act while the run is going on). */
   syncWith(onProgress: () => Promise<void>): Promise<SyncRun>;
+  /** The engine as the connector wires it, for schedulers made in tests. */
+  engine: SyncEngineDeps;
   /** Acts in the hub as another app would. */
   app: ReturnType<PlatformEmulator['actAs']>;
   /** The hub records of the organization, as the connector reads them. */
@@ -131,6 +133,7 @@ async function wire(
     cc,
     ccAccount,
     organization,
+    engine: deps,
     sync: (trigger = 'manual') => runSync(deps, organization.id, trigger),
     syncWith: (onProgress) => runSync(deps, organization.id, 'manual', { onProgress }),
     app: platform.actAs('Xero', GROUP_A),

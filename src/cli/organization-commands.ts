@@ -1,0 +1,104 @@
+import type { Connector } from '../connector.ts';
+import { NotFoundError } from '../db/db-errors.ts';
+import type { Organization } from '../model/organization.ts';
+import type { SyncRun } from '../model/sync-run.ts';
+import { parseOptions, required } from './arguments.ts';
+
+async function findOrganization(connector: Connector, values: Record<string, string>): Promise<Organization> {
+  const tenant = required(values, 'tenant');
+  const group = required(values, 'org');
+  const organization = await connector.repositories.organizations.findByGroup(tenant, group);
+  if (!organization)
+    throw new NotFoundError(`No organization ${group} in tenant ${tenant}: it never launched the connector.`);
+  return organization;
+}
+
+function describeRun(run: SyncRun): string {
+  const side = (name: string, c: SyncRun['counts']['hub']) =>
+    `${name}: ${c.created} created, ${c.updated} updated, ${c.linked} linked, ${c.excluded} excluded, ${c.failed} failed, ${c.unchanged} unchanged`;
+  const seconds = run.finishedAt
+    ? ((Date.parse(run.finishedAt) - Date.parse(run.startedAt)) / 1000).toFixed(1)
+    : '-';
+  return [
+    `${run.startedAt}  ${run.trigger}  ${run.status}  ${seconds} s${run.error ? `  ${run.error.code}: ${run.error.message}` : ''}`,
+    `  ${side('Constant Contact', run.counts.cc)}`,
+    `  ${side('Connec!', run.counts.hub)}`,
+  ].join('\n');
+}
+
+/** `sync --tenant T --org G [--json]`: one sync run now; exits 1 when it failed. */
+export async function syncCommand(connector: Connector, args: readonly string[]): Promise<number> {
+  const { values, flags } = parseOptions(args, { values: ['tenant', 'org'], flags: ['json'] });
+  const organization = await findOrganization(connector, values);
+  const scheduler = connector.sync.scheduler;
+  if (!scheduler) {
+    process.stderr.write('CC_CLIENT_ID and CC_CLIENT_SECRET are not set: nothing can be synced.\n');
+    return 1;
+  }
+  const run = await scheduler.runNow(organization.id, 'manual');
+  if (!run) {
+    process.stderr.write(
+      `Organization ${organization.groupUid} is being synced by another process; try again later.\n`,
+    );
+    return 1;
+  }
+  process.stdout.write(flags.has('json') ? `${JSON.stringify(run, null, 2)}\n` : `${describeRun(run)}\n`);
+  return run.status === 'succeeded' ? 0 : 1;
+}
+
+/** `status --tenant T --org G [--json]`: link state, last runs, records not shared and why. */
+export async function statusCommand(connector: Connector, args: readonly string[]): Promise<number> {
+  const { values, flags } = parseOptions(args, { values: ['tenant', 'org'], flags: ['json'] });
+  const organization = await findOrganization(connector, values);
+  const { syncRuns, idMaps } = connector.repositories;
+  const runs = await syncRuns.listRecent(organization.id, 5);
+  const counts = await idMaps.countByState(organization.id);
+  const notShared = await idMaps.page(organization.id, {
+    states: ['excluded', 'failed', 'unlinked'],
+    limit: 20,
+    offset: 0,
+  });
+  const status = {
+    organization: {
+      tenant: organization.tenant,
+      group: organization.groupUid,
+      name: organization.name,
+      constantContact: organization.ccAccount,
+      linkedAt: organization.linkedAt,
+      deletedAt: organization.deletedAt,
+      syncEnabled: organization.syncEnabled,
+    },
+    records: counts,
+    runs,
+    notShared: notShared.items.map((m) => ({
+      collection: m.hubCollection,
+      hubId: m.hubId,
+      ccContactId: m.ccContactId,
+      state: m.state,
+      reason: m.reason,
+      nextRetryAt: m.nextRetryAt,
+    })),
+    notSharedTotal: notShared.total,
+  };
+  if (flags.has('json')) {
+    process.stdout.write(`${JSON.stringify(status, null, 2)}\n`);
+    return 0;
+  }
+  const lines = [
+    `${organization.name} (${organization.tenant}/${organization.groupUid})`,
+    organization.deletedAt
+      ? `Deleted on the platform on ${organization.deletedAt}: nothing is shared.`
+      : organization.ccAccount
+        ? `Linked to Constant Contact account "${organization.ccAccount.name}" since ${organization.linkedAt}.`
+        : 'Not linked to Constant Contact.',
+    `Records: ${counts.linked} shared, ${counts.excluded} excluded, ${counts.failed} failing, ${counts.unlinked} unlinked.`,
+    '',
+    runs.length ? 'Last runs:' : 'No runs yet.',
+    ...runs.map(describeRun),
+    '',
+    notShared.total ? `Not shared (${notShared.total}):` : 'Every record is shared.',
+    ...status.notShared.map((m) => `  ${m.collection} ${m.hubId ?? m.ccContactId}: ${m.state}, ${m.reason}`),
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+  return 0;
+}

@@ -1,0 +1,211 @@
+import { randomUUID } from 'node:crypto';
+import type { Repositories } from '../db/repositories/index.ts';
+import type { Logger } from '../logger.ts';
+import type { RunTrigger, SyncRun } from '../model/sync-run.ts';
+import { runSync, type SyncEngineDeps } from '../sync/run-sync.ts';
+import type { SyncScheduler } from './sync-scheduler.ts';
+
+export interface InProcessSchedulerOptions {
+  /** Time between scheduled runs of one organization. */
+  intervalMs: number;
+  /** Quiet period after a notification before its run starts, so a burst of changes makes one run. */
+  debounceMs: number;
+  /** How often the schedule is looked at. */
+  tickMs: number;
+  /** Runs going at once across organizations (CC's budget is shared anyway). */
+  concurrency: number;
+  /** Lease length; renewed after each page, so only a dead process lets one expire. */
+  leaseMs: number;
+}
+
+export const DEFAULT_SCHEDULER_OPTIONS: InProcessSchedulerOptions = {
+  intervalMs: 15 * 60_000,
+  debounceMs: 5_000,
+  tickMs: 30_000,
+  concurrency: 2,
+  leaseMs: 10 * 60_000,
+};
+
+export interface InProcessScheduler extends SyncScheduler {
+  /** Resolves once nothing is queued, debouncing or running (tests and graceful stops). */
+  idle(): Promise<void>;
+}
+
+interface Running {
+  controller: AbortController;
+  done: Promise<SyncRun | null>;
+}
+
+/** A stable offset within the interval per organization, so organizations do not all start together. */
+function spreadOffset(organizationId: string, intervalMs: number): number {
+  let hash = 0;
+  for (const char of organizationId) hash = (hash * 31 + char.charCodeAt(0)) >>> 0;
+  return hash % intervalMs;
+}
+
+/**
+ * The embedded mode's scheduler: runs in this process, one run per organization at a time (held by a
+ * lease in the database, so a second process cannot run the same organization), a run per organization
+ * every interval (spread over the interval), a debounced run after notifications, and runs on demand. A
+ * request made while the organization runs is kept and runs right after, so nothing changed during a run
+ * waits for the next interval.
+ */
+export function createInProcessScheduler(
+  engine: SyncEngineDeps,
+  options: Partial<InProcessSchedulerOptions> = {},
+): InProcessScheduler {
+  const settings = { ...DEFAULT_SCHEDULER_OPTIONS, ...options };
+  const repos: Repositories = engine.repos;
+  const logger: Logger = engine.logger.child({ component: 'scheduler' });
+  const holder = `process-${process.pid}-${randomUUID().slice(0, 8)}`;
+  const queued = new Map<string, RunTrigger>();
+  const running = new Map<string, Running>();
+  const debounces = new Map<string, NodeJS.Timeout>();
+  const nextDue = new Map<string, number>();
+  const idleWaiters: Array<() => void> = [];
+  let ticker: NodeJS.Timeout | undefined;
+  let stopped = false;
+
+  function checkIdle(): void {
+    if (queued.size > 0 || running.size > 0 || debounces.size > 0) return;
+    for (const resolve of idleWaiters.splice(0)) resolve();
+  }
+
+  function pump(): void {
+    if (stopped) return;
+    for (const [organizationId, trigger] of queued) {
+      if (running.size >= settings.concurrency) break;
+      if (running.has(organizationId)) continue;
+      queued.delete(organizationId);
+      start(organizationId, trigger);
+    }
+    checkIdle();
+  }
+
+  function start(organizationId: string, trigger: RunTrigger): void {
+    const controller = new AbortController();
+    const done = execute(organizationId, trigger, controller.signal).finally(() => {
+      running.delete(organizationId);
+      pump();
+    });
+    running.set(organizationId, { controller, done });
+  }
+
+  async function execute(
+    organizationId: string,
+    trigger: RunTrigger,
+    signal: AbortSignal,
+  ): Promise<SyncRun | null> {
+    try {
+      if (!(await repos.organizations.acquireLease(organizationId, holder, settings.leaseMs))) {
+        logger.info({ organizationId, trigger }, 'another process is running this organization; skipped');
+        return null;
+      }
+      try {
+        // Holding the lease, any run still marked running belongs to a process that died.
+        await repos.syncRuns.failAbandoned(
+          organizationId,
+          'The process running it stopped before it finished.',
+        );
+        return await runSync(engine, organizationId, trigger, {
+          signal,
+          onProgress: async () => {
+            await repos.organizations.acquireLease(organizationId, holder, settings.leaseMs);
+          },
+        });
+      } finally {
+        await repos.organizations.releaseLease(organizationId, holder);
+      }
+    } catch (error) {
+      logger.error({ err: error, organizationId, trigger }, 'sync run could not start');
+      return null;
+    }
+  }
+
+  async function tick(): Promise<void> {
+    const now = engine.now().getTime();
+    const organizations = await repos.organizations.listSyncable();
+    for (const organization of organizations) {
+      const due = nextDue.get(organization.id) ?? now + spreadOffset(organization.id, settings.intervalMs);
+      if (due <= now) {
+        scheduler.request(organization.id, 'schedule');
+        nextDue.set(organization.id, now + settings.intervalMs);
+      } else {
+        nextDue.set(organization.id, due);
+      }
+    }
+  }
+
+  const scheduler: InProcessScheduler = {
+    request(organizationId, trigger) {
+      if (stopped) return;
+      // A manual or first-link request outranks a scheduled one already waiting.
+      if (!queued.has(organizationId) || trigger !== 'schedule') queued.set(organizationId, trigger);
+      pump();
+    },
+
+    notify(organizationId) {
+      if (stopped) return;
+      clearTimeout(debounces.get(organizationId));
+      debounces.set(
+        organizationId,
+        setTimeout(() => {
+          debounces.delete(organizationId);
+          scheduler.request(organizationId, 'notification');
+        }, settings.debounceMs),
+      );
+    },
+
+    async runNow(organizationId, trigger) {
+      const current = running.get(organizationId);
+      if (current) await current.done;
+      queued.delete(organizationId);
+      start(organizationId, trigger);
+      return running.get(organizationId)!.done;
+    },
+
+    async cancel(organizationId) {
+      queued.delete(organizationId);
+      clearTimeout(debounces.get(organizationId));
+      debounces.delete(organizationId);
+      nextDue.delete(organizationId);
+      const current = running.get(organizationId);
+      if (current) {
+        current.controller.abort();
+        await current.done;
+      }
+      checkIdle();
+    },
+
+    start() {
+      if (ticker) return;
+      stopped = false;
+      const safeTick = () => {
+        tick().catch((error: unknown) => logger.error({ err: error }, 'schedule tick failed'));
+      };
+      ticker = setInterval(safeTick, settings.tickMs);
+      ticker.unref();
+      safeTick();
+    },
+
+    async stop() {
+      stopped = true;
+      clearInterval(ticker);
+      ticker = undefined;
+      for (const timer of debounces.values()) clearTimeout(timer);
+      debounces.clear();
+      queued.clear();
+      for (const current of running.values()) current.controller.abort();
+      await Promise.all([...running.values()].map((r) => r.done));
+      checkIdle();
+    },
+
+    idle() {
+      return new Promise((resolve) => {
+        idleWaiters.push(resolve);
+        checkIdle();
+      });
+    },
+  };
+  return scheduler;
+}

@@ -1,0 +1,72 @@
+import type { Config } from '../config/config.ts';
+import { ConnecClient } from '../connec/connec-client.ts';
+import { ConstantContactClient } from '../constantcontact/client.ts';
+import { organizationTokenStore } from '../db/cc-token-store.ts';
+import type { Repositories } from '../db/repositories/index.ts';
+import { ConnectorError } from '../errors.ts';
+import type { Logger } from '../logger.ts';
+import type { SyncEngineDeps } from '../sync/run-sync.ts';
+import { DEFAULT_SYNC_OPTIONS, type SyncOptions } from '../sync/sync-context.ts';
+import {
+  createInProcessScheduler,
+  type InProcessScheduler,
+  type InProcessSchedulerOptions,
+} from './in-process-scheduler.ts';
+
+export class TenantUnknownError extends ConnectorError {
+  readonly code = 'TENANT_UNKNOWN';
+  override readonly httpStatus = 404;
+}
+
+export class CcNotConfiguredError extends ConnectorError {
+  readonly code = 'CC_NOT_CONFIGURED';
+  override readonly httpStatus = 503;
+}
+
+export interface SyncServices {
+  /** Null until CC_CLIENT_ID and CC_CLIENT_SECRET are set: nothing can be linked or synced without them. */
+  cc: ConstantContactClient | null;
+  engine: SyncEngineDeps | null;
+  scheduler: InProcessScheduler | null;
+}
+
+/** The CC client, the sync engine's dependencies and the scheduler, built from configuration. */
+export function createSyncServices(
+  config: Config,
+  repos: Repositories,
+  logger: Logger,
+  overrides: {
+    sync?: Partial<SyncOptions>;
+    scheduler?: Partial<InProcessSchedulerOptions>;
+    now?: () => Date;
+  } = {},
+): SyncServices {
+  const { clientId, clientSecret, redirectUri, apiBaseUrl, authBaseUrl } = config.constantContact;
+  if (!clientId || !clientSecret) {
+    logger.warn('CC_CLIENT_ID and CC_CLIENT_SECRET are not set: organizations cannot link Constant Contact.');
+    return { cc: null, engine: null, scheduler: null };
+  }
+  const cc = new ConstantContactClient({
+    config: { clientId, clientSecret, redirectUri, apiBaseUrl, authBaseUrl },
+    tokenStore: organizationTokenStore(repos.organizations),
+    logger,
+  });
+  const tenants = new Map(config.tenants.map((t) => [t.id, t]));
+  const engine: SyncEngineDeps = {
+    repos,
+    cc,
+    connecFor(organization) {
+      const tenant = tenants.get(organization.tenant);
+      if (!tenant) {
+        throw new TenantUnknownError(
+          `Organization ${organization.groupUid} belongs to tenant "${organization.tenant}", which TENANTS_FILE does not list.`,
+        );
+      }
+      return new ConnecClient({ tenant, groupId: organization.groupUid });
+    },
+    now: overrides.now ?? (() => new Date()),
+    logger,
+    options: { ...DEFAULT_SYNC_OPTIONS, ...overrides.sync },
+  };
+  return { cc, engine, scheduler: createInProcessScheduler(engine, overrides.scheduler) };
+}

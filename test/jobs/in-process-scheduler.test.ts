@@ -1,0 +1,102 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { createInProcessScheduler } from '../../src/jobs/in-process-scheduler.ts';
+import { type SyncHarness, startSyncHarness } from '../helpers/sync-harness.ts';
+
+describe('in-process scheduler', () => {
+  let h: SyncHarness;
+  before(async () => {
+    h = await startSyncHarness();
+  });
+  after(async () => {
+    await h.close();
+  });
+
+  const runs = async () => h.repos.syncRuns.listRecent(h.organization.id, 100);
+
+  it('turns a burst of notifications into one run, after a quiet period', async () => {
+    const scheduler = createInProcessScheduler(h.engine, { debounceMs: 50 });
+    const before = (await runs()).length;
+    h.app.create('people', {
+      first_name: 'Burst',
+      last_name: 'One',
+      email: { address: 'burst1@example.com' },
+      is_customer: true,
+    });
+    for (let i = 0; i < 5; i++) scheduler.notify(h.organization.id);
+    await scheduler.idle();
+    const after = await runs();
+    assert.equal(after.length - before, 1);
+    assert.equal(after[0]?.trigger, 'notification');
+    assert.ok(h.ccAccount.contact('burst1@example.com'), 'the notified change was shared');
+    await scheduler.stop();
+  });
+
+  it('runs again right after a run when asked while it was running', async () => {
+    const scheduler = createInProcessScheduler(h.engine);
+    const before = (await runs()).length;
+    scheduler.request(h.organization.id, 'manual');
+    scheduler.request(h.organization.id, 'manual');
+    scheduler.request(h.organization.id, 'manual');
+    await scheduler.idle();
+    assert.equal((await runs()).length - before, 2, 'one run, then one more for the requests made meanwhile');
+    await scheduler.stop();
+  });
+
+  it('lets only one process run an organization at a time', async () => {
+    const first = createInProcessScheduler(h.engine);
+    const second = createInProcessScheduler(h.engine);
+    const [a, b] = await Promise.all([
+      first.runNow(h.organization.id, 'manual'),
+      second.runNow(h.organization.id, 'manual'),
+    ]);
+    assert.equal([a, b].filter((r) => r === null).length, 1, 'the second finds the lease taken');
+    assert.equal([a, b].find((r) => r !== null)?.status, 'succeeded');
+    // The lease is released after the run: the next run goes.
+    assert.equal((await second.runNow(h.organization.id, 'manual'))?.status, 'succeeded');
+  });
+
+  it('recovers the lease of a process that died, and marks its run as abandoned', async () => {
+    const { organizations, syncRuns } = h.repos;
+    assert.equal(await organizations.acquireLease(h.organization.id, 'dead-process', 1), true);
+    const orphan = await syncRuns.start(h.organization.id, 'schedule');
+    await new Promise((r) => setTimeout(r, 10));
+    const scheduler = createInProcessScheduler(h.engine);
+    const run = await scheduler.runNow(h.organization.id, 'manual');
+    assert.equal(run?.status, 'succeeded');
+    const abandoned = await syncRuns.get(orphan.id);
+    assert.equal(abandoned.status, 'failed');
+    assert.equal(abandoned.error?.code, 'RUN_ABANDONED');
+  });
+
+  it('stops a running run when the organization is cancelled', async () => {
+    for (let i = 0; i < 30; i++) {
+      h.app.create('people', {
+        first_name: `Many${i}`,
+        last_name: 'X',
+        email: { address: `many${i}@example.com` },
+        is_customer: true,
+      });
+    }
+    const engine = { ...h.engine, options: { ...h.engine.options, hubPageSize: 5 } };
+    const scheduler = createInProcessScheduler(engine);
+    scheduler.request(h.organization.id, 'manual');
+    await new Promise((r) => setTimeout(r, 30));
+    await scheduler.cancel(h.organization.id);
+    const [last] = await runs();
+    assert.equal(last?.status, 'cancelled');
+    assert.equal(await h.repos.syncRuns.findRunning(h.organization.id), null);
+    await scheduler.idle();
+  });
+
+  it('runs linked organizations on schedule', async () => {
+    const scheduler = createInProcessScheduler(h.engine, { intervalMs: 1, tickMs: 20 });
+    const before = (await runs()).length;
+    scheduler.start();
+    await new Promise((r) => setTimeout(r, 120));
+    await scheduler.stop();
+    const after = await runs();
+    assert.ok(after.length > before);
+    assert.ok(after.slice(0, after.length - before).some((r) => r.trigger === 'schedule'));
+  });
+});
