@@ -24,6 +24,8 @@ export interface CreationOutcome {
   failed: (newContact: NewContact, reason: string) => Promise<void>;
 }
 
+const IMPORT_EMAIL_MAX = 50;
+
 function rolesOf(newContact: NewContact): ListRole[] {
   return sortRoles(newContact.items.flatMap((i) => i.roles));
 }
@@ -65,9 +67,24 @@ export async function createContacts(
   outcome: CreationOutcome,
 ): Promise<void> {
   if (newContacts.length > ctx.options.bulkThreshold) {
-    await importContacts(ctx, newContacts, outcome);
+    // CC's import takes emails of at most 50 characters (contacts take 80): longer ones go one by one.
+    const importable = newContacts.filter((n) => n.email.length <= IMPORT_EMAIL_MAX);
+    await importContacts(ctx, importable, outcome);
+    await createOneByOne(
+      ctx,
+      newContacts.filter((n) => n.email.length > IMPORT_EMAIL_MAX),
+      outcome,
+    );
     return;
   }
+  await createOneByOne(ctx, newContacts, outcome);
+}
+
+async function createOneByOne(
+  ctx: SyncContext,
+  newContacts: readonly NewContact[],
+  outcome: CreationOutcome,
+): Promise<void> {
   for (const newContact of newContacts) {
     const first = newContact.items[0]!;
     try {

@@ -116,6 +116,7 @@ async function wire(
     },
     tokenStore: organizationTokenStore(repos.organizations),
     rateLimiter: new InMemoryRateLimiter({ perSecond: 1000, perDay: 1_000_000 }),
+    retryPolicy: { maxAttempts: 3, baseDelayMs: 20, maxDelayMs: 100 },
   });
   const deps: SyncEngineDeps = {
     repos,

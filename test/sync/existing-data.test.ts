@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
 import type { PlatformSeed } from '../../sandbox/platform/seed.ts';
+import { previewHistorical } from '../../src/sync/historical-preview.ts';
 import { GROUP_A, TEST_TENANT, testSeed } from '../helpers/platform-emulator.ts';
 import { type SyncHarness, startSyncHarness } from '../helpers/sync-harness.ts';
 
@@ -46,11 +47,8 @@ const ccContacts = [
 function hubEmails(h: SyncHarness, collection: 'people' | 'organizations'): string[] {
   return h
     .hubRecords(collection)
-    .map((r) =>
-      String((r.email as { address: string }).address)
-        .trim()
-        .toLowerCase(),
-    )
+    .map((r) => (r.email as { address?: string } | undefined)?.address?.trim().toLowerCase() ?? '')
+    .filter((email) => email !== '')
     .sort();
 }
 
@@ -125,6 +123,50 @@ describe('first link with existing data on both sides', () => {
     assert.deepEqual(hubEmails(h, 'people'), ['ann@example.com', 'cat@example.com', 'hal@example.com']);
     assert.deepEqual(hubEmails(h, 'organizations'), ['sales@bothco.example']);
     assert.equal(new Set(ccEmails(h)).size, ccEmails(h).length, 'no email twice in CC');
+  });
+
+  it('previews historical sharing without writing anything, then shares history once opted in', async () => {
+    const seed = overlappingSeed();
+    seed.hubRecords?.push({
+      groupId: GROUP_A,
+      collection: 'people',
+      record: { first_name: 'No', last_name: 'Email', is_customer: true },
+    });
+    h = await startSyncHarness({ seed, ccContacts });
+    await h.sync('first_link');
+    const before = { cc: h.cc.requestLog.count(), hub: h.platform.requestLog.entries.length };
+    const preview = await previewHistorical(h.db.store.db, h.organization.id);
+    assert.deepEqual(preview, {
+      toCc: { create: 1, link: 0 },
+      toHub: { create: 1, link: 0 },
+      excluded: { 'no email': 1 },
+    });
+    assert.deepEqual(
+      { cc: h.cc.requestLog.count(), hub: h.platform.requestLog.entries.length },
+      before,
+      'no API call',
+    );
+
+    await h.repos.organizations.updateSettings(h.organization.id, { shareHistorical: true });
+    await h.repos.cursors.reset(h.organization.id);
+    const run = await h.sync();
+    assert.equal(run.status, 'succeeded', JSON.stringify(run.error));
+    assert.deepEqual(ccEmails(h), [
+      'ann@example.com',
+      'cat@example.com',
+      'hal@example.com',
+      'sales@bothco.example',
+    ]);
+    assert.deepEqual(hubEmails(h, 'people').filter(Boolean), [
+      'ann@example.com',
+      'cat@example.com',
+      'hal@example.com',
+    ]);
+    assert.deepEqual(await previewHistorical(h.db.store.db, h.organization.id), {
+      toCc: { create: 0, link: 0 },
+      toHub: { create: 0, link: 0 },
+      excluded: { 'no email': 1 },
+    });
   });
 
   it('a hub record and a contact created later with the same email are linked, not duplicated', async () => {
