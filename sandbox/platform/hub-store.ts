@@ -50,10 +50,13 @@ export class HubNotFoundError extends Error {}
 
 const sameEntry = (a: IdEntry, b: IdEntry) =>
   a.id === b.id && a.provider === b.provider && a.realm === b.realm;
+const entryKey = (e: IdEntry) => `${e.provider}\u0000${e.realm}\u0000${e.id}`;
 
 /** The records of every group, in creation order, with the hub's rules for ids, upserts and timestamps. */
 export class HubStore {
   readonly #records = new Map<string, Map<string, StoredRecord>>();
+  /** Per group and collection: an app's id entry -> the Connec! id of the record carrying it. */
+  readonly #byEntry = new Map<string, Map<string, string>>();
   readonly #clock: Clock;
 
   constructor(clock: Clock) {
@@ -70,6 +73,16 @@ export class HubStore {
     return bucket;
   }
 
+  #entryIndex(groupId: string, collection: HubCollection): Map<string, string> {
+    const key = `${groupId}/${collection}`;
+    let index = this.#byEntry.get(key);
+    if (!index) {
+      index = new Map();
+      this.#byEntry.set(key, index);
+    }
+    return index;
+  }
+
   list(groupId: string, collection: HubCollection): StoredRecord[] {
     return [...this.#bucket(groupId, collection).values()];
   }
@@ -81,7 +94,8 @@ export class HubStore {
   findByIdEntry(groupId: string, collection: HubCollection, entry: IdEntry): StoredRecord | undefined {
     if (entry.provider === CONNEC_PROVIDER)
       return entry.realm === groupId ? this.get(groupId, collection, entry.id) : undefined;
-    return this.list(groupId, collection).find((r) => r.externalIds.some((e) => sameEntry(e, entry)));
+    const connecId = this.#entryIndex(groupId, collection).get(entryKey(entry));
+    return connecId === undefined ? undefined : this.get(groupId, collection, connecId);
   }
 
   /**
@@ -150,6 +164,7 @@ export class HubStore {
         !isDeepStrictEqual(existing.references, references) ||
         existing.externalIds.length !== externalIds.length;
       if (changed) Object.assign(existing, { fields: merged, references, externalIds, updatedAt: now });
+      this.#index(existing);
       return { record: existing, created: false, changed };
     }
     const record: StoredRecord = {
@@ -163,7 +178,13 @@ export class HubStore {
       updatedAt: now,
     };
     bucket.set(record.connecId, record);
+    this.#index(record);
     return { record, created: true, changed: true };
+  }
+
+  #index(record: StoredRecord): void {
+    const index = this.#entryIndex(record.groupId, record.collection);
+    for (const entry of record.externalIds) index.set(entryKey(entry), record.connecId);
   }
 
   #resolve(groupId: string, collection: HubCollection, value: unknown, field: string): string {

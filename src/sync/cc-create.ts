@@ -2,7 +2,6 @@ import { CcConflictError } from '../constantcontact/errors.ts';
 import type { CcContact, CcImportRow } from '../constantcontact/types.ts';
 import { ccView } from '../mapping/cc-limits.ts';
 import { sharedToContactCreate } from '../mapping/contact-shared.ts';
-import type { ContactMapping } from '../mapping/define-contact-mapping.ts';
 import { type ListRole, sortRoles } from '../mapping/list-roles.ts';
 import { normalizeEmail } from '../mapping/normalize-email.ts';
 import type { SharedContact } from '../mapping/shared-contact.ts';
@@ -62,7 +61,6 @@ function importRow(shared: SharedContact, email: string): CcImportRow {
  */
 export async function createContacts(
   ctx: SyncContext,
-  _mapping: ContactMapping,
   newContacts: readonly NewContact[],
   outcome: CreationOutcome,
 ): Promise<void> {

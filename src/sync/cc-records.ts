@@ -15,7 +15,7 @@ import { contactMappingFor } from '../mapping/registry.ts';
 import type { SharedContact } from '../mapping/shared-contact.ts';
 import type { IdMap } from '../model/id-map.ts';
 import { type ContactSnapshot, ccFingerprint, hubFingerprint, readSnapshot } from './contact-snapshot.ts';
-import { shareHubRecords } from './hub-records.ts';
+import { flushCreations, shareHubRecords } from './hub-records.ts';
 import { HubWriteBatch } from './hub-write-batch.ts';
 import { isRecordError, recordErrorReason } from './record-errors.ts';
 import { count, flowsFor, type SyncContext } from './sync-context.ts';
@@ -197,6 +197,7 @@ async function shareNewContacts(
           const mapping = contactMappingFor(holder.hubCollection as 'people' | 'organizations' | 'employees');
           const record = await ctx.connec.get(mapping.hubCollection, holder.hubId!);
           await shareHubRecords(ctx, mapping, [record], true);
+          await flushCreations(ctx);
         }
         continue;
       }

@@ -1,6 +1,7 @@
 import { buildFilter } from '../connec/filter.ts';
 import { connecIdOf } from '../connec/ids.ts';
 import type { ConnecListCollection, ConnecRecordOf } from '../connec/records.ts';
+import { flushCreations } from './hub-records.ts';
 import type { SyncContext } from './sync-context.ts';
 
 type HubRecord = ConnecRecordOf[ConnecListCollection];
@@ -46,8 +47,10 @@ export async function readHubChanges(
       seenAtBoundary = new Set();
     }
     for (const r of page.records) if (r.updated_at === last) seenAtBoundary.add(connecIdOf(r.id) ?? '');
-    await repos.cursors.set(organization.id, 'hub', collection, last);
+    // Records whose contacts wait in the creation buffer are not done yet: no checkpoint past them.
+    if (ctx.creations.size === 0) await repos.cursors.set(organization.id, 'hub', collection, last);
   }
+  await flushCreations(ctx);
   const next = new Date(startedAt.getTime() - options.lookbackMs).toISOString();
   await repos.cursors.set(organization.id, 'hub', collection, next);
 }

@@ -22,7 +22,7 @@ import { type ListRole, sortRoles } from '../mapping/list-roles.ts';
 import { normalizeEmail } from '../mapping/normalize-email.ts';
 import { type SharedContact, sameValue } from '../mapping/shared-contact.ts';
 import type { IdMap } from '../model/id-map.ts';
-import { createContacts, type NewContact } from './cc-create.ts';
+import { createContacts } from './cc-create.ts';
 import {
   type ContactSnapshot,
   ccFingerprint,
@@ -39,6 +39,7 @@ type HubRecord = ConnecRecordOf[ConnecListCollection];
 
 /** A hub record read for sharing, with what the mapping makes of it. */
 export interface HubItem {
+  mapping: ContactMapping;
   record: HubRecord;
   hubId: string;
   shared: SharedContact;
@@ -65,7 +66,15 @@ function toItem(mapping: ContactMapping, record: HubRecord): HubItem | null {
   const shared = hubToShared(mapping, record);
   const roles = hubListRoles(mapping, record);
   const active = isHubActive(mapping, record);
-  return { record, hubId, shared, roles, active, fingerprint: hubFingerprint(shared, roles, active) };
+  return {
+    mapping,
+    record,
+    hubId,
+    shared,
+    roles,
+    active,
+    fingerprint: hubFingerprint(shared, roles, active),
+  };
 }
 
 function createdBeforeSharing(ctx: SyncContext, createdAt: string | null | undefined): boolean {
@@ -98,7 +107,6 @@ export async function shareHubRecords(
   const mapsByEmail = await ctx.repos.idMaps.findByEmails(orgId, emails);
   const mirrorByEmail = await ctx.repos.ccMirror.findByEmails(orgId, emails);
   const hubWrites = new HubWriteBatch(ctx);
-  const creations = new Map<string, NewContact>();
 
   const linkedIds = [...maps.values()].map((m) => m.ccContactId).filter((id): id is string => Boolean(id));
   const contacts = await ctx.repos.ccMirror.get(orgId, linkedIds);
@@ -188,9 +196,9 @@ export async function shareHubRecords(
         continue;
       }
       // Two records of one page with one email make one contact, in the lists of both.
-      const existing = creations.get(email);
+      const existing = ctx.creations.get(email);
       if (existing) existing.items.push(item);
-      else creations.set(email, { email: eligibility.email, items: [item] });
+      else ctx.creations.set(email, { email: eligibility.email, items: [item] });
     } catch (error) {
       if (!isRecordError(error)) throw error;
       await ctx.repos.idMaps.recordFailure({
@@ -204,31 +212,49 @@ export async function shareHubRecords(
     }
   }
 
-  if (creations.size > 0) {
-    await createContacts(ctx, mapping, [...creations.values()], {
-      created: async (newContact, contact) => {
-        for (const item of newContact.items) await recordCreated(ctx, mapping, item, contact, hubWrites);
-      },
-      existing: async (newContact, contact) => {
-        const mirrored = (await ctx.repos.ccMirror.get(orgId, [contact.contact_id])).get(contact.contact_id)!;
-        for (const item of newContact.items) {
-          const revived = mirrored.deleted ? { ...mirrored, deleted: false } : mirrored;
-          await updateLinked(ctx, mapping, item, maps.get(item.hubId) ?? null, revived, hubWrites);
-        }
-      },
-      failed: async (newContact, reason) => {
-        for (const item of newContact.items) {
-          await ctx.repos.idMaps.recordFailure({
-            organizationId: orgId,
-            hubCollection: collection,
-            key: { hubId: item.hubId },
-            email: item.shared.email,
-            reason,
-          });
-        }
-      },
-    });
-  }
+  if (ctx.creations.size >= MAX_BUFFERED_CREATIONS) await flushCreations(ctx);
+  await hubWrites.flush();
+}
+
+/** One bulk import request's worth: creations are held until then so large runs import in few requests. */
+const MAX_BUFFERED_CREATIONS = 40_000;
+
+/**
+ * Creates in CC the contacts buffered by `shareHubRecords` (one by one, or in bulk above the threshold),
+ * links them, and registers their ids in the hub. Called when the buffer is full and at the end of each
+ * collection; cursors are not checkpointed while creations wait.
+ */
+export async function flushCreations(ctx: SyncContext): Promise<void> {
+  if (ctx.creations.size === 0) return;
+  const orgId = ctx.organization.id;
+  const pending = [...ctx.creations.values()];
+  ctx.creations.clear();
+  const hubWrites = new HubWriteBatch(ctx);
+  await createContacts(ctx, pending, {
+    created: async (newContact, contact) => {
+      for (const item of newContact.items) await recordCreated(ctx, item.mapping, item, contact, hubWrites);
+      if (hubWrites.size >= 100) await hubWrites.flush();
+    },
+    existing: async (newContact, contact) => {
+      const mirrored = (await ctx.repos.ccMirror.get(orgId, [contact.contact_id])).get(contact.contact_id)!;
+      for (const item of newContact.items) {
+        const revived = mirrored.deleted ? { ...mirrored, deleted: false } : mirrored;
+        const map = await ctx.repos.idMaps.findByHub(orgId, item.mapping.hubCollection, item.hubId);
+        await updateLinked(ctx, item.mapping, item, map, revived, hubWrites);
+      }
+    },
+    failed: async (newContact, reason) => {
+      for (const item of newContact.items) {
+        await ctx.repos.idMaps.recordFailure({
+          organizationId: orgId,
+          hubCollection: item.mapping.hubCollection,
+          key: { hubId: item.hubId },
+          email: item.shared.email,
+          reason,
+        });
+      }
+    },
+  });
   await hubWrites.flush();
 }
 

@@ -11,7 +11,7 @@ import { CcListDirectory } from './cc-list-directory.ts';
 import { sharePendingContacts } from './cc-records.ts';
 import { syncCompany } from './company-sync.ts';
 import { readHubChanges } from './hub-changes.ts';
-import { shareHubRecords } from './hub-records.ts';
+import { flushCreations, shareHubRecords } from './hub-records.ts';
 import { isRecordError, recordErrorReason } from './record-errors.ts';
 import { flowsFor, type SyncContext, type SyncOptions } from './sync-context.ts';
 
@@ -68,6 +68,7 @@ export async function runSync(
     logger,
     options: deps.options,
     counts: emptyCounts(),
+    creations: new Map(),
     progress: {},
     async reportProgress() {
       if (options.signal?.aborted) throw new RunCancelledError('The run was cancelled.');
@@ -116,6 +117,7 @@ async function retryDueRecords(ctx: SyncContext): Promise<void> {
     try {
       const record = await ctx.connec.get(mapping.hubCollection, map.hubId);
       await shareHubRecords(ctx, mapping, [record], true);
+      await flushCreations(ctx);
     } catch (error) {
       if (!isRecordError(error)) throw error;
       await ctx.repos.idMaps.recordFailure({

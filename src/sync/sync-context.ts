@@ -5,6 +5,7 @@ import type { Logger } from '../logger.ts';
 import type { HubCollection } from '../model/hub-collections.ts';
 import type { Organization } from '../model/organization.ts';
 import type { RunCounts } from '../model/sync-run.ts';
+import type { NewContact } from './cc-create.ts';
 import type { CcListDirectory } from './cc-list-directory.ts';
 
 export interface SyncOptions {
@@ -41,6 +42,8 @@ export interface SyncContext {
   logger: Logger;
   options: SyncOptions;
   counts: RunCounts;
+  /** Contacts waiting to be created in CC, by normalized email (see `flushCreations`). */
+  creations: Map<string, NewContact>;
   /** Records processed per collection, for the progress bar. */
   progress: Record<string, number>;
   /** Saves progress and counts so the page can show them while the run goes on. */

@@ -1,0 +1,65 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { GROUP_A, testSeed } from '../helpers/platform-emulator.ts';
+import { type SyncHarness, startSyncHarness } from '../helpers/sync-harness.ts';
+
+const N = Number(process.env.BULK_N ?? 20_000);
+
+describe(`a first sync of ${N.toLocaleString('en')} records`, () => {
+  let h: SyncHarness;
+  before(async () => {
+    const seed = testSeed();
+    seed.hubRecords = Array.from({ length: N }, (_, i) => ({
+      groupId: GROUP_A,
+      collection: 'people' as const,
+      record: {
+        first_name: `First${i}`,
+        last_name: `Last${i}`,
+        email: { address: `person${i}@bulk.example` },
+        is_customer: true,
+      },
+    }));
+    h = await startSyncHarness({ seed, options: { hubPageSize: 1000 } });
+    await h.repos.organizations.updateSettings(h.organization.id, { shareHistorical: true });
+  });
+  after(async () => {
+    h.cc.assertConformant();
+    await h.close();
+  });
+
+  it('goes to CC through one bulk import and links every record', async () => {
+    const run = await h.sync('first_link');
+    assert.equal(run.status, 'succeeded', JSON.stringify(run.error));
+    const calls = h.cc.requestLog.countByEndpoint();
+    assert.equal(calls['POST /v3/activities/contacts_json_import'], 1, JSON.stringify(calls));
+    assert.equal(calls['POST /v3/contacts'] ?? 0, 0, 'no contact created one by one');
+    const total = h.cc.requestLog.count();
+    process.stdout.write(`# ${N} records: ${total} CC requests ${JSON.stringify(calls)}\n`);
+    assert.ok(total < 80, `${total} CC requests`);
+    assert.equal(h.contactsInList('Customer list').length, N);
+    assert.equal(
+      (await h.repos.idMaps.countByState(h.organization.id)).linked,
+      N + 1,
+      'every person and the company',
+    );
+    assert.equal(run.counts.cc.created, N);
+  });
+
+  it('then a run with no changes makes no write call on either side', async () => {
+    h.cc.requestLog.clear();
+    const hubBefore = h.platform.requestLog.entries.length;
+    const run = await h.sync();
+    assert.equal(run.status, 'succeeded', JSON.stringify(run.error));
+    assert.deepEqual(
+      h.cc.requestLog.entries.filter((e) => e.method !== 'GET').map((e) => e.endpoint),
+      [],
+    );
+    assert.deepEqual(
+      h.platform.requestLog.entries
+        .slice(hubBefore)
+        .filter((e) => e.method !== 'GET')
+        .map((e) => e.endpoint),
+      [],
+    );
+  });
+});
