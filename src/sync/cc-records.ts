@@ -74,6 +74,8 @@ async function shareContactPage(ctx: SyncContext, contacts: readonly MirroredCon
       if (!mirrored.deleted) newContacts.push(mirrored);
       continue;
     }
+    // The contact's fields follow its primary hub record (the first linked); the others keep their own.
+    const primaryId = maps.find((m) => m.state === 'linked')?.id;
     for (const map of maps) {
       if (mirrored.deleted) {
         if (map.hubId) await ctx.repos.idMaps.unlink(map.id, DELETED_IN_CC);
@@ -85,7 +87,7 @@ async function shareContactPage(ctx: SyncContext, contacts: readonly MirroredCon
         continue;
       }
       if (!map.hubId) continue; // a contact whose hub creation failed: handled with the new ones below
-      await applyContactChange(ctx, map, shared, fingerprint, mirrored, hubWrites);
+      await applyContactChange(ctx, map, shared, fingerprint, mirrored, hubWrites, map.id === primaryId);
     }
     if (maps.every((m) => !m.hubId)) newContacts.push(mirrored);
   }
@@ -102,6 +104,7 @@ async function applyContactChange(
   fingerprint: string,
   mirrored: MirroredContact,
   hubWrites: HubWriteBatch,
+  primary: boolean,
 ): Promise<void> {
   const mapping = contactMappingFor(map.hubCollection as 'people' | 'organizations' | 'employees');
   const snapshot = readSnapshot(map.snapshot);
@@ -116,7 +119,7 @@ async function applyContactChange(
     winner: ctx.organization.settings.conflictWinner,
     hubUpdatedAt: null,
     ccUpdatedAt: mirrored.ccUpdatedAt,
-    flows: { toCc: false, toHub: flows.toHub && mapping.flows.ccToHub },
+    flows: { toCc: false, toHub: primary && flows.toHub && mapping.flows.ccToHub },
   });
   // An email CC holds but the hub would not accept as valid stays out of the hub.
   const toHub = merge.toHub.filter((f) => f !== 'email' || checkEmail(merge.merged.email).eligible);

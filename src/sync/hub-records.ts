@@ -227,7 +227,12 @@ const MAX_BUFFERED_CREATIONS = 40_000;
 export async function flushCreations(ctx: SyncContext): Promise<void> {
   if (ctx.creations.size === 0) return;
   const orgId = ctx.organization.id;
-  const pending = [...ctx.creations.values()];
+  // Items of one contact are linked in hub id order, and the contact is made from the first: the order in
+  // which the primary record of a shared contact is found again (see sharingOf).
+  const pending = [...ctx.creations.values()].map((n) => ({
+    ...n,
+    items: [...n.items].sort((a, b) => (a.hubId < b.hubId ? -1 : a.hubId > b.hubId ? 1 : 0)),
+  }));
   ctx.creations.clear();
   const hubWrites = new HubWriteBatch(ctx);
   await createContacts(ctx, pending, {
@@ -272,21 +277,28 @@ async function fetchContact(ctx: SyncContext, contactId: string): Promise<Mirror
 }
 
 /** The lists a contact should be in: the union over every active hub record sharing it. */
-async function desiredRoles(
+/**
+ * How a hub record shares its contact with the other hub records holding the same email: the lists the
+ * contact should be in (the union over every active record) and whether this record is the contact's
+ * primary one, the first linked, whose fields the contact carries. The others add their lists only, so
+ * two records with one email never overwrite each other through the contact they share.
+ */
+async function sharingOf(
   ctx: SyncContext,
   mapping: ContactMapping,
   item: HubItem,
   contactId: string,
-): Promise<ListRole[]> {
-  const others =
-    (await ctx.repos.idMaps.findByCcContactIds(ctx.organization.id, [contactId])).get(contactId) ?? [];
+): Promise<{ roles: ListRole[]; primary: boolean }> {
+  const all = (await ctx.repos.idMaps.findByCcContactIds(ctx.organization.id, [contactId])).get(contactId) ?? [];
+  const isSelf = (m: IdMap) => m.hubCollection === mapping.hubCollection && m.hubId === item.hubId;
+  const firstLinked = all.find((m) => m.state === 'linked');
   const roles: ListRole[] = item.active ? [...item.roles] : [];
-  for (const other of others) {
-    if (other.hubCollection === mapping.hubCollection && other.hubId === item.hubId) continue;
+  for (const other of all) {
+    if (isSelf(other)) continue;
     const snapshot = readSnapshot(other.snapshot);
     if (other.state === 'linked' && snapshot?.active) roles.push(...snapshot.roles);
   }
-  return sortRoles(roles);
+  return { roles: sortRoles(roles), primary: !firstLinked || isSelf(firstLinked) };
 }
 
 /** Registers the connector's id in the hub record's id array (if missing) together with any field changes. */
@@ -343,6 +355,7 @@ async function updateLinked(
   const snapshot = map?.state === 'linked' || map?.state === 'failed' ? readSnapshot(map.snapshot) : null;
   const flows = flowsFor(ctx, mapping.hubCollection);
   const ccShared = contactToShared(contact);
+  const { roles: wantedRoles, primary } = await sharingOf(ctx, mapping, item, contact.contact_id);
   const merge = threeWayMerge<SharedContact>({
     base: mergeBaseOf(snapshot),
     hub: item.shared,
@@ -352,12 +365,15 @@ async function updateLinked(
     winner: ctx.organization.settings.conflictWinner,
     hubUpdatedAt: item.record.updated_at ?? null,
     ccUpdatedAt: contact.updated_at ?? null,
-    flows: { toCc: flows.toCc && mapping.flows.hubToCc, toHub: flows.toHub && mapping.flows.ccToHub },
+    flows: {
+      toCc: primary && flows.toCc && mapping.flows.hubToCc,
+      toHub: primary && flows.toHub && mapping.flows.ccToHub,
+    },
   });
   const unsubscribed = isUnsubscribed(contact);
   const roleOfListId = ctx.lists.roleOfListId;
   const currentRoles = contactListRoles(contact, roleOfListId);
-  const wantedRoles = await desiredRoles(ctx, mapping, item, contact.contact_id);
+
   // An unsubscribed contact's lists are never touched: adding one back would be re-subscribing.
   const listsChange = flows.toCc && !unsubscribed && !sameValue(currentRoles, wantedRoles);
 

@@ -168,7 +168,10 @@ export function idMapRepository(db: Kysely<Database>, now: () => Date) {
       return new Map(rows.map((r) => [r.hub_id!, toIdMap(r)]));
     },
 
-    /** Every hub record sharing the contact (several hub records may share one CC contact by email). */
+    /**
+     * Every hub record sharing the contact (several hub records may share one CC contact by email), the
+     * first linked first: ties within a millisecond go by hub id, the order creations are linked in.
+     */
     async findByCcContactIds(
       organizationId: string,
       ccContactIds: readonly string[],
@@ -180,6 +183,7 @@ export function idMapRepository(db: Kysely<Database>, now: () => Date) {
           .where('organization_id', '=', organizationId)
           .where('cc_contact_id', 'in', chunk)
           .orderBy('created_at')
+          .orderBy('hub_id')
           .execute(),
       );
       const out = new Map<string, IdMap[]>();

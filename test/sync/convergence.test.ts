@@ -1,0 +1,163 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import fc from 'fast-check';
+import { connecIdOf } from '../../src/connec/ids.ts';
+import { ccView } from '../../src/mapping/cc-limits.ts';
+import { contactToShared } from '../../src/mapping/contact-shared.ts';
+import { hubToShared, mappedFields } from '../../src/mapping/define-contact-mapping.ts';
+import { personContact } from '../../src/mapping/person-contact.ts';
+import { sameValue } from '../../src/mapping/shared-contact.ts';
+import { testSeed } from '../helpers/platform-emulator.ts';
+import { type SyncHarness, startSyncHarness } from '../helpers/sync-harness.ts';
+
+// A small pool of emails (in several spellings) so that both sides keep colliding on the same people.
+const EMAILS = ['ann', 'bob', 'cat', 'dan', 'eve'].map((n) => `${n}@conv.example`);
+const spell = (email: string, variant: number) => (variant % 2 === 0 ? email : email.toUpperCase());
+
+type Op =
+  | { kind: 'hubCreate'; email: number; variant: number; name: string }
+  | { kind: 'hubUpdate'; target: number; field: 'job_title' | 'last_name'; value: string }
+  | { kind: 'ccCreate'; email: number; variant: number; name: string }
+  | { kind: 'ccUpdate'; target: number; field: 'job_title' | 'last_name'; value: string }
+  | { kind: 'ccOptOut'; target: number }
+  | { kind: 'ccDelete'; target: number }
+  | { kind: 'sync' };
+
+const word = fc.constantFrom('Alpha', 'Bravo', 'Charlie', 'Delta', 'Echo', 'Foxtrot');
+const op: fc.Arbitrary<Op> = fc.oneof(
+  fc.record({ kind: fc.constant('hubCreate' as const), email: fc.nat(EMAILS.length - 1), variant: fc.nat(3), name: word }),
+  fc.record({
+    kind: fc.constant('hubUpdate' as const),
+    target: fc.nat(20),
+    field: fc.constantFrom('job_title' as const, 'last_name' as const),
+    value: word,
+  }),
+  fc.record({ kind: fc.constant('ccCreate' as const), email: fc.nat(EMAILS.length - 1), variant: fc.nat(3), name: word }),
+  fc.record({
+    kind: fc.constant('ccUpdate' as const),
+    target: fc.nat(20),
+    field: fc.constantFrom('job_title' as const, 'last_name' as const),
+    value: word,
+  }),
+  fc.record({ kind: fc.constant('ccOptOut' as const), target: fc.nat(20) }),
+  fc.record({ kind: fc.constant('ccDelete' as const), target: fc.nat(20) }),
+  fc.constant({ kind: 'sync' as const }),
+);
+
+async function apply(h: SyncHarness, o: Op): Promise<void> {
+  const people = h.hubRecords('people');
+  const contacts = h.ccAccount.contacts();
+  switch (o.kind) {
+    case 'hubCreate':
+      h.app.create('people', {
+        first_name: o.name,
+        last_name: 'Hub',
+        email: { address: spell(EMAILS[o.email]!, o.variant) },
+        is_customer: true,
+      });
+      return;
+    case 'hubUpdate': {
+      const person = people[o.target % Math.max(people.length, 1)];
+      if (person) h.app.update('people', connecIdOf(person.id as never)!, { [o.field]: o.value });
+      return;
+    }
+    case 'ccCreate': {
+      const email = spell(EMAILS[o.email]!, o.variant);
+      // CC holds one contact per email, deleted ones included: the user could not add it again.
+      if (h.ccAccount.contacts({ includeDeleted: true }).some((c) => c.email_address?.address?.toLowerCase() === email.toLowerCase())) return;
+      h.ccAccount.createContactAsUser({ email, first_name: o.name, last_name: 'Cc' });
+      return;
+    }
+    case 'ccUpdate': {
+      const contact = contacts[o.target % Math.max(contacts.length, 1)];
+      if (contact) h.ccAccount.updateContactAsUser(contact.contact_id, { [o.field]: o.value });
+      return;
+    }
+    case 'ccOptOut': {
+      const contact = contacts[o.target % Math.max(contacts.length, 1)];
+      if (contact && contact.email_address?.permission_to_send !== 'unsubscribed') h.ccAccount.optOut(contact.contact_id);
+      return;
+    }
+    case 'ccDelete': {
+      const contact = contacts[o.target % Math.max(contacts.length, 1)];
+      if (contact) h.ccAccount.deleteContactAsUser(contact.contact_id);
+      return;
+    }
+    case 'sync': {
+      const run = await h.sync();
+      assert.equal(run.status, 'succeeded', JSON.stringify(run.error));
+    }
+  }
+}
+
+async function assertConverged(h: SyncHarness, unsubscribedBefore: Set<string>): Promise<void> {
+  const live = h.ccAccount.contacts();
+  const emails = live.map((c) => c.email_address?.address?.toLowerCase());
+  assert.equal(new Set(emails).size, emails.length, `an email twice in CC: ${emails.join(', ')}`);
+
+  const maps = (await h.repos.idMaps.page(h.organization.id, { states: ['linked'], limit: 1000, offset: 0 })).items;
+  const people = new Map(h.hubRecords('people').map((p) => [connecIdOf(p.id as never)!, p]));
+  const fields = mappedFields(personContact);
+  // A contact carries the fields of its primary hub record: the first linked of those sharing its email.
+  const primaries = new Map<string, (typeof maps)[number]>();
+  const byLinkOrder = [...maps].sort(
+    (a, b) => a.createdAt.localeCompare(b.createdAt) || (a.hubId ?? '').localeCompare(b.hubId ?? ''),
+  );
+  for (const map of byLinkOrder) {
+    if (map.ccContactId && !primaries.has(map.ccContactId)) primaries.set(map.ccContactId, map);
+  }
+  for (const map of primaries.values()) {
+    if (map.hubCollection !== 'people') continue;
+    const person = people.get(map.hubId!);
+    const contact = live.find((c) => c.contact_id === map.ccContactId);
+    assert.ok(person && contact, `linked pair ${map.hubId} / ${map.ccContactId} exists on both sides`);
+    const hub = ccView(hubToShared(personContact, person));
+    const cc = contactToShared(contact as never);
+    for (const f of fields) {
+      const hubValue = f === 'email' ? hub.email?.toLowerCase() : hub[f];
+      const ccValue = f === 'email' ? cc.email?.toLowerCase() : cc[f];
+      assert.ok(sameValue(hubValue, ccValue), `${f} differs for ${map.email}: hub ${JSON.stringify(hubValue)} / CC ${JSON.stringify(ccValue)}`);
+    }
+  }
+  // Every person is shared with a live contact, unless its contact was deleted in CC.
+  for (const [hubId, person] of people) {
+    const map = await h.repos.idMaps.findByHub(h.organization.id, 'people', hubId);
+    assert.ok(map && (map.state === 'linked' || map.state === 'unlinked'), `person ${JSON.stringify(person.email)} is ${map?.state}`);
+  }
+  // Every live contact is some person in the hub.
+  for (const contact of live) {
+    const linked = maps.some((m) => m.ccContactId === contact.contact_id);
+    assert.ok(linked, `contact ${contact.email_address?.address} has no hub record`);
+  }
+  // Unsubscribes are never undone.
+  for (const contact of h.ccAccount.contacts({ includeDeleted: true })) {
+    if (unsubscribedBefore.has(contact.contact_id)) assert.equal(contact.email_address?.permission_to_send, 'unsubscribed');
+  }
+}
+
+describe('convergence', () => {
+  it('after random changes on both sides and a quiet run, both sides agree, without duplicates or lost unsubscribes', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(op, { minLength: 4, maxLength: 14 }), async (ops) => {
+        const seed = testSeed();
+        seed.hubRecords = [];
+        const h = await startSyncHarness({ seed });
+        try {
+          for (const o of ops) await apply(h, o);
+          const unsubscribed = new Set(
+            h.ccAccount
+              .contacts({ includeDeleted: true })
+              .filter((c) => c.email_address?.permission_to_send === 'unsubscribed')
+              .map((c) => c.contact_id),
+          );
+          await apply(h, { kind: 'sync' });
+          await apply(h, { kind: 'sync' });
+          await assertConverged(h, unsubscribed);
+        } finally {
+          await h.close();
+        }
+      }),
+      { numRuns: Number(process.env.CONVERGENCE_RUNS ?? 15) },
+    );
+  });
+});
