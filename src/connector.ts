@@ -24,15 +24,22 @@ export function createCipher(config: Config, logger: Logger): TokenCipher {
 }
 
 /** Opens and migrates the database and builds the app, without listening. */
-export async function createConnector(config: Config, logger: Logger): Promise<Connector> {
+export async function createConnector(
+  config: Config,
+  logger: Logger,
+  /** Shorter debounce and intervals for tests and the in-process demo. */
+  overrides: Parameters<typeof createSyncServices>[3] = {},
+): Promise<Connector> {
   const cipher = createCipher(config, logger);
   const store = openStore(config.database);
   try {
     const applied = await migrateToLatest(store.db);
     if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
     const repositories = createRepositories(store.db, cipher);
-    const sync = createSyncServices(config, repositories, logger);
-    const app = await buildApp({ config, store, repositories, logger });
+    const sync = createSyncServices(config, repositories, logger, overrides);
+    // Read again (the file exists by now) so the session secret can derive from it.
+    const encryptionKey = config.encryption.current ?? loadOrCreateKeyFile(config.dataDir, logger);
+    const app = await buildApp({ config, store, repositories, logger, sync, encryptionKey });
     return {
       app,
       store,

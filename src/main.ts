@@ -1,16 +1,27 @@
+import { join } from 'node:path';
 import { runCommand } from './cli/run-command.ts';
 import { loadConfig } from './config/config.ts';
 import { createConnector } from './connector.ts';
+import { demoInstructions, isDemoConfig, startDemo } from './demo/start-demo.ts';
 import { createLogger } from './logger.ts';
 
 runCommand(async () => {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
-  const connector = await createConnector(config, logger);
-  await connector.app.listen({ host: config.server.host, port: config.server.port });
-  connector.sync.scheduler?.start();
+  let close: () => Promise<void>;
+  if (isDemoConfig(config)) {
+    // No tenants and no Constant Contact application: nothing real to talk to, so bring the sandbox along.
+    const demo = await startDemo({ config, logger });
+    close = () => demo.close();
+    console.log(demoInstructions(demo, join(config.dataDir, 'sandbox.json')));
+  } else {
+    const connector = await createConnector(config, logger);
+    await connector.app.listen({ host: config.server.host, port: config.server.port });
+    connector.sync.scheduler?.start();
+    close = () => connector.close();
+  }
   logger.info(
-    { url: config.server.publicUrl, database: config.database.kind, tenants: config.tenants.length },
+    { url: config.server.publicUrl, database: config.database.kind, demo: isDemoConfig(config) },
     `connector ready at ${config.server.publicUrl}`,
   );
 
@@ -19,7 +30,7 @@ runCommand(async () => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'stopping');
-    connector.close().then(
+    close().then(
       () => process.exit(0),
       (error: unknown) => {
         logger.error({ err: error }, 'error while stopping');

@@ -54,7 +54,13 @@ describe('the connector process', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'main-'));
     const port = await freePort();
     const child = spawn(process.execPath, [...TSX, 'src/main.ts'], {
-      env: cleanEnv({ PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'warn' }),
+      env: cleanEnv({
+        PORT: String(port),
+        DATA_DIR: dataDir,
+        LOG_LEVEL: 'warn',
+        PLATFORM_SANDBOX_PORT: '0',
+        CC_SANDBOX_PORT: '0',
+      }),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';

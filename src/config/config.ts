@@ -25,6 +25,14 @@ export interface Config {
   tenantsFile: string | null;
   constantContact: ConstantContactConfig;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  web: {
+    /** Where an already linked launch goes: Constant Contact's own web app. */
+    ccAppUrl: string;
+    /** Null: derived from the encryption key, so the embedded default needs no setup. */
+    sessionSecret: string | null;
+  };
+  /** Ports of the emulators when `npm start` runs the demo (no tenants file and no CC credentials). */
+  demo: { platformPort: number; ccPort: number };
 }
 
 type Parsed = { [K in SettingName]?: z.output<Extract<(typeof SETTINGS)[number], { name: K }>['schema']> };
@@ -89,5 +97,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       authBaseUrl: s.CC_AUTH_BASE_URL ?? 'https://authz.constantcontact.com',
     },
     logLevel: s.LOG_LEVEL ?? 'info',
+    web: {
+      ccAppUrl: s.CC_APP_URL ?? 'https://app.constantcontact.com',
+      sessionSecret: s.SESSION_SECRET ?? null,
+    },
+    demo: { platformPort: s.PLATFORM_SANDBOX_PORT ?? 4000, ccPort: s.CC_SANDBOX_PORT ?? 4010 },
   };
 }

@@ -151,6 +151,46 @@ export const SETTINGS = [
     schema: httpUrl,
   },
   {
+    name: 'CC_APP_URL',
+    default: 'https://app.constantcontact.com',
+    example: 'http://127.0.0.1:4010/app',
+    description:
+      "Constant Contact's own web app, where launching an already linked connector from the dashboard takes the user.",
+    schema: httpUrl,
+  },
+  {
+    name: 'SESSION_SECRET',
+    default: null,
+    example: 'a-long-random-string-of-at-least-32-characters',
+    description:
+      'Signs the session cookie (at least 32 characters; every web process needs the same one). Unset: derived from the encryption key.',
+    secret: true,
+    schema: z.string().min(32, 'must be at least 32 characters'),
+  },
+  {
+    name: 'PLATFORM_SANDBOX_PORT',
+    default: '4000',
+    example: '4000',
+    description:
+      'With no `TENANTS_FILE` and no Constant Contact credentials, `npm start` runs the demo: the platform emulator listens here.',
+    schema: z.coerce
+      .number({ error: 'must be a whole number' })
+      .int('must be a whole number')
+      .min(0, 'must be from 0 to 65535')
+      .max(65535, 'must be from 0 to 65535'),
+  },
+  {
+    name: 'CC_SANDBOX_PORT',
+    default: '4010',
+    example: '4010',
+    description: 'In the demo (see `PLATFORM_SANDBOX_PORT`), the Constant Contact emulator listens here.',
+    schema: z.coerce
+      .number({ error: 'must be a whole number' })
+      .int('must be a whole number')
+      .min(0, 'must be from 0 to 65535')
+      .max(65535, 'must be from 0 to 65535'),
+  },
+  {
     name: 'LOG_LEVEL',
     default: 'info',
     example: 'debug',

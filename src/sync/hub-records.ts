@@ -48,6 +48,8 @@ export interface HubItem {
   fingerprint: string;
 }
 
+export const HARD_DELETED =
+  'inactive in its app, so its contact was deleted in Constant Contact (hard deletes are on)';
 export const NO_ROLE = 'not a customer, supplier, lead or employee, so it belongs in none of the lists';
 export const EXISTED_BEFORE_SHARING = 'existed before sharing started (historical data is not shared)';
 
@@ -288,8 +290,9 @@ async function sharingOf(
   mapping: ContactMapping,
   item: HubItem,
   contactId: string,
-): Promise<{ roles: ListRole[]; primary: boolean }> {
-  const all = (await ctx.repos.idMaps.findByCcContactIds(ctx.organization.id, [contactId])).get(contactId) ?? [];
+): Promise<{ roles: ListRole[]; primary: boolean; shared: boolean }> {
+  const all =
+    (await ctx.repos.idMaps.findByCcContactIds(ctx.organization.id, [contactId])).get(contactId) ?? [];
   const isSelf = (m: IdMap) => m.hubCollection === mapping.hubCollection && m.hubId === item.hubId;
   const firstLinked = all.find((m) => m.state === 'linked');
   const roles: ListRole[] = item.active ? [...item.roles] : [];
@@ -298,7 +301,33 @@ async function sharingOf(
     const snapshot = readSnapshot(other.snapshot);
     if (other.state === 'linked' && snapshot?.active) roles.push(...snapshot.roles);
   }
-  return { roles: sortRoles(roles), primary: !firstLinked || isSelf(firstLinked) };
+  const shared = all.some((m) => !isSelf(m) && m.state === 'linked');
+  return { roles: sortRoles(roles), primary: !firstLinked || isSelf(firstLinked), shared };
+}
+
+/**
+ * The organization asked for hard deletes and the record is no longer active in its app: its contact is
+ * deleted in CC (soft, as CC deletes). A contact another hub record still shares is kept.
+ */
+async function hardDelete(
+  ctx: SyncContext,
+  mapping: ContactMapping,
+  item: HubItem,
+  contact: CcContact,
+): Promise<void> {
+  await ctx.cc.contacts.delete(contact.contact_id);
+  await ctx.repos.ccMirror.recordWritten(ctx.organization.id, [
+    { ...contact, deleted_at: ctx.now().toISOString().slice(0, 10), list_memberships: [] },
+  ]);
+  await ctx.repos.idMaps.exclude({
+    organizationId: ctx.organization.id,
+    hubCollection: mapping.hubCollection,
+    hubId: item.hubId,
+    email: item.shared.email,
+    reason: HARD_DELETED,
+    hubHash: item.fingerprint,
+  });
+  count(ctx, 'cc', 'updated');
 }
 
 /** Registers the connector's id in the hub record's id array (if missing) together with any field changes. */
@@ -355,7 +384,11 @@ async function updateLinked(
   const snapshot = map?.state === 'linked' || map?.state === 'failed' ? readSnapshot(map.snapshot) : null;
   const flows = flowsFor(ctx, mapping.hubCollection);
   const ccShared = contactToShared(contact);
-  const { roles: wantedRoles, primary } = await sharingOf(ctx, mapping, item, contact.contact_id);
+  const { roles: wantedRoles, primary, shared } = await sharingOf(ctx, mapping, item, contact.contact_id);
+  if (!item.active && ctx.organization.settings.hardDeletes && !shared && map?.state === 'linked') {
+    await hardDelete(ctx, mapping, item, contact);
+    return;
+  }
   const merge = threeWayMerge<SharedContact>({
     base: mergeBaseOf(snapshot),
     hub: item.shared,

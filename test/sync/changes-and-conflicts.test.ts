@@ -125,6 +125,26 @@ describe('changes on both sides', () => {
     assert.deepEqual(contact.list_memberships, []);
   });
 
+  it('deletes the contact of a person made INACTIVE when the organization asked for hard deletes', async () => {
+    await h.repos.organizations.updateSettings(h.organization.id, { hardDeletes: true });
+    h.organization = await h.repos.organizations.get(h.organization.id);
+    const { hubId, contactId } = await sharedPerson('harddelete@example.com');
+    h.app.update('people', hubId, { status: 'INACTIVE' });
+    await syncOk(h);
+    assert.ok(h.ccAccount.contact(contactId)?.deleted_at, 'the contact is deleted in CC');
+    assert.ok(hubPerson(hubId), 'the hub record stays');
+    const map = await h.repos.idMaps.findByHub(h.organization.id, 'people', hubId);
+    assert.equal(map?.state, 'excluded');
+    // Active again: shared again, on the same contact.
+    h.app.update('people', hubId, { status: 'ACTIVE' });
+    await syncOk(h);
+    const revived = h.ccAccount.contact('harddelete@example.com');
+    assert.equal(revived?.deleted_at, undefined);
+    assert.equal(revived?.contact_id, contactId);
+    await h.repos.organizations.updateSettings(h.organization.id, { hardDeletes: false });
+    h.organization = await h.repos.organizations.get(h.organization.id);
+  });
+
   it('unlinks a contact deleted in CC, keeps the hub record, and does not bring the contact back', async () => {
     const { hubId, contactId } = await sharedPerson('deleted@example.com');
     h.ccAccount.deleteContactAsUser(contactId);

@@ -25,14 +25,24 @@ type Op =
 
 const word = fc.constantFrom('Alpha', 'Bravo', 'Charlie', 'Delta', 'Echo', 'Foxtrot');
 const op: fc.Arbitrary<Op> = fc.oneof(
-  fc.record({ kind: fc.constant('hubCreate' as const), email: fc.nat(EMAILS.length - 1), variant: fc.nat(3), name: word }),
+  fc.record({
+    kind: fc.constant('hubCreate' as const),
+    email: fc.nat(EMAILS.length - 1),
+    variant: fc.nat(3),
+    name: word,
+  }),
   fc.record({
     kind: fc.constant('hubUpdate' as const),
     target: fc.nat(20),
     field: fc.constantFrom('job_title' as const, 'last_name' as const),
     value: word,
   }),
-  fc.record({ kind: fc.constant('ccCreate' as const), email: fc.nat(EMAILS.length - 1), variant: fc.nat(3), name: word }),
+  fc.record({
+    kind: fc.constant('ccCreate' as const),
+    email: fc.nat(EMAILS.length - 1),
+    variant: fc.nat(3),
+    name: word,
+  }),
   fc.record({
     kind: fc.constant('ccUpdate' as const),
     target: fc.nat(20),
@@ -64,7 +74,12 @@ async function apply(h: SyncHarness, o: Op): Promise<void> {
     case 'ccCreate': {
       const email = spell(EMAILS[o.email]!, o.variant);
       // CC holds one contact per email, deleted ones included: the user could not add it again.
-      if (h.ccAccount.contacts({ includeDeleted: true }).some((c) => c.email_address?.address?.toLowerCase() === email.toLowerCase())) return;
+      if (
+        h.ccAccount
+          .contacts({ includeDeleted: true })
+          .some((c) => c.email_address?.address?.toLowerCase() === email.toLowerCase())
+      )
+        return;
       h.ccAccount.createContactAsUser({ email, first_name: o.name, last_name: 'Cc' });
       return;
     }
@@ -75,7 +90,8 @@ async function apply(h: SyncHarness, o: Op): Promise<void> {
     }
     case 'ccOptOut': {
       const contact = contacts[o.target % Math.max(contacts.length, 1)];
-      if (contact && contact.email_address?.permission_to_send !== 'unsubscribed') h.ccAccount.optOut(contact.contact_id);
+      if (contact && contact.email_address?.permission_to_send !== 'unsubscribed')
+        h.ccAccount.optOut(contact.contact_id);
       return;
     }
     case 'ccDelete': {
@@ -95,7 +111,8 @@ async function assertConverged(h: SyncHarness, unsubscribedBefore: Set<string>):
   const emails = live.map((c) => c.email_address?.address?.toLowerCase());
   assert.equal(new Set(emails).size, emails.length, `an email twice in CC: ${emails.join(', ')}`);
 
-  const maps = (await h.repos.idMaps.page(h.organization.id, { states: ['linked'], limit: 1000, offset: 0 })).items;
+  const maps = (await h.repos.idMaps.page(h.organization.id, { states: ['linked'], limit: 1000, offset: 0 }))
+    .items;
   const people = new Map(h.hubRecords('people').map((p) => [connecIdOf(p.id as never)!, p]));
   const fields = mappedFields(personContact);
   // A contact carries the fields of its primary hub record: the first linked of those sharing its email.
@@ -116,13 +133,19 @@ async function assertConverged(h: SyncHarness, unsubscribedBefore: Set<string>):
     for (const f of fields) {
       const hubValue = f === 'email' ? hub.email?.toLowerCase() : hub[f];
       const ccValue = f === 'email' ? cc.email?.toLowerCase() : cc[f];
-      assert.ok(sameValue(hubValue, ccValue), `${f} differs for ${map.email}: hub ${JSON.stringify(hubValue)} / CC ${JSON.stringify(ccValue)}`);
+      assert.ok(
+        sameValue(hubValue, ccValue),
+        `${f} differs for ${map.email}: hub ${JSON.stringify(hubValue)} / CC ${JSON.stringify(ccValue)}`,
+      );
     }
   }
   // Every person is shared with a live contact, unless its contact was deleted in CC.
   for (const [hubId, person] of people) {
     const map = await h.repos.idMaps.findByHub(h.organization.id, 'people', hubId);
-    assert.ok(map && (map.state === 'linked' || map.state === 'unlinked'), `person ${JSON.stringify(person.email)} is ${map?.state}`);
+    assert.ok(
+      map && (map.state === 'linked' || map.state === 'unlinked'),
+      `person ${JSON.stringify(person.email)} is ${map?.state}`,
+    );
   }
   // Every live contact is some person in the hub.
   for (const contact of live) {
@@ -131,7 +154,8 @@ async function assertConverged(h: SyncHarness, unsubscribedBefore: Set<string>):
   }
   // Unsubscribes are never undone.
   for (const contact of h.ccAccount.contacts({ includeDeleted: true })) {
-    if (unsubscribedBefore.has(contact.contact_id)) assert.equal(contact.email_address?.permission_to_send, 'unsubscribed');
+    if (unsubscribedBefore.has(contact.contact_id))
+      assert.equal(contact.email_address?.permission_to_send, 'unsubscribed');
   }
 }
 

@@ -1,0 +1,19 @@
+import type { Config } from '../config/config.ts';
+import type { ConstantContactClient } from '../constantcontact/client.ts';
+import type { Store } from '../db/database.ts';
+import type { Repositories } from '../db/repositories/index.ts';
+import type { SyncScheduler } from '../jobs/sync-scheduler.ts';
+import type { Logger } from '../logger.ts';
+import type { SessionOptions } from './session/session.ts';
+
+/** What the web plugins share. `cc` and `scheduler` are null until Constant Contact credentials are set. */
+export interface WebContext {
+  config: Config;
+  store: Store;
+  repos: Repositories;
+  logger: Logger;
+  cc: ConstantContactClient | null;
+  scheduler: SyncScheduler | null;
+  session: SessionOptions;
+  now: () => Date;
+}

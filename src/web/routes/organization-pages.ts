@@ -1,0 +1,199 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { ConnecClient } from '../../connec/connec-client.ts';
+import type { IdMap } from '../../model/id-map.ts';
+import type { Organization } from '../../model/organization.ts';
+import { previewHistorical } from '../../sync/historical-preview.ts';
+import { memberAccess } from '../access.ts';
+import type { WebContext } from '../context.ts';
+import { html } from '../html.ts';
+import { renderHistoricalPreview } from '../views/historical.ts';
+import { layout } from '../views/layout.ts';
+import { isNoticeKey } from '../views/notices.ts';
+import { renderOrganizationPage } from '../views/organization-page.ts';
+import { PAGE_SIZE } from '../views/records.ts';
+import { type ProgressState, renderProgress, shouldPoll } from '../views/sync-progress.ts';
+
+interface PageQuery {
+  notice?: string;
+  after?: string;
+  q?: string;
+  offset?: string;
+  noffset?: string;
+}
+
+const offsetOf = (value: string | undefined) => {
+  const n = Number.parseInt(value ?? '0', 10);
+  return Number.isFinite(n) && n > 0 ? n : 0;
+};
+
+const validInstant = (value: string | undefined) =>
+  value && !Number.isNaN(Date.parse(value)) ? new Date(value).toISOString() : null;
+
+/**
+ * Names of records the connector keeps no snapshot of (those never shared), read from Connec! for the rows
+ * on screen only. Best effort: a slow or failing hub leaves the name out rather than the page.
+ */
+async function lookUpNames(ctx: WebContext, organization: Organization, items: readonly IdMap[]) {
+  const names = new Map<string, string>();
+  const tenant = ctx.config.tenants.find((t) => t.id === organization.tenant);
+  const wanted = items.filter((m) => !m.snapshot && m.hubId && m.hubCollection !== 'company');
+  if (!tenant || wanted.length === 0) return names;
+  const connec = new ConnecClient({ tenant, groupId: organization.groupUid, timeoutMs: 3000, maxRetries: 0 });
+  await Promise.all(
+    wanted.map(async (m) => {
+      try {
+        const record = (await connec.get(m.hubCollection as 'people', m.hubId!)) as Record<string, unknown>;
+        const name =
+          [record.first_name, record.last_name].filter((v) => typeof v === 'string' && v).join(' ') ||
+          (typeof record.name === 'string' ? record.name : '');
+        if (name) names.set(m.id, name);
+      } catch (error) {
+        ctx.logger.debug(
+          { organizationId: organization.id, idMapId: m.id, err: error },
+          'name lookup failed',
+        );
+      }
+    }),
+  );
+  return names;
+}
+
+/** The connector page, its live progress fragment, the home page and the historical-data preview. */
+export const organizationPages: FastifyPluginAsync<{ ctx: WebContext }> = async (app, { ctx }) => {
+  const progressState = async (
+    organizationId: string,
+    awaitingSince: string | null,
+  ): Promise<ProgressState> => {
+    const [running, recent] = await Promise.all([
+      ctx.repos.syncRuns.findRunning(organizationId),
+      ctx.repos.syncRuns.listRecent(organizationId, 1),
+    ]);
+    return { organizationId, running, latest: recent[0] ?? null, awaitingSince, now: ctx.now() };
+  };
+
+  app.get('/', async (req, reply) => {
+    const session = req.session;
+    if (!session) {
+      return reply.type('text/html').send(
+        layout({
+          title: 'Open from your dashboard',
+          body: html`<h1>Constant Contact connector</h1><p>Open the connector from your platform dashboard: its Launch button signs you in here.</p>`,
+        }),
+      );
+    }
+    const memberships = await ctx.repos.users.listMemberships(session.userId);
+    const organizations = (
+      await Promise.all(memberships.map((m) => ctx.repos.organizations.get(m.organizationId)))
+    ).filter((o) => !o.deletedAt && o.tenant === session.tenant);
+    const items = organizations.map(
+      (o) =>
+        html`<li><strong>${o.name}</strong> — ${o.ccAccount ? `connected to ${o.ccAccount.name || 'Constant Contact'}` : 'not connected'} · <a href="/organizations/${o.id}">Settings</a></li>`,
+    );
+    return reply.type('text/html').send(
+      layout({
+        title: 'Your organizations',
+        body: html`<h1>Your organizations</h1><section class="card"><ul>${items.length > 0 ? items : html`<li>You belong to no organization.</li>`}</ul></section>`,
+        csrfToken: session.csrf,
+      }),
+    );
+  });
+
+  app.get<{ Params: { organizationId: string }; Querystring: PageQuery }>(
+    '/organizations/:organizationId',
+    async (req, reply) => {
+      const { organization, membership, canChange, session } = await memberAccess(
+        ctx,
+        req,
+        req.params.organizationId,
+      );
+      const q = req.query;
+      const search = (q.q ?? '').slice(0, 100);
+      const offset = offsetOf(q.offset);
+      const notSharedOffset = offsetOf(q.noffset);
+      const [progress, runs, shared, notShared, counts] = await Promise.all([
+        progressState(organization.id, validInstant(q.after)),
+        ctx.repos.syncRuns.listRecent(organization.id, 20),
+        ctx.repos.idMaps.page(organization.id, { states: ['linked'], search, limit: PAGE_SIZE, offset }),
+        ctx.repos.idMaps.page(organization.id, {
+          states: ['excluded', 'failed', 'unlinked'],
+          limit: PAGE_SIZE,
+          offset: notSharedOffset,
+        }),
+        ctx.repos.idMaps.countByState(organization.id),
+      ]);
+      const names = await lookUpNames(ctx, organization, notShared.items);
+      const base = `/organizations/${organization.id}`;
+      const href = (params: Record<string, string | number>) => {
+        const query = new URLSearchParams();
+        for (const [key, value] of Object.entries(params)) if (value) query.set(key, String(value));
+        const text = query.toString();
+        return text ? `${base}?${text}` : base;
+      };
+      return reply.type('text/html').send(
+        renderOrganizationPage({
+          organization,
+          role: membership.role,
+          canChange,
+          csrfToken: session.csrf,
+          notice: isNoticeKey(q.notice) ? q.notice : null,
+          progress,
+          runs,
+          shared: {
+            items: shared.items,
+            search,
+            links: {
+              href: (o) => href({ q: search, offset: o, noffset: notSharedOffset }),
+              offset,
+              total: shared.total,
+              anchor: 'shared',
+            },
+          },
+          notShared: {
+            items: notShared.items,
+            names,
+            failedCount: counts.failed,
+            links: {
+              href: (o) => href({ q: search, offset, noffset: o }),
+              offset: notSharedOffset,
+              total: notShared.total,
+              anchor: 'not-shared',
+            },
+          },
+          counts,
+          ccConfigured: Boolean(ctx.cc),
+        }),
+      );
+    },
+  );
+
+  app.get<{ Params: { organizationId: string }; Querystring: { after?: string } }>(
+    '/organizations/:organizationId/progress',
+    async (req, reply) => {
+      const { organization } = await memberAccess(ctx, req, req.params.organizationId);
+      const state = await progressState(organization.id, validInstant(req.query.after));
+      // htmx only asks while polling; an answer that stops polling means a run just ended, so the page
+      // reloads to show it in the history and the lists.
+      if (req.headers['hx-request'] && !shouldPoll(state)) reply.header('HX-Refresh', 'true');
+      return reply.type('text/html').send(renderProgress(state).value);
+    },
+  );
+
+  app.get<{ Params: { organizationId: string } }>(
+    '/organizations/:organizationId/historical',
+    async (req, reply) => {
+      const { organization, canChange, session } = await memberAccess(ctx, req, req.params.organizationId);
+      const preview = await previewHistorical(ctx.store.db, organization.id);
+      return reply.type('text/html').send(
+        layout({
+          title: 'Share historical data',
+          body: renderHistoricalPreview(organization, preview, {
+            canChange,
+            csrfToken: session.csrf,
+            base: `/organizations/${organization.id}`,
+          }),
+          csrfToken: session.csrf,
+        }),
+      );
+    },
+  );
+};

@@ -1,0 +1,48 @@
+import { SAML, ValidateInResponseTo } from '@node-saml/node-saml';
+import type { Tenant } from '../../config/tenants.ts';
+
+/** How far the IdP's clock may be from ours. */
+const CLOCK_SKEW_MS = 30_000;
+/** An assertion older than this is refused even if the IdP allowed longer. */
+const MAX_ASSERTION_AGE_MS = 5 * 60_000;
+
+export const spEntityId = (publicUrl: string, tenantId: string) =>
+  `${publicUrl}/maestrano/auth/saml/metadata/${encodeURIComponent(tenantId)}`;
+export const acsUrl = (publicUrl: string, tenantId: string) =>
+  `${publicUrl}/maestrano/auth/saml/consume/${encodeURIComponent(tenantId)}`;
+
+/**
+ * One SAML service provider per tenant, each trusting only its own IdP certificate. Both the Response and
+ * the Assertion must be signed, the audience must be our entity id, times are checked, and a Response that
+ * answers a request must answer one this process sent (node-saml keeps the request ids in memory).
+ */
+export function createServiceProviders(tenants: readonly Tenant[], publicUrl: string): Map<string, SAML> {
+  return new Map(
+    tenants.map((tenant) => [
+      tenant.id,
+      new SAML({
+        entryPoint: tenant.idpSsoUrl,
+        issuer: spEntityId(publicUrl, tenant.id),
+        audience: spEntityId(publicUrl, tenant.id),
+        callbackUrl: acsUrl(publicUrl, tenant.id),
+        idpCert: tenant.idpCertificate,
+        wantAssertionsSigned: true,
+        wantAuthnResponseSigned: true,
+        acceptedClockSkewMs: CLOCK_SKEW_MS,
+        maxAssertionAgeMs: MAX_ASSERTION_AGE_MS,
+        validateInResponseTo: ValidateInResponseTo.ifPresent,
+        requestIdExpirationPeriodMs: 10 * 60_000,
+        identifierFormat: 'urn:oasis:names:tc:SAML:2.0:nameid-format:persistent',
+        disableRequestedAuthnContext: true,
+      }),
+    ]),
+  );
+}
+
+/** The assertion's ID and the end of its validity, read from the XML node-saml verified. */
+export function assertionIdentity(assertionXml: string): { id: string | null; notOnOrAfter: number | null } {
+  const id = /<(?:[\w-]+:)?Assertion\b[^>]*?\sID="([^"]+)"/.exec(assertionXml)?.[1] ?? null;
+  const until = /<(?:[\w-]+:)?Conditions\b[^>]*?\sNotOnOrAfter="([^"]+)"/.exec(assertionXml)?.[1];
+  const parsed = until ? Date.parse(until) : Number.NaN;
+  return { id, notOnOrAfter: Number.isNaN(parsed) ? null : parsed };
+}

@@ -1,0 +1,31 @@
+/** Dates as people read them, in UTC so every viewer and test sees the same text. */
+export function formatDate(iso: string | null): string {
+  if (!iso) return '—';
+  const d = new Date(iso);
+  return `${d.toISOString().slice(0, 10)} ${d.toISOString().slice(11, 16)} UTC`;
+}
+
+export function formatDuration(startIso: string, endIso: string | null): string {
+  if (!endIso) return 'running';
+  const ms = Math.max(0, Date.parse(endIso) - Date.parse(startIso));
+  if (ms < 1000) return `${ms} ms`;
+  const s = Math.round(ms / 1000);
+  return s < 60 ? `${s} s` : `${Math.floor(s / 60)} min ${s % 60} s`;
+}
+
+export const TRIGGER_LABELS: Record<string, string> = {
+  schedule: 'Scheduled',
+  notification: 'Change in another app',
+  manual: 'Synchronize now',
+  first_link: 'First connection',
+};
+
+export const COLLECTION_LABELS: Record<string, string> = {
+  people: 'People',
+  organizations: 'Organizations',
+  employees: 'Employees',
+  company: 'Company profile',
+  contacts: 'Constant Contact contacts',
+};
+
+export const label = (map: Record<string, string>, key: string) => map[key] ?? key;

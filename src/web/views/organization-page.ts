@@ -1,0 +1,85 @@
+import type { IdMap } from '../../model/id-map.ts';
+import type { Organization } from '../../model/organization.ts';
+import type { SyncRun } from '../../model/sync-run.ts';
+import type { Role } from '../../model/user.ts';
+import { html, type SafeHtml } from '../html.ts';
+import { formatDate } from './format.ts';
+import { layout } from './layout.ts';
+import { type NoticeKey, renderNotice } from './notices.ts';
+import { type PageLinks, renderNotShared, renderSharedRecords } from './records.ts';
+import { renderRunChart, renderRunHistory } from './run-history.ts';
+import { renderSettings } from './settings.ts';
+import { type ProgressState, renderProgress } from './sync-progress.ts';
+
+export interface OrganizationPageModel {
+  organization: Organization;
+  role: Role;
+  canChange: boolean;
+  csrfToken: string;
+  notice: NoticeKey | null;
+  progress: ProgressState;
+  runs: SyncRun[];
+  shared: { items: IdMap[]; links: PageLinks; search: string };
+  notShared: { items: IdMap[]; names: ReadonlyMap<string, string>; links: PageLinks; failedCount: number };
+  counts: Record<string, number>;
+  ccConfigured: boolean;
+}
+
+function linkSection(m: OrganizationPageModel, base: string): SafeHtml {
+  const { organization } = m;
+  const csrf = html`<input type="hidden" name="_csrf" value="${m.csrfToken}">`;
+  if (!organization.ccAccount) {
+    return html`<p class="status"><span class="dot" aria-hidden="true"></span> Not connected to Constant Contact</p>
+<p>Connect the organization's Constant Contact account to share its customers, suppliers, leads and employees with your other apps.</p>
+${
+  m.canChange
+    ? html`<form method="post" action="${base}/constantcontact/connect">${csrf}<button type="submit">Connect to Constant Contact</button></form>`
+    : html`<p class="muted">An Admin or Super Admin of the organization can connect it.</p>`
+}`;
+  }
+  return html`<p class="status"><span class="dot on" aria-hidden="true"></span> Connected to Constant Contact</p>
+<dl class="facts"><dt>Account</dt><dd data-cc-account>${organization.ccAccount.name || organization.ccAccount.id}</dd>
+<dt>Connected since</dt><dd>${formatDate(organization.linkedAt)}</dd>
+<dt>Shared records</dt><dd>${m.counts.linked ?? 0} linked, ${(m.counts.excluded ?? 0) + (m.counts.failed ?? 0) + (m.counts.unlinked ?? 0)} not shared</dd></dl>
+${
+  m.canChange
+    ? html`<form method="post" action="${base}/constantcontact/disconnect" class="actions">${csrf}<button type="submit" class="danger">Disconnect</button><span class="muted">Stops sharing and revokes the connector's access to the account.</span></form>`
+    : ''
+}`;
+}
+
+/** The connector page of one organization: link, live sync, history, shared and not shared data, settings. */
+export function renderOrganizationPage(m: OrganizationPageModel): string {
+  const { organization } = m;
+  const base = `/organizations/${encodeURIComponent(organization.id)}`;
+  const linked = Boolean(organization.ccAccount);
+  const body = html`<h1>${organization.name}</h1>
+<p class="sub">Constant Contact connector · you are ${m.role} · <a href="/">Your organizations</a></p>
+${renderNotice(m.notice)}
+<div class="grid">
+<section class="card" aria-labelledby="link-heading"><h2 id="link-heading">Constant Contact account</h2>${linkSection(m, base)}</section>
+<section class="card" aria-labelledby="sync-heading"><h2 id="sync-heading">Synchronization</h2>
+${renderProgress(m.progress)}
+${
+  linked
+    ? html`<form method="post" action="${base}/sync"><input type="hidden" name="_csrf" value="${m.csrfToken}"><button type="submit">Synchronize now</button></form>`
+    : html`<p class="muted">Connect Constant Contact to start sharing.</p>`
+}
+</section>
+</div>
+<section class="card" id="history" aria-labelledby="history-heading"><h2 id="history-heading">History</h2>
+${renderRunChart(m.runs)}
+${renderRunHistory(m.runs)}</section>
+<section class="card" id="shared" aria-labelledby="shared-heading"><h2 id="shared-heading">Shared data</h2>
+${renderSharedRecords(m.shared.items, m.shared.links, m.shared.search, base)}</section>
+<section class="card" id="not-shared" aria-labelledby="not-shared-heading"><h2 id="not-shared-heading">Not shared</h2>
+<p class="muted">Constant Contact only takes contacts with a valid email. Records left out, and writes that failed, are listed here with the reason; failing ones are tried again on their own.</p>
+${renderNotShared(m.notShared.items, m.notShared.names, m.notShared.links, {
+  action: `${base}/retry`,
+  csrfToken: m.csrfToken,
+  failedCount: m.notShared.failedCount,
+})}</section>
+<section class="card" id="settings" aria-labelledby="settings-heading"><h2 id="settings-heading">Settings</h2>
+${renderSettings(organization, { canChange: m.canChange, csrfToken: m.csrfToken, base })}</section>`;
+  return layout({ title: organization.name, body, csrfToken: m.csrfToken });
+}

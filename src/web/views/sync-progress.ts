@@ -1,0 +1,68 @@
+import type { SyncRun } from '../../model/sync-run.ts';
+import { html, type SafeHtml } from '../html.ts';
+import { COLLECTION_LABELS, formatDate, label } from './format.ts';
+
+/** How long the page keeps asking for a requested run that has not started (a busy scheduler, a lease). */
+export const WAIT_FOR_RUN_MS = 2 * 60_000;
+
+export interface ProgressState {
+  organizationId: string;
+  running: SyncRun | null;
+  latest: SyncRun | null;
+  /** Set after "Synchronize now" or linking: the page follows the run started after this instant. */
+  awaitingSince: string | null;
+  now: Date;
+}
+
+function fragmentUrl(state: ProgressState): string {
+  const base = `/organizations/${encodeURIComponent(state.organizationId)}/progress`;
+  return state.awaitingSince ? `${base}?after=${encodeURIComponent(state.awaitingSince)}` : base;
+}
+
+/** True while the page should keep polling: a run goes on, or a requested one has not started yet. */
+export function shouldPoll(state: ProgressState): boolean {
+  if (state.running) return true;
+  if (!state.awaitingSince) return false;
+  const since = Date.parse(state.awaitingSince);
+  if (Number.isNaN(since) || state.now.getTime() - since > WAIT_FOR_RUN_MS) return false;
+  return !state.latest || Date.parse(state.latest.startedAt) < since - 1000;
+}
+
+/**
+ * The live part of the page. While a run goes on it re-fetches itself every second (htmx) and shows the
+ * records processed per collection; once the run ends it stops polling. Without JavaScript it shows the
+ * state at page load.
+ */
+export function renderProgress(state: ProgressState): SafeHtml {
+  const poll = shouldPoll(state);
+  const attrs = poll
+    ? html` hx-get="${fragmentUrl(state)}" hx-trigger="every 1s" hx-swap="outerHTML"`
+    : html``;
+  const run = state.running;
+  let content: SafeHtml;
+  if (run) {
+    const entries = Object.entries(run.progress ?? {});
+    const total = entries.reduce((sum, [, n]) => sum + n, 0);
+    content = html`<p><strong>Synchronizing…</strong> started ${formatDate(run.startedAt)}, ${total} records processed so far.</p>
+<progress aria-label="Synchronization in progress"></progress>
+<ul class="progress-list">${
+      entries.length > 0
+        ? entries.map(
+            ([collection, n]) =>
+              html`<li>${label(COLLECTION_LABELS, collection)}: <strong>${n}</strong></li>`,
+          )
+        : html`<li class="muted">Reading changes…</li>`
+    }</ul>`;
+  } else if (poll) {
+    content = html`<p><strong>Synchronization requested</strong>, starting…</p><progress aria-label="Waiting for the synchronization to start"></progress>`;
+  } else if (state.latest) {
+    const r = state.latest;
+    const outcome = r.status === 'succeeded' ? 'finished' : r.status === 'failed' ? 'failed' : r.status;
+    content = html`<p>Last synchronization ${outcome} ${formatDate(r.finishedAt ?? r.startedAt)}.${
+      r.error ? html` <span class="muted">${r.error.message}</span>` : ''
+    }</p>`;
+  } else {
+    content = html`<p class="muted">No synchronization yet.</p>`;
+  }
+  return html`<div id="sync-progress" role="status" aria-live="polite" data-running="${run ? 'yes' : 'no'}"${attrs}>${content}</div>`;
+}

@@ -1,0 +1,51 @@
+import { type Browser, chromium, type Page } from 'playwright-core';
+
+/** Debian's chromium, headless; never a downloaded browser. One per test file, reused by its tests. */
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+}
+
+/** Signs in to the platform dashboard in a fresh page. */
+export async function signInToDashboard(page: Page, dashboardUrl: string, email: string, password: string) {
+  await page.goto(dashboardUrl);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL(/\/dashboard$/);
+}
+
+/** Clicks Launch for the organization named `name` on the dashboard. */
+export async function launchConnector(page: Page, organizationName: string) {
+  const section = page.locator('section', { has: page.getByRole('heading', { name: organizationName }) });
+  await section.getByRole('button', { name: 'Launch Constant Contact connector' }).click();
+}
+
+export const DEMO_CC_LOGIN = { username: 'owner@demo-bakery.example', password: 'cc-demo-password' };
+
+/** On CC's authorize page: signs in (when asked) and answers the consent screen. */
+export async function authorizeAtConstantContact(
+  page: Page,
+  options: { password?: string; decision?: 'Allow access' | 'Deny' } = {},
+) {
+  const login = page.getByRole('button', { name: 'Log in' });
+  const allow = page.getByRole('button', { name: 'Allow access' });
+  await login.or(allow).first().waitFor();
+  if (await login.isVisible()) {
+    await page.getByLabel('Username').fill(DEMO_CC_LOGIN.username);
+    await page.getByLabel('Password').fill(options.password ?? DEMO_CC_LOGIN.password);
+    await login.click();
+    if (options.password && options.password !== DEMO_CC_LOGIN.password) return;
+  }
+  await page.getByRole('button', { name: options.decision ?? 'Allow access' }).click();
+}
