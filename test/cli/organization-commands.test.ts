@@ -1,0 +1,135 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { defaultCcClient } from '../../sandbox/constantcontact/index.ts';
+import type { PlatformEmulator } from '../../sandbox/platform/index.ts';
+import { openStore } from '../../src/db/database.ts';
+import { migrateToLatest } from '../../src/db/migrate.ts';
+import { createRepositories } from '../../src/db/repositories/index.ts';
+import { TokenCipher } from '../../src/security/token-cipher.ts';
+import { type CcTestEmulator, startCcEmulatorForTest } from '../helpers/cc-emulator.ts';
+import { GROUP_A, startTestPlatform, TEST_TENANT } from '../helpers/platform-emulator.ts';
+
+/** Runs the command line in a child process; the emulators answer from this one, so never block here. */
+function cli(
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => {
+      stdout += d;
+    });
+    child.stderr.on('data', (d) => {
+      stderr += d;
+    });
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe('operator commands', () => {
+  let platform: PlatformEmulator;
+  let cc: CcTestEmulator;
+  let env: Record<string, string>;
+
+  before(async () => {
+    platform = await startTestPlatform();
+    cc = await startCcEmulatorForTest({
+      accounts: [
+        {
+          accountId: 'acct-cli',
+          username: 'cli@example.com',
+          password: 'pw',
+          organizationName: 'Alpha Bikes',
+        },
+      ],
+    });
+    const dataDir = mkdtempSync(join(tmpdir(), 'cli-'));
+    const key = randomBytes(32).toString('base64');
+    const tenantsFile = join(dataDir, 'tenants.json');
+    writeFileSync(tenantsFile, JSON.stringify([platform.tenant(TEST_TENANT.id)]));
+
+    // An organization that launched the connector and linked its CC account.
+    const store = openStore({ kind: 'sqlite', file: join(dataDir, 'connector.sqlite') });
+    await migrateToLatest(store.db);
+    const repos = createRepositories(store.db, new TokenCipher(key));
+    const organization = await repos.organizations.upsert({
+      tenant: TEST_TENANT.id,
+      groupUid: GROUP_A,
+      name: 'Alpha Bikes',
+    });
+    const tokens = cc.grantTokens({ accountId: 'acct-cli', clientId: defaultCcClient.clientId });
+    await repos.organizations.link(
+      organization.id,
+      { id: 'acct-cli', name: 'Alpha Bikes' },
+      {
+        accessToken: tokens.access_token,
+        refreshToken: tokens.refresh_token,
+        expiresAt: new Date(Date.now() + tokens.expires_in * 1000).toISOString(),
+      },
+    );
+    await store.close();
+    platform.actAs('Xero', GROUP_A).create('people', {
+      first_name: 'Cli',
+      last_name: 'Customer',
+      email: { address: 'cli.customer@example.com' },
+      is_customer: true,
+    });
+
+    env = {
+      DATA_DIR: dataDir,
+      ENCRYPTION_KEY: key,
+      TENANTS_FILE: tenantsFile,
+      CC_CLIENT_ID: defaultCcClient.clientId,
+      CC_CLIENT_SECRET: defaultCcClient.clientSecret,
+      CC_API_BASE_URL: cc.url,
+      CC_AUTH_BASE_URL: cc.url,
+    };
+  });
+
+  after(async () => {
+    cc.assertConformant();
+    await cc.close();
+    await platform.close();
+  });
+
+  it('`sync --json` runs one sync and prints it for scripts', async () => {
+    const result = await cli(['sync', '--tenant', TEST_TENANT.id, '--org', GROUP_A, '--json'], env);
+    assert.equal(result.code, 0, result.stderr);
+    const run = JSON.parse(result.stdout);
+    assert.equal(run.status, 'succeeded');
+    assert.equal(run.trigger, 'manual');
+    assert.equal(run.counts.cc.created, 1);
+    assert.ok(cc.accounts.get('acct-cli').contact('cli.customer@example.com'), 'the customer reached CC');
+  });
+
+  it('`status` tells the link state, the last runs and what is not shared', async () => {
+    const result = await cli(['status', '--tenant', TEST_TENANT.id, '--org', GROUP_A], env);
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, /Linked to Constant Contact account "Alpha Bikes"/);
+    assert.match(result.stdout, /Last runs:\n.* manual {2}succeeded/);
+    assert.match(result.stdout, /Constant Contact: 1 created/);
+    assert.match(result.stdout, /Not shared \(\d+\):/);
+    assert.match(result.stdout, /existed before sharing started/);
+  });
+
+  it('explains a missing option in one line', async () => {
+    const result = await cli(['status', '--tenant', TEST_TENANT.id], env);
+    assert.equal(result.code, 1);
+    assert.equal(result.stderr, 'CLI_USAGE: --org is required.\n');
+  });
+
+  it('says so when the organization never launched the connector', async () => {
+    const result = await cli(['sync', '--tenant', TEST_TENANT.id, '--org', 'cld-none'], env);
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, /^DB_NOT_FOUND: No organization cld-none in tenant acme/);
+  });
+});
