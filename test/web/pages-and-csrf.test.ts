@@ -223,4 +223,33 @@ describe('the connector page: sessions, membership, CSRF and security headers', 
     assert.equal((await post('constantcontact/connect')).statusCode, 403);
     assert.ok((await t.repos.organizations.get(member.location.split('/').pop()!)).ccAccount, 'still linked');
   });
+
+  it('disconnects: stops the work of the organization, unlinks, and forgets what it knew of the account', async () => {
+    const organizationId = admin.location.split('/').pop()!;
+    await t.repos.idMaps.link({
+      organizationId,
+      hubCollection: 'people',
+      hubId: 'p-1',
+      ccContactId: 'c-1',
+      email: 'p1@example.com',
+      hubHash: null,
+      ccHash: null,
+      snapshot: null,
+    });
+    await t.repos.cursors.set(organizationId, 'cc', 'contacts', '2026-01-01T00:00:00.000Z');
+    const response = await t.app.inject({
+      method: 'POST',
+      url: `${admin.location}/constantcontact/disconnect`,
+      payload: new URLSearchParams({ _csrf: csrf }).toString(),
+      headers: { ...form({}).headers, cookie: admin.cookie },
+    });
+    assert.equal(response.statusCode, 303);
+    assert.deepEqual(t.scheduler.calls.at(-1), { method: 'cancel', organizationId });
+    assert.equal((await t.repos.organizations.get(organizationId)).ccAccount, null);
+    assert.equal(await t.repos.organizations.getTokens(organizationId), null);
+    assert.equal(await t.repos.idMaps.findByHub(organizationId, 'people', 'p-1'), null);
+    assert.deepEqual(await t.repos.cursors.list(organizationId), []);
+    const [entry] = await t.repos.auditLog.listForOrganization(organizationId, 1);
+    assert.equal(entry?.event, 'organization.unlinked');
+  });
 });

@@ -406,6 +406,14 @@ export function idMapRepository(db: Kysely<Database>, now: () => Date) {
       return { items: rows.map(toIdMap), total: Number(total) };
     },
 
+    /**
+     * Forgets every pairing with the organization's CC account (after Disconnect): a later link starts as a
+     * first link, matching by email again, so nothing points at another account's contacts.
+     */
+    async clear(organizationId: string): Promise<void> {
+      await db.deleteFrom('id_maps').where('organization_id', '=', organizationId).execute();
+    },
+
     async countByState(organizationId: string): Promise<Record<IdMapState, number>> {
       const rows = await db
         .selectFrom('id_maps')

@@ -78,6 +78,8 @@ export const organizationActions: FastifyPluginAsync<{ ctx: WebContext }> = asyn
     '/organizations/:organizationId/constantcontact/disconnect',
     async (req, reply) => {
       const { organization, session } = await adminAccess(ctx, req, req.params.organizationId);
+      // No run may go on writing with a link that is being taken away.
+      await ctx.scheduler?.cancel(organization.id);
       const tokens = await ctx.repos.organizations.getTokens(organization.id);
       if (tokens && ctx.cc) {
         // Best effort: a token CC no longer knows is as good as revoked, and the link is erased anyway.
@@ -89,6 +91,10 @@ export const organizationActions: FastifyPluginAsync<{ ctx: WebContext }> = asyn
         });
       }
       await ctx.repos.organizations.unlink(organization.id);
+      // What the connector knew of the account goes with the link: a later link is a first link again.
+      await ctx.repos.idMaps.clear(organization.id);
+      await ctx.repos.ccMirror.clear(organization.id);
+      await ctx.repos.cursors.reset(organization.id);
       await ctx.repos.auditLog.record({
         tenant: organization.tenant,
         organizationId: organization.id,
