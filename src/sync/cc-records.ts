@@ -15,13 +15,13 @@ import { contactMappingFor } from '../mapping/registry.ts';
 import type { SharedContact } from '../mapping/shared-contact.ts';
 import type { IdMap } from '../model/id-map.ts';
 import { type ContactSnapshot, ccFingerprint, hubFingerprint, readSnapshot } from './contact-snapshot.ts';
-import { flushCreations, shareHubRecords } from './hub-records.ts';
+import { flushCreations } from './creation-buffer.ts';
+import { shareHubRecords } from './hub-records.ts';
 import { HubWriteBatch } from './hub-write-batch.ts';
+import { DELETED_IN_CC } from './reasons.ts';
 import { isRecordError, recordErrorReason } from './record-errors.ts';
 import { count, flowsFor, type SyncContext } from './sync-context.ts';
 import { threeWayMerge } from './three-way-merge.ts';
-
-export const DELETED_IN_CC = 'deleted in Constant Contact; it is no longer shared (Retry shares it again)';
 
 function createdBeforeSharing(ctx: SyncContext, createdAt: string | null): boolean {
   const { shareHistorical, sharingStartsAt } = ctx.organization.settings;

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
-import { EXISTED_BEFORE_SHARING } from './hub-records.ts';
+import { EXISTED_BEFORE_SHARING } from './reasons.ts';
 
 export interface HistoricalPreview {
   /** Hub records that existed before linking: how many would become contacts, or join the contact holding their email. */

@@ -1,7 +1,7 @@
 import { buildFilter } from '../connec/filter.ts';
 import { connecIdOf } from '../connec/ids.ts';
 import type { ConnecListCollection, ConnecRecordOf } from '../connec/records.ts';
-import { flushCreations } from './hub-records.ts';
+import { flushCreations } from './creation-buffer.ts';
 import type { SyncContext } from './sync-context.ts';
 
 type HubRecord = ConnecRecordOf[ConnecListCollection];

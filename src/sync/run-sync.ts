@@ -10,8 +10,9 @@ import { readCcChanges } from './cc-changes.ts';
 import { CcListDirectory } from './cc-list-directory.ts';
 import { sharePendingContacts } from './cc-records.ts';
 import { syncCompany } from './company-sync.ts';
+import { flushCreations } from './creation-buffer.ts';
 import { readHubChanges } from './hub-changes.ts';
-import { flushCreations, shareHubRecords } from './hub-records.ts';
+import { shareHubRecords } from './hub-records.ts';
 import { isRecordError, recordErrorReason } from './record-errors.ts';
 import { flowsFor, type SyncContext, type SyncOptions } from './sync-context.ts';
 

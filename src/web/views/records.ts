@@ -1,7 +1,7 @@
 import { LIST_NAMES } from '../../mapping/list-roles.ts';
 import type { IdMap } from '../../model/id-map.ts';
 import { readSnapshot } from '../../sync/contact-snapshot.ts';
-import { EXISTED_BEFORE_SHARING } from '../../sync/hub-records.ts';
+import { EXISTED_BEFORE_SHARING } from '../../sync/reasons.ts';
 import { html, type SafeHtml } from '../html.ts';
 import { formatDate } from './format.ts';
 

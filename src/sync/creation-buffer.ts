@@ -1,0 +1,51 @@
+import { createContacts } from './cc-create.ts';
+import { HubWriteBatch } from './hub-write-batch.ts';
+import { recordCreated, updateLinked } from './linked-contact.ts';
+import type { SyncContext } from './sync-context.ts';
+
+/** One bulk import request's worth: creations are held until then so large runs import in few requests. */
+export const MAX_BUFFERED_CREATIONS = 40_000;
+
+/**
+ * Creates in CC the contacts buffered by `shareHubRecords` (one by one, or in bulk above the threshold),
+ * links them, and registers their ids in the hub. Called when the buffer is full and at the end of each
+ * collection; cursors are not checkpointed while creations wait.
+ */
+export async function flushCreations(ctx: SyncContext): Promise<void> {
+  if (ctx.creations.size === 0) return;
+  const orgId = ctx.organization.id;
+  // Items of one contact are linked in hub id order, and the contact is made from the first: the order in
+  // which the primary record of a shared contact is found again (see sharingOf).
+  const pending = [...ctx.creations.values()].map((n) => ({
+    ...n,
+    items: [...n.items].sort((a, b) => (a.hubId < b.hubId ? -1 : a.hubId > b.hubId ? 1 : 0)),
+  }));
+  ctx.creations.clear();
+  const hubWrites = new HubWriteBatch(ctx);
+  await createContacts(ctx, pending, {
+    created: async (newContact, contact) => {
+      for (const item of newContact.items) await recordCreated(ctx, item.mapping, item, contact, hubWrites);
+      if (hubWrites.size >= 100) await hubWrites.flush();
+    },
+    existing: async (newContact, contact) => {
+      const mirrored = (await ctx.repos.ccMirror.get(orgId, [contact.contact_id])).get(contact.contact_id)!;
+      for (const item of newContact.items) {
+        const revived = mirrored.deleted ? { ...mirrored, deleted: false } : mirrored;
+        const map = await ctx.repos.idMaps.findByHub(orgId, item.mapping.hubCollection, item.hubId);
+        await updateLinked(ctx, item.mapping, item, map, revived, hubWrites);
+      }
+    },
+    failed: async (newContact, reason) => {
+      for (const item of newContact.items) {
+        await ctx.repos.idMaps.recordFailure({
+          organizationId: orgId,
+          hubCollection: item.mapping.hubCollection,
+          key: { hubId: item.hubId },
+          email: item.shared.email,
+          reason,
+        });
+      }
+    },
+  });
+  await hubWrites.flush();
+}

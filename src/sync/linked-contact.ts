@@ -1,0 +1,271 @@
+import { findOwnId, withOwnId } from '../connec/ids.ts';
+import type { IdArray } from '../connec/records.ts';
+import type { CcContact } from '../constantcontact/types.ts';
+import type { MirroredContact } from '../db/repositories/cc-mirror.ts';
+import { ccView } from '../mapping/cc-limits.ts';
+import {
+  contactListRoles,
+  contactToShared,
+  isUnsubscribed,
+  sharedToContactUpdate,
+} from '../mapping/contact-shared.ts';
+import { type ContactMapping, mappedFields, sharedToHubPatch } from '../mapping/define-contact-mapping.ts';
+import { type ListRole, sortRoles } from '../mapping/list-roles.ts';
+import { type SharedContact, sameValue } from '../mapping/shared-contact.ts';
+import type { IdMap } from '../model/id-map.ts';
+import {
+  type ContactSnapshot,
+  ccFingerprint,
+  hubFingerprint,
+  mergeBaseOf,
+  readSnapshot,
+} from './contact-snapshot.ts';
+import type { HubItem } from './hub-records.ts';
+import type { HubWriteBatch } from './hub-write-batch.ts';
+import { HARD_DELETED } from './reasons.ts';
+import { count, flowsFor, type SyncContext } from './sync-context.ts';
+import { threeWayMerge } from './three-way-merge.ts';
+
+function topLevelRaw(mapping: ContactMapping, record: unknown): Record<string, unknown> {
+  const keys = new Set(
+    [...Object.values(mapping.text), mapping.address].filter(Boolean).map((p) => p!.split('.')[0]!),
+  );
+  const raw: Record<string, unknown> = {};
+  for (const key of keys) raw[key] = (record as Record<string, unknown>)[key] ?? null;
+  return raw;
+}
+
+export async function fetchContact(ctx: SyncContext, contactId: string): Promise<MirroredContact> {
+  const contact = await ctx.cc.contacts.get(contactId, [
+    'list_memberships',
+    'phone_numbers',
+    'street_addresses',
+    'custom_fields',
+  ]);
+  await ctx.repos.ccMirror.recordWritten(ctx.organization.id, [contact]);
+  const mirrored = (await ctx.repos.ccMirror.get(ctx.organization.id, [contactId])).get(contactId);
+  if (!mirrored) throw new Error(`contact ${contactId} vanished from the mirror`);
+  return mirrored;
+}
+
+/**
+ * How a hub record shares its contact with the other hub records holding the same email: the lists the
+ * contact should be in (the union over every active record) and whether this record is the contact's
+ * primary one, the first linked, whose fields the contact carries. The others add their lists only, so
+ * two records with one email never overwrite each other through the contact they share.
+ */
+async function sharingOf(
+  ctx: SyncContext,
+  mapping: ContactMapping,
+  item: HubItem,
+  contactId: string,
+): Promise<{ roles: ListRole[]; primary: boolean; shared: boolean }> {
+  const all =
+    (await ctx.repos.idMaps.findByCcContactIds(ctx.organization.id, [contactId])).get(contactId) ?? [];
+  const isSelf = (m: IdMap) => m.hubCollection === mapping.hubCollection && m.hubId === item.hubId;
+  const firstLinked = all.find((m) => m.state === 'linked');
+  const roles: ListRole[] = item.active ? [...item.roles] : [];
+  for (const other of all) {
+    if (isSelf(other)) continue;
+    const snapshot = readSnapshot(other.snapshot);
+    if (other.state === 'linked' && snapshot?.active) roles.push(...snapshot.roles);
+  }
+  const shared = all.some((m) => !isSelf(m) && m.state === 'linked');
+  return { roles: sortRoles(roles), primary: !firstLinked || isSelf(firstLinked), shared };
+}
+
+/**
+ * The organization asked for hard deletes and the record is no longer active in its app: its contact is
+ * deleted in CC (soft, as CC deletes). A contact another hub record still shares is kept.
+ */
+async function hardDelete(
+  ctx: SyncContext,
+  mapping: ContactMapping,
+  item: HubItem,
+  contact: CcContact,
+): Promise<void> {
+  await ctx.cc.contacts.delete(contact.contact_id);
+  await ctx.repos.ccMirror.recordWritten(ctx.organization.id, [
+    { ...contact, deleted_at: ctx.now().toISOString().slice(0, 10), list_memberships: [] },
+  ]);
+  await ctx.repos.idMaps.exclude({
+    organizationId: ctx.organization.id,
+    hubCollection: mapping.hubCollection,
+    hubId: item.hubId,
+    email: item.shared.email,
+    reason: HARD_DELETED,
+    hubHash: item.fingerprint,
+  });
+  count(ctx, 'cc', 'updated');
+}
+
+/** Registers the connector's id in the hub record's id array (if missing) together with any field changes. */
+function queueHubWrite(
+  ctx: SyncContext,
+  mapping: ContactMapping,
+  item: HubItem,
+  contactId: string,
+  patch: Record<string, unknown>,
+  hubWrites: HubWriteBatch,
+): void {
+  const hasOwnId = findOwnId(item.record.id, ctx.realm) === contactId;
+  if (hasOwnId && Object.keys(patch).length === 0) return;
+  const record: Record<string, unknown> = { ...patch };
+  if (!hasOwnId) record.id = withOwnId(item.record.id as IdArray, contactId, ctx.realm);
+  hubWrites.add(
+    { collection: mapping.hubCollection, connecId: item.hubId, record } as never,
+    async (result) => {
+      if (result.ok) {
+        if (Object.keys(patch).length > 0) count(ctx, 'hub', 'updated');
+      } else {
+        await ctx.repos.idMaps.recordFailure({
+          organizationId: ctx.organization.id,
+          hubCollection: mapping.hubCollection,
+          key: { hubId: item.hubId, ccContactId: contactId },
+          email: item.shared.email,
+          reason: `Connec! refused the update: ${result.error.message}`,
+        });
+        count(ctx, 'hub', 'failed');
+      }
+    },
+  );
+}
+
+/**
+ * Merges a hub record with the CC contact it is (or is about to be) linked to, writes what each side
+ * lacks, and records the pair. `map` is null when the two were just matched by email.
+ */
+export async function updateLinked(
+  ctx: SyncContext,
+  mapping: ContactMapping,
+  item: HubItem,
+  map: IdMap | null,
+  mirrored: MirroredContact,
+  hubWrites: HubWriteBatch,
+): Promise<void> {
+  const orgId = ctx.organization.id;
+  if (mirrored.deleted) {
+    if (map) await ctx.repos.idMaps.unlink(map.id, 'deleted in Constant Contact');
+    count(ctx, 'cc', 'unchanged');
+    return;
+  }
+  const contact = mirrored.contact;
+  const snapshot = map?.state === 'linked' || map?.state === 'failed' ? readSnapshot(map.snapshot) : null;
+  const flows = flowsFor(ctx, mapping.hubCollection);
+  const ccShared = contactToShared(contact);
+  const { roles: wantedRoles, primary, shared } = await sharingOf(ctx, mapping, item, contact.contact_id);
+  if (!item.active && ctx.organization.settings.hardDeletes && !shared && map?.state === 'linked') {
+    await hardDelete(ctx, mapping, item, contact);
+    return;
+  }
+  const merge = threeWayMerge<SharedContact>({
+    base: mergeBaseOf(snapshot),
+    hub: item.shared,
+    cc: ccShared,
+    fields: mappedFields(mapping),
+    ccView,
+    winner: ctx.organization.settings.conflictWinner,
+    hubUpdatedAt: item.record.updated_at ?? null,
+    ccUpdatedAt: contact.updated_at ?? null,
+    flows: {
+      toCc: primary && flows.toCc && mapping.flows.hubToCc,
+      toHub: primary && flows.toHub && mapping.flows.ccToHub,
+    },
+  });
+  const unsubscribed = isUnsubscribed(contact);
+  const roleOfListId = ctx.lists.roleOfListId;
+  const currentRoles = contactListRoles(contact, roleOfListId);
+
+  // An unsubscribed contact's lists are never touched: adding one back would be re-subscribing.
+  const listsChange = flows.toCc && !unsubscribed && !sameValue(currentRoles, wantedRoles);
+
+  let written: CcContact = contact;
+  if (merge.toCc.length > 0 || listsChange) {
+    const target: SharedContact = { ...ccShared };
+    const mergedView = ccView(merge.merged);
+    for (const f of merge.toCc) (target as unknown as Record<string, unknown>)[f] = mergedView[f];
+    const roleListIds = await ctx.lists.idsFor(listsChange ? wantedRoles : currentRoles);
+    const { body } = sharedToContactUpdate(
+      { ...target, email: target.email ?? ccShared.email ?? item.shared.email! },
+      contact,
+      roleListIds,
+      ctx.lists.ourListIds,
+    );
+    if (unsubscribed) body.list_memberships = [...(contact.list_memberships ?? [])];
+    written = await ctx.cc.contacts.update(contact.contact_id, body);
+    await ctx.repos.ccMirror.recordWritten(orgId, [written]);
+    count(ctx, 'cc', map?.state === 'linked' ? 'updated' : 'linked');
+  } else {
+    count(ctx, 'cc', map?.state === 'linked' ? 'unchanged' : 'linked');
+  }
+
+  const hubPatch = merge.toHub.length
+    ? sharedToHubPatch(
+        mapping,
+        Object.fromEntries(merge.toHub.map((f) => [f, merge.merged[f]])) as Partial<SharedContact>,
+        item.record,
+      )
+    : {};
+  const writtenShared = contactToShared(written);
+  const snapshotAfter: ContactSnapshot = {
+    hub: merge.nextBase.hub,
+    cc: writtenShared,
+    roles: item.roles,
+    active: item.active,
+    hubRaw: { ...topLevelRaw(mapping, item.record), ...hubPatch },
+  };
+  const link = async () => {
+    await ctx.repos.idMaps.link({
+      organizationId: orgId,
+      hubCollection: mapping.hubCollection,
+      hubId: item.hubId,
+      ccContactId: written.contact_id,
+      email: item.shared.email,
+      hubHash: hubFingerprint(merge.nextBase.hub, item.roles, item.active),
+      ccHash: ccFingerprint(
+        writtenShared,
+        contactListRoles(written, roleOfListId),
+        isUnsubscribed(written),
+        false,
+      ),
+      snapshot: snapshotAfter as unknown as Record<string, unknown>,
+    });
+  };
+  // Linked before the hub write, so a failing hub write leaves a failed link that keeps its contact id.
+  await link();
+  queueHubWrite(ctx, mapping, item, written.contact_id, hubPatch, hubWrites);
+}
+
+/** A contact the connector just created for a hub record: link them and register the id in the hub. */
+export async function recordCreated(
+  ctx: SyncContext,
+  mapping: ContactMapping,
+  item: HubItem,
+  contact: CcContact,
+  hubWrites: HubWriteBatch,
+): Promise<void> {
+  const shared = contactToShared(contact);
+  const snapshot: ContactSnapshot = {
+    hub: item.shared,
+    cc: shared,
+    roles: item.roles,
+    active: item.active,
+    hubRaw: topLevelRaw(mapping, item.record),
+  };
+  await ctx.repos.idMaps.link({
+    organizationId: ctx.organization.id,
+    hubCollection: mapping.hubCollection,
+    hubId: item.hubId,
+    ccContactId: contact.contact_id,
+    email: item.shared.email,
+    hubHash: item.fingerprint,
+    ccHash: ccFingerprint(
+      shared,
+      contactListRoles(contact, ctx.lists.roleOfListId),
+      isUnsubscribed(contact),
+      false,
+    ),
+    snapshot: snapshot as unknown as Record<string, unknown>,
+  });
+  queueHubWrite(ctx, mapping, item, contact.contact_id, {}, hubWrites);
+}
