@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { nextUtcMidnight } from '../constantcontact/error-mapping.ts';
 import type { Repositories } from '../db/repositories/index.ts';
 import type { Logger } from '../logger.ts';
 import type { RunTrigger, SyncRun } from '../model/sync-run.ts';
@@ -27,6 +28,8 @@ export const DEFAULT_SCHEDULER_OPTIONS: InProcessSchedulerOptions = {
 };
 
 export interface InProcessScheduler extends SyncScheduler {
+  /** Organizations whose scheduled runs wait for a user to connect Constant Contact again. */
+  needsReconnect(organizationId: string): boolean;
   /** Resolves once nothing is queued, debouncing or running (tests and graceful stops). */
   idle(): Promise<void>;
 }
@@ -65,6 +68,10 @@ export function createInProcessScheduler(
   const idleWaiters: Array<() => void> = [];
   let ticker: NodeJS.Timeout | undefined;
   let stopped = false;
+  // CC's daily quota is the application's: once spent, no scheduled run is worth starting before it resets.
+  let quotaResetsAt = 0;
+  // Organizations whose CC authorization is gone: scheduled runs wait for a user to connect again.
+  const needReconnect = new Set<string>();
 
   function checkIdle(): void {
     if (queued.size > 0 || running.size > 0 || debounces.size > 0) return;
@@ -107,12 +114,15 @@ export function createInProcessScheduler(
           organizationId,
           'The process running it stopped before it finished.',
         );
-        return await runSync(engine, organizationId, trigger, {
+        const run = await runSync(engine, organizationId, trigger, {
           signal,
           onProgress: async () => {
             await repos.organizations.acquireLease(organizationId, holder, settings.leaseMs);
           },
         });
+        if (run.error?.code === 'CC_QUOTA_EXCEEDED') quotaResetsAt = nextUtcMidnight(engine.now()).getTime();
+        if (run.error?.code === 'CC_NEEDS_RECONNECT') needReconnect.add(organizationId);
+        return run;
       } finally {
         await repos.organizations.releaseLease(organizationId, holder);
       }
@@ -124,8 +134,10 @@ export function createInProcessScheduler(
 
   async function tick(): Promise<void> {
     const now = engine.now().getTime();
+    if (now < quotaResetsAt) return;
     const organizations = await repos.organizations.listSyncable();
     for (const organization of organizations) {
+      if (needReconnect.has(organization.id)) continue;
       const due = nextDue.get(organization.id) ?? now + spreadOffset(organization.id, settings.intervalMs);
       if (due <= now) {
         scheduler.request(organization.id, 'schedule');
@@ -139,6 +151,7 @@ export function createInProcessScheduler(
   const scheduler: InProcessScheduler = {
     request(organizationId, trigger) {
       if (stopped) return;
+      if (trigger === 'first_link') needReconnect.delete(organizationId);
       // A manual or first-link request outranks a scheduled one already waiting.
       if (!queued.has(organizationId) || trigger !== 'schedule') queued.set(organizationId, trigger);
       pump();
@@ -198,6 +211,10 @@ export function createInProcessScheduler(
       for (const current of running.values()) current.controller.abort();
       await Promise.all([...running.values()].map((r) => r.done));
       checkIdle();
+    },
+
+    needsReconnect(organizationId) {
+      return needReconnect.has(organizationId);
     },
 
     idle() {

@@ -22,7 +22,7 @@ import {
 } from './contact-snapshot.ts';
 import type { HubItem } from './hub-records.ts';
 import type { HubWriteBatch } from './hub-write-batch.ts';
-import { HARD_DELETED } from './reasons.ts';
+import { DELETED_IN_CC, HARD_DELETED } from './reasons.ts';
 import { count, flowsFor, type SyncContext } from './sync-context.ts';
 import { threeWayMerge } from './three-way-merge.ts';
 
@@ -140,16 +140,18 @@ export async function updateLinked(
   mapping: ContactMapping,
   item: HubItem,
   map: IdMap | null,
-  mirrored: MirroredContact,
+  known: MirroredContact,
   hubWrites: HubWriteBatch,
 ): Promise<void> {
   const orgId = ctx.organization.id;
-  if (mirrored.deleted) {
-    if (map) await ctx.repos.idMaps.unlink(map.id, 'deleted in Constant Contact');
+  if (known.deleted) {
+    if (map) await ctx.repos.idMaps.unlink(map.id, DELETED_IN_CC);
     count(ctx, 'cc', 'unchanged');
     return;
   }
-  const contact = mirrored.contact;
+  // Read again: another record of this page sharing the contact may have just written it.
+  const fresh = (await ctx.repos.ccMirror.get(orgId, [known.contactId])).get(known.contactId);
+  const contact = fresh && !fresh.deleted ? fresh.contact : known.contact;
   const snapshot = map?.state === 'linked' || map?.state === 'failed' ? readSnapshot(map.snapshot) : null;
   const flows = flowsFor(ctx, mapping.hubCollection);
   const ccShared = contactToShared(contact);

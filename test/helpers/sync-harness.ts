@@ -45,8 +45,8 @@ export interface HarnessOptions {
   seed?: PlatformSeed;
   ccContacts?: Parameters<CcAccount['createContactAsUser']>[0][];
   options?: Partial<SyncOptions>;
-  /** Link before the hub and CC hold their seed data (default) or after (`historical`). */
-  linkFirst?: boolean;
+  /** The CC emulator's daily quota (default: plenty). */
+  ccDailyQuota?: number;
 }
 
 /**
@@ -86,7 +86,7 @@ async function wire(
       },
     ],
     ratePerSecond: 1000,
-    dailyQuota: 1_000_000,
+    dailyQuota: input.ccDailyQuota ?? 1_000_000,
   });
   cleanups.push(() => cc.close());
   const ccAccount = cc.accounts.get(CC_ACCOUNT_ID);

@@ -100,3 +100,51 @@ describe('in-process scheduler', () => {
     assert.ok(after.slice(0, after.length - before).some((r) => r.trigger === 'schedule'));
   });
 });
+
+describe('in-process scheduler on a bad day', () => {
+  const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+  it('stops scheduling runs once the daily quota is spent', async () => {
+    const h = await startSyncHarness({ ccDailyQuota: 1 });
+    try {
+      const scheduler = createInProcessScheduler(h.engine, { intervalMs: 1, tickMs: 10 });
+      const first = await scheduler.runNow(h.organization.id, 'manual');
+      assert.equal(first?.error?.code, 'CC_QUOTA_EXCEEDED');
+      scheduler.start();
+      await pause(100);
+      await scheduler.stop();
+      assert.equal(
+        (await h.repos.syncRuns.listRecent(h.organization.id, 10)).length,
+        1,
+        'no run was scheduled',
+      );
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('waits for a user to connect again when CC no longer accepts the authorization', async () => {
+    const h = await startSyncHarness();
+    try {
+      await h.repos.organizations.saveTokens(h.organization.id, {
+        accessToken: 'revoked',
+        refreshToken: 'revoked',
+        expiresAt: new Date(Date.now() - 1000).toISOString(),
+      });
+      const scheduler = createInProcessScheduler(h.engine, { intervalMs: 1, tickMs: 10 });
+      const first = await scheduler.runNow(h.organization.id, 'manual');
+      assert.equal(first?.error?.code, 'CC_NEEDS_RECONNECT');
+      assert.equal(scheduler.needsReconnect(h.organization.id), true);
+      scheduler.start();
+      await pause(100);
+      await scheduler.stop();
+      assert.equal(
+        (await h.repos.syncRuns.listRecent(h.organization.id, 10)).length,
+        1,
+        'no run was scheduled',
+      );
+    } finally {
+      await h.close();
+    }
+  });
+});

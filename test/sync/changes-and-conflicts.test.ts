@@ -183,6 +183,32 @@ describe('changes on both sides', () => {
     assert.equal(findOwnId(person?.id as never, CC_ACCOUNT_ID), contact.contact_id);
   });
 
+  it('shares one contact between a person and an organization with one email, in the lists of both', async () => {
+    const person = h.app.create('people', {
+      first_name: 'Sole',
+      last_name: 'Trader',
+      email: { address: 'sole@trader.example' },
+      is_customer: true,
+    });
+    const company = h.app.create('organizations', {
+      name: 'Sole Trading',
+      email: { address: 'SOLE@trader.example' },
+    });
+    await syncOk(h);
+    h.app.update('people', connecId(person), { job_title: 'Owner' });
+    h.app.update('organizations', connecId(company), { is_supplier: true });
+    await syncOk(h);
+    const matches = h.ccAccount
+      .contacts()
+      .filter((c) => c.email_address?.address?.toLowerCase() === 'sole@trader.example');
+    assert.equal(matches.length, 1, 'one contact');
+    assert.equal(matches[0]?.job_title, 'Owner', "the person's change is kept");
+    assert.equal(matches[0]?.first_name, 'Sole', 'the contact carries the fields of the first record linked');
+    const lists = new Set(matches[0]?.list_memberships);
+    assert.ok(lists.has(h.ccAccount.findListByName('Customer list')!.list_id));
+    assert.ok(lists.has(h.ccAccount.findListByName('Supplier list')!.list_id));
+  });
+
   it('never puts one email twice in CC', () => {
     const emails = h.ccAccount
       .contacts({ includeDeleted: true })
