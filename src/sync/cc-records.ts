@@ -15,7 +15,7 @@ import { contactMappingFor } from '../mapping/registry.ts';
 import type { SharedContact } from '../mapping/shared-contact.ts';
 import type { IdMap } from '../model/id-map.ts';
 import { type ContactSnapshot, ccFingerprint, hubFingerprint, readSnapshot } from './contact-snapshot.ts';
-import { flushCreations } from './creation-buffer.ts';
+import { flushPendingWrites } from './creation-buffer.ts';
 import { shareHubRecords } from './hub-records.ts';
 import { HubWriteBatch } from './hub-write-batch.ts';
 import { DELETED_IN_CC } from './reasons.ts';
@@ -200,7 +200,7 @@ async function shareNewContacts(
           const mapping = contactMappingFor(holder.hubCollection as 'people' | 'organizations' | 'employees');
           const record = await ctx.connec.get(mapping.hubCollection, holder.hubId!);
           await shareHubRecords(ctx, mapping, [record], true);
-          await flushCreations(ctx);
+          await flushPendingWrites(ctx);
         }
         continue;
       }

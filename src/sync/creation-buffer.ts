@@ -1,6 +1,7 @@
 import { createContacts } from './cc-create.ts';
 import { HubWriteBatch } from './hub-write-batch.ts';
 import { recordCreated, updateLinked } from './linked-contact.ts';
+import { flushMembershipChanges } from './membership-changes.ts';
 import type { SyncContext } from './sync-context.ts';
 
 /** One bulk import request's worth: creations are held until then so large runs import in few requests. */
@@ -48,4 +49,18 @@ export async function flushCreations(ctx: SyncContext): Promise<void> {
     },
   });
   await hubWrites.flush();
+}
+
+/**
+ * Sends every write the run held back (creations, list changes). Called before a cursor may move past the
+ * records they belong to, and whenever a buffer is full.
+ */
+export async function flushPendingWrites(ctx: SyncContext): Promise<void> {
+  await flushCreations(ctx);
+  await flushMembershipChanges(ctx);
+}
+
+/** True while writes are held back: no cursor may be checkpointed past their records. */
+export function hasPendingWrites(ctx: SyncContext): boolean {
+  return ctx.creations.size > 0 || ctx.membershipChanges.size > 0;
 }

@@ -1,7 +1,7 @@
 import { buildFilter } from '../connec/filter.ts';
 import { connecIdOf } from '../connec/ids.ts';
 import type { ConnecListCollection, ConnecRecordOf } from '../connec/records.ts';
-import { flushCreations } from './creation-buffer.ts';
+import { flushPendingWrites, hasPendingWrites } from './creation-buffer.ts';
 import type { SyncContext } from './sync-context.ts';
 
 type HubRecord = ConnecRecordOf[ConnecListCollection];
@@ -48,9 +48,9 @@ export async function readHubChanges(
     }
     for (const r of page.records) if (r.updated_at === last) seenAtBoundary.add(connecIdOf(r.id) ?? '');
     // Records whose contacts wait in the creation buffer are not done yet: no checkpoint past them.
-    if (ctx.creations.size === 0) await repos.cursors.set(organization.id, 'hub', collection, last);
+    if (!hasPendingWrites(ctx)) await repos.cursors.set(organization.id, 'hub', collection, last);
   }
-  await flushCreations(ctx);
+  await flushPendingWrites(ctx);
   const next = new Date(startedAt.getTime() - options.lookbackMs).toISOString();
   await repos.cursors.set(organization.id, 'hub', collection, next);
 }

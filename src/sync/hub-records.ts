@@ -11,7 +11,7 @@ import type { ListRole } from '../mapping/list-roles.ts';
 import { normalizeEmail } from '../mapping/normalize-email.ts';
 import type { SharedContact } from '../mapping/shared-contact.ts';
 import { hubFingerprint } from './contact-snapshot.ts';
-import { flushCreations, MAX_BUFFERED_CREATIONS } from './creation-buffer.ts';
+import { flushPendingWrites, MAX_BUFFERED_CREATIONS } from './creation-buffer.ts';
 import { HubWriteBatch } from './hub-write-batch.ts';
 import { fetchContact, updateLinked } from './linked-contact.ts';
 import { EXISTED_BEFORE_SHARING, NO_ROLE } from './reasons.ts';
@@ -183,6 +183,7 @@ export async function shareHubRecords(
     }
   }
 
-  if (ctx.creations.size >= MAX_BUFFERED_CREATIONS) await flushCreations(ctx);
+  if (ctx.creations.size + ctx.membershipChanges.size >= MAX_BUFFERED_CREATIONS)
+    await flushPendingWrites(ctx);
   await hubWrites.flush();
 }

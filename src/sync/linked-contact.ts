@@ -22,6 +22,7 @@ import {
 } from './contact-snapshot.ts';
 import type { HubItem } from './hub-records.ts';
 import type { HubWriteBatch } from './hub-write-batch.ts';
+import { queueMembershipChange } from './membership-changes.ts';
 import { DELETED_IN_CC, HARD_DELETED } from './reasons.ts';
 import { count, flowsFor, type SyncContext } from './sync-context.ts';
 import { threeWayMerge } from './three-way-merge.ts';
@@ -181,6 +182,62 @@ export async function updateLinked(
   // An unsubscribed contact's lists are never touched: adding one back would be re-subscribing.
   const listsChange = flows.toCc && !unsubscribed && !sameValue(currentRoles, wantedRoles);
 
+  const hubPatch = merge.toHub.length
+    ? sharedToHubPatch(
+        mapping,
+        Object.fromEntries(merge.toHub.map((f) => [f, merge.merged[f]])) as Partial<SharedContact>,
+        item.record,
+      )
+    : {};
+  const linkTo = async (written: CcContact) => {
+    const writtenShared = contactToShared(written);
+    const snapshotAfter: ContactSnapshot = {
+      hub: merge.nextBase.hub,
+      cc: writtenShared,
+      roles: item.roles,
+      active: item.active,
+      hubRaw: { ...topLevelRaw(mapping, item.record), ...hubPatch },
+    };
+    await ctx.repos.idMaps.link({
+      organizationId: orgId,
+      hubCollection: mapping.hubCollection,
+      hubId: item.hubId,
+      ccContactId: written.contact_id,
+      email: item.shared.email,
+      hubHash: hubFingerprint(merge.nextBase.hub, item.roles, item.active),
+      ccHash: ccFingerprint(
+        writtenShared,
+        contactListRoles(written, roleOfListId),
+        isUnsubscribed(written),
+        false,
+      ),
+      snapshot: snapshotAfter as unknown as Record<string, unknown>,
+    });
+  };
+
+  if (merge.toCc.length === 0 && listsChange) {
+    // Only the lists change: gathered, and sent together (in bulk above the threshold) with the others.
+    const wanted = await ctx.lists.idsFor(wantedRoles);
+    queueMembershipChange(ctx, contact, wanted, {
+      done: async (written) => {
+        count(ctx, 'cc', map?.state === 'linked' ? 'updated' : 'linked');
+        await linkTo(written);
+      },
+      failed: (reason) =>
+        ctx.repos.idMaps
+          .recordFailure({
+            organizationId: orgId,
+            hubCollection: mapping.hubCollection,
+            key: { hubId: item.hubId, ccContactId: contact.contact_id },
+            email: item.shared.email,
+            reason,
+          })
+          .then(() => undefined),
+    });
+    queueHubWrite(ctx, mapping, item, contact.contact_id, hubPatch, hubWrites);
+    return;
+  }
+
   let written: CcContact = contact;
   if (merge.toCc.length > 0 || listsChange) {
     const target: SharedContact = { ...ccShared };
@@ -201,40 +258,8 @@ export async function updateLinked(
     count(ctx, 'cc', map?.state === 'linked' ? 'unchanged' : 'linked');
   }
 
-  const hubPatch = merge.toHub.length
-    ? sharedToHubPatch(
-        mapping,
-        Object.fromEntries(merge.toHub.map((f) => [f, merge.merged[f]])) as Partial<SharedContact>,
-        item.record,
-      )
-    : {};
-  const writtenShared = contactToShared(written);
-  const snapshotAfter: ContactSnapshot = {
-    hub: merge.nextBase.hub,
-    cc: writtenShared,
-    roles: item.roles,
-    active: item.active,
-    hubRaw: { ...topLevelRaw(mapping, item.record), ...hubPatch },
-  };
-  const link = async () => {
-    await ctx.repos.idMaps.link({
-      organizationId: orgId,
-      hubCollection: mapping.hubCollection,
-      hubId: item.hubId,
-      ccContactId: written.contact_id,
-      email: item.shared.email,
-      hubHash: hubFingerprint(merge.nextBase.hub, item.roles, item.active),
-      ccHash: ccFingerprint(
-        writtenShared,
-        contactListRoles(written, roleOfListId),
-        isUnsubscribed(written),
-        false,
-      ),
-      snapshot: snapshotAfter as unknown as Record<string, unknown>,
-    });
-  };
   // Linked before the hub write, so a failing hub write leaves a failed link that keeps its contact id.
-  await link();
+  await linkTo(written);
   queueHubWrite(ctx, mapping, item, written.contact_id, hubPatch, hubWrites);
 }
 

@@ -10,7 +10,7 @@ import { readCcChanges } from './cc-changes.ts';
 import { CcListDirectory } from './cc-list-directory.ts';
 import { sharePendingContacts } from './cc-records.ts';
 import { syncCompany } from './company-sync.ts';
-import { flushCreations } from './creation-buffer.ts';
+import { flushPendingWrites } from './creation-buffer.ts';
 import { readHubChanges } from './hub-changes.ts';
 import { shareHubRecords } from './hub-records.ts';
 import { isRecordError, recordErrorReason } from './record-errors.ts';
@@ -70,6 +70,7 @@ export async function runSync(
     options: deps.options,
     counts: emptyCounts(),
     creations: new Map(),
+    membershipChanges: new Map(),
     progress: {},
     async reportProgress() {
       if (options.signal?.aborted) throw new RunCancelledError('The run was cancelled.');
@@ -118,7 +119,7 @@ async function retryDueRecords(ctx: SyncContext): Promise<void> {
     try {
       const record = await ctx.connec.get(mapping.hubCollection, map.hubId);
       await shareHubRecords(ctx, mapping, [record], true);
-      await flushCreations(ctx);
+      await flushPendingWrites(ctx);
     } catch (error) {
       if (!isRecordError(error)) throw error;
       await ctx.repos.idMaps.recordFailure({

@@ -7,6 +7,7 @@ import type { Organization } from '../model/organization.ts';
 import type { RunCounts } from '../model/sync-run.ts';
 import type { NewContact } from './cc-create.ts';
 import type { CcListDirectory } from './cc-list-directory.ts';
+import type { MembershipChange } from './membership-changes.ts';
 
 export interface SyncOptions {
   /** Above this many creations in one page, contacts go to CC through a bulk import. */
@@ -44,6 +45,8 @@ export interface SyncContext {
   counts: RunCounts;
   /** Contacts waiting to be created in CC, by normalized email (see `flushCreations`). */
   creations: Map<string, NewContact>;
+  /** Contacts whose lists (only) must change, by contact id (see `flushMembershipChanges`). */
+  membershipChanges: Map<string, MembershipChange>;
   /** Records processed per collection, for the progress bar. */
   progress: Record<string, number>;
   /** Saves progress and counts so the page can show them while the run goes on. */

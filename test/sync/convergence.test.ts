@@ -165,7 +165,8 @@ describe('convergence', () => {
       fc.asyncProperty(fc.array(op, { minLength: 4, maxLength: 14 }), async (ops) => {
         const seed = testSeed();
         seed.hubRecords = [];
-        const h = await startSyncHarness({ seed });
+        // A low bulk threshold sends larger batches through CC's bulk activities, so both paths converge.
+        const h = await startSyncHarness({ seed, options: { bulkThreshold: 2 } });
         try {
           for (const o of ops) await apply(h, o);
           const unsubscribed = new Set(

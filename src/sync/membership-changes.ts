@@ -1,0 +1,118 @@
+import { MAX_ACTIVITY_CONTACT_IDS } from '../constantcontact/activities-api.ts';
+import type { CcContact } from '../constantcontact/types.ts';
+import { contactToShared, sharedToContactUpdate } from '../mapping/contact-shared.ts';
+import { isRecordError, recordErrorReason } from './record-errors.ts';
+import type { SyncContext } from './sync-context.ts';
+
+export interface MembershipOutcome {
+  done: (written: CcContact) => Promise<void>;
+  failed: (reason: string) => Promise<void>;
+}
+
+/** What one contact's lists must become: the connector's lists to add and to leave. */
+export interface MembershipChange {
+  contact: CcContact;
+  add: Set<string>;
+  remove: Set<string>;
+  outcomes: MembershipOutcome[];
+}
+
+/**
+ * Notes that a contact's lists (only its lists) must change. Records sharing one contact add up: a list
+ * one of them wants is kept even if another would leave it.
+ */
+export function queueMembershipChange(
+  ctx: SyncContext,
+  contact: CcContact,
+  wantedListIds: readonly string[],
+  outcome: MembershipOutcome,
+): void {
+  const ours = ctx.lists.ourListIds;
+  const current = new Set((contact.list_memberships ?? []).filter((id) => ours.has(id)));
+  const wanted = new Set(wantedListIds);
+  const change = ctx.membershipChanges.get(contact.contact_id) ?? {
+    contact,
+    add: new Set<string>(),
+    remove: new Set<string>(),
+    outcomes: [],
+  };
+  for (const id of wanted) if (!current.has(id)) change.add.add(id);
+  for (const id of current) if (!wanted.has(id)) change.remove.add(id);
+  for (const id of change.add) change.remove.delete(id);
+  change.outcomes.push(outcome);
+  ctx.membershipChanges.set(contact.contact_id, change);
+}
+
+function afterChange(change: MembershipChange): string[] {
+  const lists = new Set(change.contact.list_memberships ?? []);
+  for (const id of change.add) lists.add(id);
+  for (const id of change.remove) lists.delete(id);
+  return [...lists];
+}
+
+/**
+ * Applies the queued list changes: one update per contact for a few, CC's membership activities (one
+ * request per list and 500 contacts) above the bulk threshold. Records are linked only once CC has the
+ * change, so a run that fails here leaves them to the next run.
+ */
+export async function flushMembershipChanges(ctx: SyncContext): Promise<void> {
+  if (ctx.membershipChanges.size === 0) return;
+  const changes = [...ctx.membershipChanges.values()];
+  ctx.membershipChanges.clear();
+  if (changes.length <= ctx.options.bulkThreshold) {
+    for (const change of changes) await updateOne(ctx, change);
+    return;
+  }
+  await applyActivities(ctx, changes, 'add');
+  await applyActivities(ctx, changes, 'remove');
+  for (const change of changes) {
+    const written: CcContact = { ...change.contact, list_memberships: afterChange(change) };
+    await ctx.repos.ccMirror.recordWritten(ctx.organization.id, [written]);
+    for (const outcome of change.outcomes) await outcome.done(written);
+  }
+}
+
+async function updateOne(ctx: SyncContext, change: MembershipChange): Promise<void> {
+  // The contact as last known: another write of this run may have changed it since it was queued.
+  const contact =
+    (await ctx.repos.ccMirror.get(ctx.organization.id, [change.contact.contact_id])).get(
+      change.contact.contact_id,
+    )?.contact ?? change.contact;
+  const shared = contactToShared(contact);
+  try {
+    const { body } = sharedToContactUpdate(
+      { ...shared, email: shared.email ?? contact.email_address?.address ?? '' },
+      contact,
+      afterChange({ ...change, contact }).filter((id) => ctx.lists.ourListIds.has(id)),
+      ctx.lists.ourListIds,
+    );
+    const written = await ctx.cc.contacts.update(contact.contact_id, body);
+    await ctx.repos.ccMirror.recordWritten(ctx.organization.id, [written]);
+    for (const outcome of change.outcomes) await outcome.done(written);
+  } catch (error) {
+    if (!isRecordError(error)) throw error;
+    for (const outcome of change.outcomes) await outcome.failed(recordErrorReason(error));
+  }
+}
+
+async function applyActivities(
+  ctx: SyncContext,
+  changes: readonly MembershipChange[],
+  kind: 'add' | 'remove',
+) {
+  const byList = new Map<string, string[]>();
+  for (const change of changes) {
+    for (const listId of change[kind])
+      byList.set(listId, [...(byList.get(listId) ?? []), change.contact.contact_id]);
+  }
+  for (const [listId, contactIds] of byList) {
+    for (let i = 0; i < contactIds.length; i += MAX_ACTIVITY_CONTACT_IDS) {
+      const chunk = contactIds.slice(i, i + MAX_ACTIVITY_CONTACT_IDS);
+      const activity =
+        kind === 'add'
+          ? await ctx.cc.activities.addListMemberships(chunk, [listId])
+          : await ctx.cc.activities.removeListMemberships(chunk, [listId]);
+      await ctx.cc.activities.waitForCompletion(activity);
+    }
+  }
+}
