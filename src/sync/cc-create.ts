@@ -29,7 +29,8 @@ function rolesOf(newContact: NewContact): ListRole[] {
   return sortRoles(newContact.items.flatMap((i) => i.roles));
 }
 
-function importRow(shared: SharedContact, email: string): CcImportRow {
+/** An import row for a contact: every shared field, cut to CC limits. */
+export function importRow(shared: SharedContact, email: string): CcImportRow {
   const v = ccView(shared);
   const row: CcImportRow = { email };
   const set = (key: keyof CcImportRow, value: string | null) => {

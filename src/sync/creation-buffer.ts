@@ -1,4 +1,5 @@
 import { createContacts } from './cc-create.ts';
+import { flushContactUpdates } from './contact-updates.ts';
 import { HubWriteBatch } from './hub-write-batch.ts';
 import { recordCreated, updateLinked } from './linked-contact.ts';
 import { flushMembershipChanges } from './membership-changes.ts';
@@ -57,10 +58,11 @@ export async function flushCreations(ctx: SyncContext): Promise<void> {
  */
 export async function flushPendingWrites(ctx: SyncContext): Promise<void> {
   await flushCreations(ctx);
+  await flushContactUpdates(ctx);
   await flushMembershipChanges(ctx);
 }
 
 /** True while writes are held back: no cursor may be checkpointed past their records. */
 export function hasPendingWrites(ctx: SyncContext): boolean {
-  return ctx.creations.size > 0 || ctx.membershipChanges.size > 0;
+  return ctx.creations.size > 0 || ctx.contactUpdates.size > 0 || ctx.membershipChanges.size > 0;
 }

@@ -183,7 +183,7 @@ export async function shareHubRecords(
     }
   }
 
-  if (ctx.creations.size + ctx.membershipChanges.size >= MAX_BUFFERED_CREATIONS)
+  if (ctx.creations.size + ctx.contactUpdates.size + ctx.membershipChanges.size >= MAX_BUFFERED_CREATIONS)
     await flushPendingWrites(ctx);
   await hubWrites.flush();
 }

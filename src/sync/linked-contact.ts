@@ -3,12 +3,7 @@ import type { IdArray } from '../connec/records.ts';
 import type { CcContact } from '../constantcontact/types.ts';
 import type { MirroredContact } from '../db/repositories/cc-mirror.ts';
 import { ccView } from '../mapping/cc-limits.ts';
-import {
-  contactListRoles,
-  contactToShared,
-  isUnsubscribed,
-  sharedToContactUpdate,
-} from '../mapping/contact-shared.ts';
+import { contactListRoles, contactToShared, isUnsubscribed } from '../mapping/contact-shared.ts';
 import { type ContactMapping, mappedFields, sharedToHubPatch } from '../mapping/define-contact-mapping.ts';
 import { type ListRole, sortRoles } from '../mapping/list-roles.ts';
 import { type SharedContact, sameValue } from '../mapping/shared-contact.ts';
@@ -20,6 +15,7 @@ import {
   mergeBaseOf,
   readSnapshot,
 } from './contact-snapshot.ts';
+import { queueContactUpdate } from './contact-updates.ts';
 import type { HubItem } from './hub-records.ts';
 import type { HubWriteBatch } from './hub-write-batch.ts';
 import { queueMembershipChange } from './membership-changes.ts';
@@ -215,6 +211,17 @@ export async function updateLinked(
     });
   };
 
+  const recordFailure = (reason: string) =>
+    ctx.repos.idMaps
+      .recordFailure({
+        organizationId: orgId,
+        hubCollection: mapping.hubCollection,
+        key: { hubId: item.hubId, ccContactId: contact.contact_id },
+        email: item.shared.email,
+        reason,
+      })
+      .then(() => undefined);
+
   if (merge.toCc.length === 0 && listsChange) {
     // Only the lists change: gathered, and sent together (in bulk above the threshold) with the others.
     const wanted = await ctx.lists.idsFor(wantedRoles);
@@ -223,44 +230,37 @@ export async function updateLinked(
         count(ctx, 'cc', map?.state === 'linked' ? 'updated' : 'linked');
         await linkTo(written);
       },
-      failed: (reason) =>
-        ctx.repos.idMaps
-          .recordFailure({
-            organizationId: orgId,
-            hubCollection: mapping.hubCollection,
-            key: { hubId: item.hubId, ccContactId: contact.contact_id },
-            email: item.shared.email,
-            reason,
-          })
-          .then(() => undefined),
+      failed: recordFailure,
     });
     queueHubWrite(ctx, mapping, item, contact.contact_id, hubPatch, hubWrites);
     return;
   }
 
-  let written: CcContact = contact;
-  if (merge.toCc.length > 0 || listsChange) {
-    const target: SharedContact = { ...ccShared };
+  if (merge.toCc.length > 0) {
+    // Sent with the run's other updates (in bulk above the threshold); linked once CC has it.
     const mergedView = ccView(merge.merged);
-    for (const f of merge.toCc) (target as unknown as Record<string, unknown>)[f] = mergedView[f];
-    const roleListIds = await ctx.lists.idsFor(listsChange ? wantedRoles : currentRoles);
-    const { body } = sharedToContactUpdate(
-      { ...target, email: target.email ?? ccShared.email ?? item.shared.email! },
+    queueContactUpdate(ctx, {
       contact,
-      roleListIds,
-      ctx.lists.ourListIds,
-    );
-    if (unsubscribed) body.list_memberships = [...(contact.list_memberships ?? [])];
-    written = await ctx.cc.contacts.update(contact.contact_id, body);
-    await ctx.repos.ccMirror.recordWritten(orgId, [written]);
-    count(ctx, 'cc', map?.state === 'linked' ? 'updated' : 'linked');
-  } else {
-    count(ctx, 'cc', map?.state === 'linked' ? 'unchanged' : 'linked');
+      changed: Object.fromEntries(merge.toCc.map((f) => [f, mergedView[f]])) as Partial<SharedContact>,
+      listIds: unsubscribed ? null : await ctx.lists.idsFor(listsChange ? wantedRoles : currentRoles),
+      outcomes: [
+        {
+          done: async (written) => {
+            count(ctx, 'cc', map?.state === 'linked' ? 'updated' : 'linked');
+            await linkTo(written);
+          },
+          failed: recordFailure,
+        },
+      ],
+    });
+    queueHubWrite(ctx, mapping, item, contact.contact_id, hubPatch, hubWrites);
+    return;
   }
 
+  count(ctx, 'cc', map?.state === 'linked' ? 'unchanged' : 'linked');
   // Linked before the hub write, so a failing hub write leaves a failed link that keeps its contact id.
-  await linkTo(written);
-  queueHubWrite(ctx, mapping, item, written.contact_id, hubPatch, hubWrites);
+  await linkTo(contact);
+  queueHubWrite(ctx, mapping, item, contact.contact_id, hubPatch, hubWrites);
 }
 
 /** A contact the connector just created for a hub record: link them and register the id in the hub. */

@@ -95,7 +95,7 @@ async function updateOne(ctx: SyncContext, change: MembershipChange): Promise<vo
   }
 }
 
-async function applyActivities(
+export async function applyActivities(
   ctx: SyncContext,
   changes: readonly MembershipChange[],
   kind: 'add' | 'remove',

@@ -71,6 +71,7 @@ export async function runSync(
     counts: emptyCounts(),
     creations: new Map(),
     membershipChanges: new Map(),
+    contactUpdates: new Map(),
     progress: {},
     async reportProgress() {
       if (options.signal?.aborted) throw new RunCancelledError('The run was cancelled.');

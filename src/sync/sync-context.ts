@@ -7,6 +7,7 @@ import type { Organization } from '../model/organization.ts';
 import type { RunCounts } from '../model/sync-run.ts';
 import type { NewContact } from './cc-create.ts';
 import type { CcListDirectory } from './cc-list-directory.ts';
+import type { ContactUpdate } from './contact-updates.ts';
 import type { MembershipChange } from './membership-changes.ts';
 
 export interface SyncOptions {
@@ -45,6 +46,8 @@ export interface SyncContext {
   counts: RunCounts;
   /** Contacts waiting to be created in CC, by normalized email (see `flushCreations`). */
   creations: Map<string, NewContact>;
+  /** Contacts whose fields change, by contact id (see `flushContactUpdates`). */
+  contactUpdates: Map<string, ContactUpdate>;
   /** Contacts whose lists (only) must change, by contact id (see `flushMembershipChanges`). */
   membershipChanges: Map<string, MembershipChange>;
   /** Records processed per collection, for the progress bar. */

@@ -64,7 +64,7 @@ describe(`a first sync of ${N.toLocaleString('en')} records`, () => {
   });
 });
 
-describe('list changes for many contacts at once', () => {
+describe('changes to many linked contacts at once', () => {
   let h: SyncHarness;
   const people: Array<Record<string, unknown>> = [];
   const connecId = (record: Record<string, unknown>) =>
@@ -100,6 +100,20 @@ describe('list changes for many contacts at once', () => {
     assert.equal(calls['PUT /v3/contacts/:contact_id'] ?? 0, 0, JSON.stringify(calls));
     assert.equal(h.contactsInList('Lead list').length, people.length);
     assert.equal(run.counts.cc.updated, people.length);
+  });
+
+  it('sends field changes for many contacts through one bulk import', async () => {
+    for (const person of people) h.app.update('people', connecId(person), { job_title: 'Renamed in bulk' });
+    h.cc.requestLog.clear();
+    const run = await h.sync();
+    assert.equal(run.status, 'succeeded', JSON.stringify(run.error));
+    const calls = h.cc.requestLog.countByEndpoint();
+    assert.equal(calls['POST /v3/activities/contacts_json_import'], 1, JSON.stringify(calls));
+    assert.equal(calls['PUT /v3/contacts/:contact_id'] ?? 0, 0, JSON.stringify(calls));
+    assert.equal(run.counts.cc.updated, people.length);
+    for (let i = 0; i < people.length; i++) {
+      assert.equal(h.ccAccount.contact(`many${i}@lists.example`)?.job_title, 'Renamed in bulk');
+    }
   });
 
   it('takes contacts made INACTIVE out of every list with membership activities', async () => {

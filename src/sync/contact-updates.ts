@@ -1,0 +1,141 @@
+import type { CcContact } from '../constantcontact/types.ts';
+import { contactToShared, sharedToContactUpdate } from '../mapping/contact-shared.ts';
+import { normalizeEmail } from '../mapping/normalize-email.ts';
+import type { SharedContact } from '../mapping/shared-contact.ts';
+import { CONTACT_INCLUDES } from './cc-changes.ts';
+import { importRow } from './cc-create.ts';
+import { applyActivities, type MembershipChange, type MembershipOutcome } from './membership-changes.ts';
+import { isRecordError, recordErrorReason } from './record-errors.ts';
+import { count, type SyncContext } from './sync-context.ts';
+
+/** A contact whose fields change: the new values (as CC will hold them) and the lists it must end in. */
+export interface ContactUpdate {
+  contact: CcContact;
+  changed: Partial<SharedContact>;
+  /** The connector's lists the contact must be in; null leaves its lists alone (an unsubscribed contact). */
+  listIds: string[] | null;
+  outcomes: MembershipOutcome[];
+}
+
+/** Notes a field update; a second one for the same contact in the same run adds to the first. */
+export function queueContactUpdate(ctx: SyncContext, update: ContactUpdate): void {
+  const queued = ctx.contactUpdates.get(update.contact.contact_id);
+  if (!queued) {
+    ctx.contactUpdates.set(update.contact.contact_id, update);
+    return;
+  }
+  queued.changed = { ...queued.changed, ...update.changed };
+  queued.listIds =
+    queued.listIds === null || update.listIds === null
+      ? null
+      : [...new Set([...queued.listIds, ...update.listIds])];
+  queued.outcomes.push(...update.outcomes);
+}
+
+/**
+ * A contact fits CC's bulk import when the import can say everything that changes: it cannot clear a
+ * field, change an email (it finds contacts by email), or leave a list, and the connector never imports
+ * an unsubscribed contact.
+ */
+function importable(update: ContactUpdate): boolean {
+  return (
+    update.listIds !== null &&
+    update.listIds.length > 0 &&
+    !('email' in update.changed) &&
+    Object.values(update.changed).every((v) => v !== null) &&
+    (update.contact.email_address?.address ?? '').length <= 50
+  );
+}
+
+/**
+ * Sends the queued field updates: one full update per contact for a few; above the bulk threshold, CC's
+ * import (one request per set of lists and 40,000 contacts) plus membership activities for lists left, with
+ * the contacts read back to link them. Records are linked only once CC has the change.
+ */
+export async function flushContactUpdates(ctx: SyncContext): Promise<void> {
+  if (ctx.contactUpdates.size === 0) return;
+  const updates = [...ctx.contactUpdates.values()];
+  ctx.contactUpdates.clear();
+  const bulk = updates.length > ctx.options.bulkThreshold ? updates.filter(importable) : [];
+  const single = updates.filter((u) => !bulk.includes(u));
+  if (bulk.length > 0) await importUpdates(ctx, bulk);
+  for (const update of single) await updateOne(ctx, update);
+}
+
+async function updateOne(ctx: SyncContext, update: ContactUpdate): Promise<void> {
+  const orgId = ctx.organization.id;
+  const contact =
+    (await ctx.repos.ccMirror.get(orgId, [update.contact.contact_id])).get(update.contact.contact_id)
+      ?.contact ?? update.contact;
+  const target = { ...contactToShared(contact), ...update.changed };
+  try {
+    const { body } = sharedToContactUpdate(
+      { ...target, email: target.email ?? contact.email_address?.address ?? '' },
+      contact,
+      update.listIds ?? [],
+      ctx.lists.ourListIds,
+    );
+    // An unsubscribed contact's lists are never touched: adding one back would be re-subscribing.
+    if (update.listIds === null) body.list_memberships = [...(contact.list_memberships ?? [])];
+    const written = await ctx.cc.contacts.update(contact.contact_id, body);
+    await ctx.repos.ccMirror.recordWritten(orgId, [written]);
+    for (const outcome of update.outcomes) await outcome.done(written);
+  } catch (error) {
+    if (!isRecordError(error)) throw error;
+    count(ctx, 'cc', 'failed');
+    for (const outcome of update.outcomes) await outcome.failed(recordErrorReason(error));
+  }
+}
+
+async function importUpdates(ctx: SyncContext, updates: readonly ContactUpdate[]): Promise<void> {
+  const startedAt = new Date(ctx.now().getTime() - 1_000);
+  const byLists = new Map<string, ContactUpdate[]>();
+  for (const update of updates) {
+    const key = [...(update.listIds ?? [])].sort().join(',');
+    byLists.set(key, [...(byLists.get(key) ?? []), update]);
+  }
+  const errors: string[] = [];
+  for (const [key, group] of byLists) {
+    const rows = group.map((u) => {
+      const email = u.contact.email_address?.address ?? '';
+      return importRow({ ...contactToShared(u.contact), ...u.changed, email }, email);
+    });
+    errors.push(...(await ctx.cc.importContacts(rows, key.split(','))).activityErrors);
+  }
+  // The import only adds to lists: the connector's lists each contact must leave go by membership activity.
+  const leaving: MembershipChange[] = updates.map((u) => ({
+    contact: u.contact,
+    add: new Set<string>(),
+    remove: new Set(
+      (u.contact.list_memberships ?? []).filter(
+        (id) => ctx.lists.ourListIds.has(id) && !u.listIds?.includes(id),
+      ),
+    ),
+    outcomes: [],
+  }));
+  await applyActivities(ctx, leaving, 'remove');
+
+  const waiting = new Map(updates.map((u) => [u.contact.contact_id, u]));
+  for await (const page of ctx.cc.contacts.pages({
+    status: 'all',
+    updatedAfter: startedAt,
+    include: CONTACT_INCLUDES,
+    limit: ctx.options.ccPageSize,
+  })) {
+    await ctx.repos.ccMirror.recordWritten(ctx.organization.id, page.contacts);
+    for (const contact of page.contacts) {
+      const update = waiting.get(contact.contact_id);
+      if (!update) continue;
+      waiting.delete(contact.contact_id);
+      for (const outcome of update.outcomes) await outcome.done(contact);
+    }
+    if (waiting.size === 0) break;
+  }
+  for (const update of waiting.values()) {
+    const email = normalizeEmail(update.contact.email_address?.address) ?? '';
+    const reason = errors.find((e) => e.toLowerCase().includes(email)) ?? 'Constant Contact did not apply it';
+    count(ctx, 'cc', 'failed');
+    for (const outcome of update.outcomes)
+      await outcome.failed(`Constant Contact refused an update in a bulk import: ${reason}`);
+  }
+}
