@@ -37,6 +37,7 @@ th { color: var(--muted); font-weight: 600; white-space: nowrap; }
 caption.caption { text-align: left; padding: 0 0 .25rem; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; }
 .muted { color: var(--muted); }
+.nowrap { white-space: nowrap; }
 label { font-weight: 600; }
 fieldset { min-width: 0; border: 1px solid var(--line); border-radius: 8px; margin: 0 0 1rem; padding: .75rem 1rem; }
 legend { font-weight: 600; padding: 0 .3rem; }
