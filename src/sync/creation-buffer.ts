@@ -1,7 +1,8 @@
+import type { LinkInput } from '../db/repositories/id-maps.ts';
 import { createContacts } from './cc-create.ts';
 import { flushContactUpdates } from './contact-updates.ts';
 import { HubWriteBatch } from './hub-write-batch.ts';
-import { recordCreated, updateLinked } from './linked-contact.ts';
+import { createdLink, registerCreated, updateLinked } from './linked-contact.ts';
 import { flushMembershipChanges } from './membership-changes.ts';
 import type { SyncContext } from './sync-context.ts';
 
@@ -24,12 +25,23 @@ export async function flushCreations(ctx: SyncContext): Promise<void> {
   }));
   ctx.creations.clear();
   const hubWrites = new HubWriteBatch(ctx);
+  // Links go in before the hub writes that register the contact ids, so a refused hub write finds its link.
+  let links: LinkInput[] = [];
+  const writeOut = async () => {
+    await ctx.repos.idMaps.linkMany(links);
+    links = [];
+    await hubWrites.flush();
+  };
   await createContacts(ctx, pending, {
     created: async (newContact, contact) => {
-      for (const item of newContact.items) await recordCreated(ctx, item.mapping, item, contact, hubWrites);
-      if (hubWrites.size >= 100) await hubWrites.flush();
+      for (const item of newContact.items) {
+        links.push(createdLink(ctx, item.mapping, item, contact));
+        registerCreated(ctx, item.mapping, item, contact, hubWrites);
+      }
+      if (hubWrites.size >= 100 || links.length >= 500) await writeOut();
     },
     existing: async (newContact, contact) => {
+      await writeOut();
       const mirrored = (await ctx.repos.ccMirror.get(orgId, [contact.contact_id])).get(contact.contact_id)!;
       for (const item of newContact.items) {
         const revived = mirrored.deleted ? { ...mirrored, deleted: false } : mirrored;
@@ -49,7 +61,7 @@ export async function flushCreations(ctx: SyncContext): Promise<void> {
       }
     },
   });
-  await hubWrites.flush();
+  await writeOut();
 }
 
 /**

@@ -2,6 +2,7 @@ import { findOwnId, withOwnId } from '../connec/ids.ts';
 import type { IdArray } from '../connec/records.ts';
 import type { CcContact } from '../constantcontact/types.ts';
 import type { MirroredContact } from '../db/repositories/cc-mirror.ts';
+import type { LinkInput } from '../db/repositories/id-maps.ts';
 import { ccView } from '../mapping/cc-limits.ts';
 import { contactListRoles, contactToShared, isUnsubscribed } from '../mapping/contact-shared.ts';
 import { type ContactMapping, mappedFields, sharedToHubPatch } from '../mapping/define-contact-mapping.ts';
@@ -263,14 +264,16 @@ export async function updateLinked(
   queueHubWrite(ctx, mapping, item, contact.contact_id, hubPatch, hubWrites);
 }
 
-/** A contact the connector just created for a hub record: link them and register the id in the hub. */
-export async function recordCreated(
+/**
+ * The pairing of a contact the connector just created with its hub record (linked in bulk by the caller,
+ * before the hub write that registers the contact id).
+ */
+export function createdLink(
   ctx: SyncContext,
   mapping: ContactMapping,
   item: HubItem,
   contact: CcContact,
-  hubWrites: HubWriteBatch,
-): Promise<void> {
+): LinkInput {
   const shared = contactToShared(contact);
   const snapshot: ContactSnapshot = {
     hub: item.shared,
@@ -279,7 +282,7 @@ export async function recordCreated(
     active: item.active,
     hubRaw: topLevelRaw(mapping, item.record),
   };
-  await ctx.repos.idMaps.link({
+  return {
     organizationId: ctx.organization.id,
     hubCollection: mapping.hubCollection,
     hubId: item.hubId,
@@ -293,6 +296,16 @@ export async function recordCreated(
       false,
     ),
     snapshot: snapshot as unknown as Record<string, unknown>,
-  });
+  };
+}
+
+/** Registers the id of a contact just created in its hub record (batched with the page's hub writes). */
+export function registerCreated(
+  ctx: SyncContext,
+  mapping: ContactMapping,
+  item: HubItem,
+  contact: CcContact,
+  hubWrites: HubWriteBatch,
+): void {
   queueHubWrite(ctx, mapping, item, contact.contact_id, {}, hubWrites);
 }

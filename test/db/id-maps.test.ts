@@ -148,6 +148,57 @@ describeEachDatabase('id maps', (db) => {
     assert.deepEqual([...found.keys()], ['p-1']);
   });
 
+  it('links many pairs at once with the same rules as one by one', async () => {
+    const { idMaps } = db().repos;
+    await idMaps.recordFailure({
+      organizationId: orgId,
+      hubCollection: 'people',
+      key: { ccContactId: 'c-many-0' },
+      email: 'many0@example.com',
+      reason: 'Connec! refused the person',
+    });
+    await idMaps.exclude({
+      organizationId: orgId,
+      hubCollection: 'people',
+      hubId: 'p-many-1',
+      email: null,
+      reason: 'no email',
+    });
+    const inputs = Array.from({ length: 1200 }, (_, i) => ({
+      organizationId: orgId,
+      hubCollection: 'people' as const,
+      hubId: `p-many-${i}`,
+      ccContactId: `c-many-${i}`,
+      email: ` Many${i}@Example.com`,
+      hubHash: `h${i}`,
+      ccHash: `c${i}`,
+      snapshot: { i },
+    }));
+    await idMaps.linkMany(inputs);
+    const found = await idMaps.findByHubIds(
+      orgId,
+      'people',
+      inputs.map((i) => i.hubId),
+    );
+    assert.equal(found.size, 1200);
+    const first = found.get('p-many-1');
+    assert.equal(first?.state, 'linked', 'an excluded record becomes linked');
+    assert.equal(first?.email, 'many1@example.com');
+    assert.deepEqual(first?.snapshot, { i: 1 });
+    const pending = (await idMaps.findByCcContactIds(orgId, ['c-many-0'])).get('c-many-0') ?? [];
+    assert.deepEqual(
+      pending.map((m) => [m.hubId, m.state]),
+      [['p-many-0', 'linked']],
+      'the row kept for a contact from CC is folded in',
+    );
+    await idMaps.linkMany([{ ...inputs[5]!, hubHash: 'changed' }]);
+    assert.equal(
+      (await idMaps.findByHub(orgId, 'people', 'p-many-5'))?.hubHash,
+      'changed',
+      'linking again updates',
+    );
+  });
+
   it('excludes a record with its reason, then links it once it has a valid email', async () => {
     const { idMaps } = db().repos;
     const excluded = await idMaps.exclude({

@@ -77,6 +77,8 @@ function toIdMap(row: Row): IdMap {
 
 /** SQLite limits bound parameters per statement; lookups by many keys go in slices of this size. */
 const IN_CHUNK = 500;
+/** Rows per multi-row insert: 500 rows of 16 values stay well under SQLite's bound-parameter limit. */
+const LINK_CHUNK = 500;
 
 async function inChunks<T>(keys: readonly string[], fetch: (chunk: string[]) => Promise<T[]>): Promise<T[]> {
   const unique = [...new Set(keys)];
@@ -257,6 +259,76 @@ export function idMapRepository(db: Kysely<Database>, now: () => Date) {
           .returningAll()
           .executeTakeFirstOrThrow();
         return toIdMap(row);
+      });
+    },
+
+    /**
+     * `link` for many pairs in one transaction and few statements: what a bulk creation needs, where
+     * thousands of records are linked at once. Same rules as `link`.
+     */
+    async linkMany(inputs: readonly LinkInput[]): Promise<void> {
+      if (inputs.length === 0) return;
+      const at = iso();
+      await db.transaction().execute(async (trx) => {
+        for (let i = 0; i < inputs.length; i += LINK_CHUNK) {
+          const chunk = inputs.slice(i, i + LINK_CHUNK);
+          const groups = new Map<string, LinkInput[]>();
+          for (const c of chunk) {
+            const key = `${c.organizationId}\u0000${c.hubCollection}`;
+            groups.set(key, [...(groups.get(key) ?? []), c]);
+          }
+          for (const group of groups.values()) {
+            await trx
+              .deleteFrom('id_maps')
+              .where('organization_id', '=', group[0]!.organizationId)
+              .where('hub_collection', '=', group[0]!.hubCollection)
+              .where(
+                'cc_contact_id',
+                'in',
+                group.map((c) => c.ccContactId),
+              )
+              .where('hub_id', 'is', null)
+              .execute();
+          }
+          await trx
+            .insertInto('id_maps')
+            .values(
+              chunk.map((input) => ({
+                id: randomUUID(),
+                organization_id: input.organizationId,
+                hub_collection: input.hubCollection,
+                hub_id: input.hubId,
+                cc_contact_id: input.ccContactId,
+                email: normalizeEmail(input.email),
+                hub_hash: input.hubHash,
+                cc_hash: input.ccHash,
+                snapshot: input.snapshot ? JSON.stringify(input.snapshot) : null,
+                state: 'linked',
+                reason: null,
+                attempts: 0,
+                next_retry_at: null,
+                last_synced_at: at,
+                created_at: at,
+                updated_at: at,
+              })),
+            )
+            .onConflict((oc) =>
+              oc.columns(['organization_id', 'hub_collection', 'hub_id']).doUpdateSet((eb) => ({
+                cc_contact_id: eb.ref('excluded.cc_contact_id'),
+                email: eb.ref('excluded.email'),
+                hub_hash: eb.ref('excluded.hub_hash'),
+                cc_hash: eb.ref('excluded.cc_hash'),
+                snapshot: eb.ref('excluded.snapshot'),
+                state: eb.ref('excluded.state'),
+                reason: null,
+                attempts: 0,
+                next_retry_at: null,
+                last_synced_at: eb.ref('excluded.last_synced_at'),
+                updated_at: eb.ref('excluded.updated_at'),
+              })),
+            )
+            .execute();
+        }
       });
     },
 
