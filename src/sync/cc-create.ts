@@ -7,6 +7,7 @@ import { normalizeEmail } from '../mapping/normalize-email.ts';
 import type { SharedContact } from '../mapping/shared-contact.ts';
 import { CONTACT_INCLUDES } from './cc-changes.ts';
 import type { HubItem } from './hub-records.ts';
+import { importRefusal, readBackImported } from './read-back.ts';
 import { isRecordError, recordErrorReason } from './record-errors.ts';
 import { count, type SyncContext } from './sync-context.ts';
 
@@ -147,26 +148,18 @@ async function importContacts(
   }
 
   const waiting = new Map(newContacts.map((n) => [normalizeEmail(n.email)!, n]));
-  for await (const page of ctx.cc.contacts.pages({
-    status: 'all',
-    updatedAfter: startedAt,
-    include: CONTACT_INCLUDES,
-    limit: ctx.options.ccPageSize,
-  })) {
-    await ctx.repos.ccMirror.recordWritten(ctx.organization.id, page.contacts);
-    for (const contact of page.contacts) {
-      const email = normalizeEmail(contact.email_address?.address);
-      const newContact = email ? waiting.get(email) : undefined;
-      if (!newContact) continue;
-      waiting.delete(email!);
+  await readBackImported(
+    ctx,
+    startedAt,
+    waiting,
+    (contact) => normalizeEmail(contact.email_address?.address),
+    async (newContact, contact) => {
       count(ctx, 'cc', 'created');
       await outcome.created(newContact, contact);
-    }
-    if (waiting.size === 0) break;
-  }
+    },
+  );
   for (const [email, newContact] of waiting) {
-    const reason =
-      errors.find((e) => e.toLowerCase().includes(email)) ?? 'Constant Contact did not import it';
+    const reason = importRefusal(errors, email, 'Constant Contact did not import it');
     count(ctx, 'cc', 'failed');
     await outcome.failed(newContact, `Constant Contact refused it in a bulk import: ${reason}`);
   }

@@ -2,9 +2,9 @@ import type { CcContact } from '../constantcontact/types.ts';
 import { contactToShared, sharedToContactUpdate } from '../mapping/contact-shared.ts';
 import { normalizeEmail } from '../mapping/normalize-email.ts';
 import type { SharedContact } from '../mapping/shared-contact.ts';
-import { CONTACT_INCLUDES } from './cc-changes.ts';
 import { importRow } from './cc-create.ts';
 import { applyActivities, type MembershipChange, type MembershipOutcome } from './membership-changes.ts';
+import { importRefusal, readBackImported } from './read-back.ts';
 import { isRecordError, recordErrorReason } from './record-errors.ts';
 import { count, type SyncContext } from './sync-context.ts';
 
@@ -59,10 +59,11 @@ export async function flushContactUpdates(ctx: SyncContext): Promise<void> {
   const bulk = updates.length > ctx.options.bulkThreshold ? updates.filter(importable) : [];
   const single = updates.filter((u) => !bulk.includes(u));
   if (bulk.length > 0) await importUpdates(ctx, bulk);
-  for (const update of single) await updateOne(ctx, update);
+  for (const update of single) await putContact(ctx, update);
 }
 
-async function updateOne(ctx: SyncContext, update: ContactUpdate): Promise<void> {
+/** One full update (PUT) of a contact, from its latest known state with the update's fields and lists. */
+export async function putContact(ctx: SyncContext, update: ContactUpdate): Promise<void> {
   const orgId = ctx.organization.id;
   const contact =
     (await ctx.repos.ccMirror.get(orgId, [update.contact.contact_id])).get(update.contact.contact_id)
@@ -116,26 +117,21 @@ async function importUpdates(ctx: SyncContext, updates: readonly ContactUpdate[]
   await applyActivities(ctx, leaving, 'remove');
 
   const waiting = new Map(updates.map((u) => [u.contact.contact_id, u]));
-  for await (const page of ctx.cc.contacts.pages({
-    status: 'all',
-    updatedAfter: startedAt,
-    include: CONTACT_INCLUDES,
-    limit: ctx.options.ccPageSize,
-  })) {
-    await ctx.repos.ccMirror.recordWritten(ctx.organization.id, page.contacts);
-    for (const contact of page.contacts) {
-      const update = waiting.get(contact.contact_id);
-      if (!update) continue;
-      waiting.delete(contact.contact_id);
+  await readBackImported(
+    ctx,
+    startedAt,
+    waiting,
+    (contact) => contact.contact_id,
+    async (update, contact) => {
       for (const outcome of update.outcomes) await outcome.done(contact);
-    }
-    if (waiting.size === 0) break;
-  }
+    },
+  );
   for (const update of waiting.values()) {
     const email = normalizeEmail(update.contact.email_address?.address) ?? '';
-    const reason = errors.find((e) => e.toLowerCase().includes(email)) ?? 'Constant Contact did not apply it';
+    const reason = importRefusal(errors, email, 'Constant Contact did not apply it');
     count(ctx, 'cc', 'failed');
-    for (const outcome of update.outcomes)
+    for (const outcome of update.outcomes) {
       await outcome.failed(`Constant Contact refused an update in a bulk import: ${reason}`);
+    }
   }
 }

@@ -82,6 +82,18 @@ export async function shareHubRecords(
   const linkedIds = [...maps.values()].map((m) => m.ccContactId).filter((id): id is string => Boolean(id));
   const contacts = await ctx.repos.ccMirror.get(orgId, linkedIds);
 
+  const exclude = async (item: HubItem, email: string | null, reason: string) => {
+    await ctx.repos.idMaps.exclude({
+      organizationId: orgId,
+      hubCollection: collection,
+      hubId: item.hubId,
+      email,
+      reason,
+      hubHash: item.fingerprint,
+    });
+    count(ctx, 'cc', 'excluded');
+  };
+
   for (const item of items) {
     const map = maps.get(item.hubId);
     try {
@@ -142,28 +154,12 @@ export async function shareHubRecords(
         continue;
       }
       if (createdBeforeSharing(ctx, item.record.created_at)) {
-        await ctx.repos.idMaps.exclude({
-          organizationId: orgId,
-          hubCollection: collection,
-          hubId: item.hubId,
-          email,
-          reason: EXISTED_BEFORE_SHARING,
-          hubHash: item.fingerprint,
-        });
-        count(ctx, 'cc', 'excluded');
+        await exclude(item, email, EXISTED_BEFORE_SHARING);
         continue;
       }
       if (!flowsFor(ctx, collection).toCc || !mapping.flows.hubToCc || !item.active) continue;
       if (item.roles.length === 0) {
-        await ctx.repos.idMaps.exclude({
-          organizationId: orgId,
-          hubCollection: collection,
-          hubId: item.hubId,
-          email,
-          reason: NO_ROLE,
-          hubHash: item.fingerprint,
-        });
-        count(ctx, 'cc', 'excluded');
+        await exclude(item, email, NO_ROLE);
         continue;
       }
       // Two records of one page with one email make one contact, in the lists of both.

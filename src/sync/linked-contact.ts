@@ -223,16 +223,19 @@ export async function updateLinked(
       })
       .then(() => undefined);
 
+  // What happens once CC has a queued write: count it and link the pair to the contact as written.
+  const outcome = {
+    done: async (written: CcContact) => {
+      count(ctx, 'cc', map?.state === 'linked' ? 'updated' : 'linked');
+      await linkTo(written);
+    },
+    failed: recordFailure,
+  };
+
   if (merge.toCc.length === 0 && listsChange) {
     // Only the lists change: gathered, and sent together (in bulk above the threshold) with the others.
     const wanted = await ctx.lists.idsFor(wantedRoles);
-    queueMembershipChange(ctx, contact, wanted, {
-      done: async (written) => {
-        count(ctx, 'cc', map?.state === 'linked' ? 'updated' : 'linked');
-        await linkTo(written);
-      },
-      failed: recordFailure,
-    });
+    queueMembershipChange(ctx, contact, wanted, outcome);
     queueHubWrite(ctx, mapping, item, contact.contact_id, hubPatch, hubWrites);
     return;
   }
@@ -244,15 +247,7 @@ export async function updateLinked(
       contact,
       changed: Object.fromEntries(merge.toCc.map((f) => [f, mergedView[f]])) as Partial<SharedContact>,
       listIds: unsubscribed ? null : await ctx.lists.idsFor(listsChange ? wantedRoles : currentRoles),
-      outcomes: [
-        {
-          done: async (written) => {
-            count(ctx, 'cc', map?.state === 'linked' ? 'updated' : 'linked');
-            await linkTo(written);
-          },
-          failed: recordFailure,
-        },
-      ],
+      outcomes: [outcome],
     });
     queueHubWrite(ctx, mapping, item, contact.contact_id, hubPatch, hubWrites);
     return;

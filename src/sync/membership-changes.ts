@@ -1,7 +1,6 @@
 import { MAX_ACTIVITY_CONTACT_IDS } from '../constantcontact/activities-api.ts';
 import type { CcContact } from '../constantcontact/types.ts';
-import { contactToShared, sharedToContactUpdate } from '../mapping/contact-shared.ts';
-import { isRecordError, recordErrorReason } from './record-errors.ts';
+import { putContact } from './contact-updates.ts';
 import type { SyncContext } from './sync-context.ts';
 
 export interface MembershipOutcome {
@@ -73,26 +72,13 @@ export async function flushMembershipChanges(ctx: SyncContext): Promise<void> {
 }
 
 async function updateOne(ctx: SyncContext, change: MembershipChange): Promise<void> {
-  // The contact as last known: another write of this run may have changed it since it was queued.
+  // From the contact as last known: another write of this run may have changed its lists since.
+  const contactId = change.contact.contact_id;
   const contact =
-    (await ctx.repos.ccMirror.get(ctx.organization.id, [change.contact.contact_id])).get(
-      change.contact.contact_id,
-    )?.contact ?? change.contact;
-  const shared = contactToShared(contact);
-  try {
-    const { body } = sharedToContactUpdate(
-      { ...shared, email: shared.email ?? contact.email_address?.address ?? '' },
-      contact,
-      afterChange({ ...change, contact }).filter((id) => ctx.lists.ourListIds.has(id)),
-      ctx.lists.ourListIds,
-    );
-    const written = await ctx.cc.contacts.update(contact.contact_id, body);
-    await ctx.repos.ccMirror.recordWritten(ctx.organization.id, [written]);
-    for (const outcome of change.outcomes) await outcome.done(written);
-  } catch (error) {
-    if (!isRecordError(error)) throw error;
-    for (const outcome of change.outcomes) await outcome.failed(recordErrorReason(error));
-  }
+    (await ctx.repos.ccMirror.get(ctx.organization.id, [contactId])).get(contactId)?.contact ??
+    change.contact;
+  const listIds = afterChange({ ...change, contact }).filter((id) => ctx.lists.ourListIds.has(id));
+  await putContact(ctx, { contact, changed: {}, listIds, outcomes: change.outcomes });
 }
 
 export async function applyActivities(

@@ -98,6 +98,23 @@ export interface LinkInput {
   snapshot: Record<string, unknown> | null;
 }
 
+/** The columns a link sets (and resets: a linked row has no reason, attempts or retry time). */
+function linkedValues(input: LinkInput, at: string) {
+  return {
+    cc_contact_id: input.ccContactId,
+    email: normalizeEmail(input.email),
+    hub_hash: input.hubHash,
+    cc_hash: input.ccHash,
+    snapshot: input.snapshot ? JSON.stringify(input.snapshot) : null,
+    state: 'linked',
+    reason: null,
+    attempts: 0,
+    next_retry_at: null,
+    last_synced_at: at,
+    updated_at: at,
+  };
+}
+
 /** A failure is keyed by the side that is known: the hub record, or (for a contact from CC) the CC contact. */
 export type FailureKey =
   | { hubId: string; ccContactId?: string | null }
@@ -232,19 +249,7 @@ export function idMapRepository(db: Kysely<Database>, now: () => Date) {
           .where('cc_contact_id', '=', input.ccContactId)
           .where('hub_id', 'is', null)
           .execute();
-        const values = {
-          cc_contact_id: input.ccContactId,
-          email: normalizeEmail(input.email),
-          hub_hash: input.hubHash,
-          cc_hash: input.ccHash,
-          snapshot: input.snapshot ? JSON.stringify(input.snapshot) : null,
-          state: 'linked',
-          reason: null,
-          attempts: 0,
-          next_retry_at: null,
-          last_synced_at: at,
-          updated_at: at,
-        };
+        const values = linkedValues(input, at);
         const row = await trx
           .insertInto('id_maps')
           .values({
@@ -298,18 +303,8 @@ export function idMapRepository(db: Kysely<Database>, now: () => Date) {
                 organization_id: input.organizationId,
                 hub_collection: input.hubCollection,
                 hub_id: input.hubId,
-                cc_contact_id: input.ccContactId,
-                email: normalizeEmail(input.email),
-                hub_hash: input.hubHash,
-                cc_hash: input.ccHash,
-                snapshot: input.snapshot ? JSON.stringify(input.snapshot) : null,
-                state: 'linked',
-                reason: null,
-                attempts: 0,
-                next_retry_at: null,
-                last_synced_at: at,
                 created_at: at,
-                updated_at: at,
+                ...linkedValues(input, at),
               })),
             )
             .onConflict((oc) =>
