@@ -18,6 +18,7 @@ import { type ContactSnapshot, ccFingerprint, hubFingerprint, readSnapshot } fro
 import { flushPendingWrites } from './creation-buffer.ts';
 import { shareHubRecords } from './hub-records.ts';
 import { HubWriteBatch } from './hub-write-batch.ts';
+import { primaryOf } from './primary-record.ts';
 import { DELETED_IN_CC } from './reasons.ts';
 import { isRecordError, recordErrorReason } from './record-errors.ts';
 import { count, flowsFor, type SyncContext } from './sync-context.ts';
@@ -74,8 +75,8 @@ async function shareContactPage(ctx: SyncContext, contacts: readonly MirroredCon
       if (!mirrored.deleted) newContacts.push(mirrored);
       continue;
     }
-    // The contact's fields follow its primary hub record (the first linked); the others keep their own.
-    const primaryId = maps.find((m) => m.state === 'linked')?.id;
+    // The contact's fields follow its primary hub record; the others keep their own.
+    const primaryId = primaryOf(maps.filter((m) => m.state === 'linked'))?.id;
     for (const map of maps) {
       if (mirrored.deleted) {
         if (map.hubId) await ctx.repos.idMaps.unlink(map.id, DELETED_IN_CC);

@@ -4,6 +4,7 @@ import { flushContactUpdates } from './contact-updates.ts';
 import { HubWriteBatch } from './hub-write-batch.ts';
 import { createdLink, registerCreated, updateLinked } from './linked-contact.ts';
 import { flushMembershipChanges } from './membership-changes.ts';
+import { comparePrimary } from './primary-record.ts';
 import type { SyncContext } from './sync-context.ts';
 
 /** One bulk import request's worth: creations are held until then so large runs import in few requests. */
@@ -17,11 +18,15 @@ export const MAX_BUFFERED_CREATIONS = 40_000;
 export async function flushCreations(ctx: SyncContext): Promise<void> {
   if (ctx.creations.size === 0) return;
   const orgId = ctx.organization.id;
-  // Items of one contact are linked in hub id order, and the contact is made from the first: the order in
-  // which the primary record of a shared contact is found again (see sharingOf).
+  // The contact is made from its primary record, which goes first.
   const pending = [...ctx.creations.values()].map((n) => ({
     ...n,
-    items: [...n.items].sort((a, b) => (a.hubId < b.hubId ? -1 : a.hubId > b.hubId ? 1 : 0)),
+    items: [...n.items].sort((a, b) =>
+      comparePrimary(
+        { hubCollection: a.mapping.hubCollection, hubId: a.hubId },
+        { hubCollection: b.mapping.hubCollection, hubId: b.hubId },
+      ),
+    ),
   }));
   ctx.creations.clear();
   const hubWrites = new HubWriteBatch(ctx);
@@ -34,9 +39,13 @@ export async function flushCreations(ctx: SyncContext): Promise<void> {
   };
   await createContacts(ctx, pending, {
     created: async (newContact, contact) => {
+      // The contact's id goes on the first record of each collection: Connec! gives an id entry to one.
+      const registered = new Set<string>();
       for (const item of newContact.items) {
         links.push(createdLink(ctx, item.mapping, item, contact));
-        registerCreated(ctx, item.mapping, item, contact, hubWrites);
+        const collection = item.mapping.hubCollection;
+        registerCreated(ctx, item.mapping, item, contact, hubWrites, !registered.has(collection));
+        registered.add(collection);
       }
       if (hubWrites.size >= 100 || links.length >= 500) await writeOut();
     },
@@ -72,6 +81,8 @@ export async function flushPendingWrites(ctx: SyncContext): Promise<void> {
   await flushCreations(ctx);
   await flushContactUpdates(ctx);
   await flushMembershipChanges(ctx);
+  // The links are written now: the database tells the order of the records sharing a contact again.
+  ctx.pendingLinks.clear();
 }
 
 /** True while writes are held back: no cursor may be checkpointed past their records. */

@@ -20,6 +20,7 @@ import { queueContactUpdate } from './contact-updates.ts';
 import type { HubItem } from './hub-records.ts';
 import type { HubWriteBatch } from './hub-write-batch.ts';
 import { queueMembershipChange } from './membership-changes.ts';
+import { primaryOf } from './primary-record.ts';
 import { DELETED_IN_CC, HARD_DELETED } from './reasons.ts';
 import { count, flowsFor, type SyncContext } from './sync-context.ts';
 import { threeWayMerge } from './three-way-merge.ts';
@@ -49,7 +50,7 @@ export async function fetchContact(ctx: SyncContext, contactId: string): Promise
 /**
  * How a hub record shares its contact with the other hub records holding the same email: the lists the
  * contact should be in (the union over every active record) and whether this record is the contact's
- * primary one, the first linked, whose fields the contact carries. The others add their lists only, so
+ * primary one (see primary-record.ts), whose fields the contact carries. The others add their lists only, so
  * two records with one email never overwrite each other through the contact they share.
  */
 async function sharingOf(
@@ -57,19 +58,33 @@ async function sharingOf(
   mapping: ContactMapping,
   item: HubItem,
   contactId: string,
-): Promise<{ roles: ListRole[]; primary: boolean; shared: boolean }> {
+): Promise<{ roles: ListRole[]; primary: boolean; shared: boolean; siblingInCollection: boolean }> {
   const all =
     (await ctx.repos.idMaps.findByCcContactIds(ctx.organization.id, [contactId])).get(contactId) ?? [];
-  const isSelf = (m: IdMap) => m.hubCollection === mapping.hubCollection && m.hubId === item.hubId;
-  const firstLinked = all.find((m) => m.state === 'linked');
+  const isSelf = (m: { hubCollection: string; hubId: string | null }) =>
+    m.hubCollection === mapping.hubCollection && m.hubId === item.hubId;
+  // Records of this run whose link waits for a queued write came before this one too.
+  const pending = (ctx.pendingLinks.get(contactId) ?? []).filter((p) => !isSelf(p));
+  if (!all.some(isSelf)) {
+    ctx.pendingLinks.set(contactId, [
+      ...(ctx.pendingLinks.get(contactId) ?? []),
+      { hubCollection: mapping.hubCollection, hubId: item.hubId },
+    ]);
+  }
   const roles: ListRole[] = item.active ? [...item.roles] : [];
   for (const other of all) {
     if (isSelf(other)) continue;
     const snapshot = readSnapshot(other.snapshot);
     if (other.state === 'linked' && snapshot?.active) roles.push(...snapshot.roles);
   }
-  const shared = all.some((m) => !isSelf(m) && m.state === 'linked');
-  return { roles: sortRoles(roles), primary: !firstLinked || isSelf(firstLinked), shared };
+  const shared = pending.length > 0 || all.some((m) => !isSelf(m) && m.state === 'linked');
+  const siblingInCollection =
+    pending.some((p) => p.hubCollection === mapping.hubCollection) ||
+    all.some((m) => !isSelf(m) && m.state === 'linked' && m.hubCollection === mapping.hubCollection);
+  const self = { hubCollection: mapping.hubCollection, hubId: item.hubId };
+  const primary =
+    primaryOf([self, ...pending, ...all.filter((m) => m.state === 'linked' && !isSelf(m))]) === self;
+  return { roles: sortRoles(roles), primary, shared, siblingInCollection };
 }
 
 /**
@@ -97,7 +112,11 @@ async function hardDelete(
   count(ctx, 'cc', 'updated');
 }
 
-/** Registers the connector's id in the hub record's id array (if missing) together with any field changes. */
+/**
+ * Writes field changes to the hub record, registering the connector's id in its id array when `register`
+ * (Connec! lets one id entry belong to one record per collection, so of several records sharing a contact
+ * only one per collection carries it).
+ */
 function queueHubWrite(
   ctx: SyncContext,
   mapping: ContactMapping,
@@ -105,11 +124,12 @@ function queueHubWrite(
   contactId: string,
   patch: Record<string, unknown>,
   hubWrites: HubWriteBatch,
+  register: boolean,
 ): void {
-  const hasOwnId = findOwnId(item.record.id, ctx.realm) === contactId;
-  if (hasOwnId && Object.keys(patch).length === 0) return;
+  const addId = register && findOwnId(item.record.id, ctx.realm) !== contactId;
+  if (!addId && Object.keys(patch).length === 0) return;
   const record: Record<string, unknown> = { ...patch };
-  if (!hasOwnId) record.id = withOwnId(item.record.id as IdArray, contactId, ctx.realm);
+  if (addId) record.id = withOwnId(item.record.id as IdArray, contactId, ctx.realm);
   hubWrites.add(
     { collection: mapping.hubCollection, connecId: item.hubId, record } as never,
     async (result) => {
@@ -153,7 +173,13 @@ export async function updateLinked(
   const snapshot = map?.state === 'linked' || map?.state === 'failed' ? readSnapshot(map.snapshot) : null;
   const flows = flowsFor(ctx, mapping.hubCollection);
   const ccShared = contactToShared(contact);
-  const { roles: wantedRoles, primary, shared } = await sharingOf(ctx, mapping, item, contact.contact_id);
+  const {
+    roles: wantedRoles,
+    primary,
+    shared,
+    siblingInCollection,
+  } = await sharingOf(ctx, mapping, item, contact.contact_id);
+  const carriesId = primary || !siblingInCollection;
   if (!item.active && ctx.organization.settings.hardDeletes && !shared && map?.state === 'linked') {
     await hardDelete(ctx, mapping, item, contact);
     return;
@@ -236,7 +262,7 @@ export async function updateLinked(
     // Only the lists change: gathered, and sent together (in bulk above the threshold) with the others.
     const wanted = await ctx.lists.idsFor(wantedRoles);
     queueMembershipChange(ctx, contact, wanted, outcome);
-    queueHubWrite(ctx, mapping, item, contact.contact_id, hubPatch, hubWrites);
+    queueHubWrite(ctx, mapping, item, contact.contact_id, hubPatch, hubWrites, carriesId);
     return;
   }
 
@@ -249,14 +275,14 @@ export async function updateLinked(
       listIds: unsubscribed ? null : await ctx.lists.idsFor(listsChange ? wantedRoles : currentRoles),
       outcomes: [outcome],
     });
-    queueHubWrite(ctx, mapping, item, contact.contact_id, hubPatch, hubWrites);
+    queueHubWrite(ctx, mapping, item, contact.contact_id, hubPatch, hubWrites, carriesId);
     return;
   }
 
   count(ctx, 'cc', map?.state === 'linked' ? 'unchanged' : 'linked');
   // Linked before the hub write, so a failing hub write leaves a failed link that keeps its contact id.
   await linkTo(contact);
-  queueHubWrite(ctx, mapping, item, contact.contact_id, hubPatch, hubWrites);
+  queueHubWrite(ctx, mapping, item, contact.contact_id, hubPatch, hubWrites, carriesId);
 }
 
 /**
@@ -301,6 +327,7 @@ export function registerCreated(
   item: HubItem,
   contact: CcContact,
   hubWrites: HubWriteBatch,
+  register: boolean,
 ): void {
-  queueHubWrite(ctx, mapping, item, contact.contact_id, {}, hubWrites);
+  queueHubWrite(ctx, mapping, item, contact.contact_id, {}, hubWrites, register);
 }

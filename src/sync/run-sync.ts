@@ -72,6 +72,7 @@ export async function runSync(
     creations: new Map(),
     membershipChanges: new Map(),
     contactUpdates: new Map(),
+    pendingLinks: new Map(),
     progress: {},
     async reportProgress() {
       if (options.signal?.aborted) throw new RunCancelledError('The run was cancelled.');

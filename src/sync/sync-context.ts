@@ -46,6 +46,8 @@ export interface SyncContext {
   counts: RunCounts;
   /** Contacts waiting to be created in CC, by normalized email (see `flushCreations`). */
   creations: Map<string, NewContact>;
+  /** Hub records matched to a contact this run whose link waits for a queued write, by contact id. */
+  pendingLinks: Map<string, Array<{ hubCollection: string; hubId: string }>>;
   /** Contacts whose fields change, by contact id (see `flushContactUpdates`). */
   contactUpdates: Map<string, ContactUpdate>;
   /** Contacts whose lists (only) must change, by contact id (see `flushMembershipChanges`). */

@@ -7,6 +7,7 @@ import { contactToShared } from '../../src/mapping/contact-shared.ts';
 import { hubToShared, mappedFields } from '../../src/mapping/define-contact-mapping.ts';
 import { personContact } from '../../src/mapping/person-contact.ts';
 import { sameValue } from '../../src/mapping/shared-contact.ts';
+import { comparePrimary } from '../../src/sync/primary-record.ts';
 import { testSeed } from '../helpers/platform-emulator.ts';
 import { type SyncHarness, startSyncHarness } from '../helpers/sync-harness.ts';
 
@@ -115,13 +116,12 @@ async function assertConverged(h: SyncHarness, unsubscribedBefore: Set<string>):
     .items;
   const people = new Map(h.hubRecords('people').map((p) => [connecIdOf(p.id as never)!, p]));
   const fields = mappedFields(personContact);
-  // A contact carries the fields of its primary hub record: the first linked of those sharing its email.
+  // A contact carries the fields of its primary hub record (src/sync/primary-record.ts).
   const primaries = new Map<string, (typeof maps)[number]>();
-  const byLinkOrder = [...maps].sort(
-    (a, b) => a.createdAt.localeCompare(b.createdAt) || (a.hubId ?? '').localeCompare(b.hubId ?? ''),
-  );
-  for (const map of byLinkOrder) {
-    if (map.ccContactId && !primaries.has(map.ccContactId)) primaries.set(map.ccContactId, map);
+  for (const map of maps) {
+    const current = map.ccContactId ? primaries.get(map.ccContactId) : undefined;
+    if (map.ccContactId && (!current || comparePrimary(map, current) < 0))
+      primaries.set(map.ccContactId, map);
   }
   for (const map of primaries.values()) {
     if (map.hubCollection !== 'people') continue;

@@ -188,8 +188,8 @@ export function idMapRepository(db: Kysely<Database>, now: () => Date) {
     },
 
     /**
-     * Every hub record sharing the contact (several hub records may share one CC contact by email), the
-     * first linked first: ties within a millisecond go by hub id, the order creations are linked in.
+     * Every hub record sharing the contact (several hub records may share one CC contact by email), in the
+     * order they were linked.
      */
     async findByCcContactIds(
       organizationId: string,
