@@ -1,6 +1,6 @@
 /**
- * Checks requests and responses against Constant Contact's own contract, the public Swagger 2.0 file in
- * ../shared/specs. The file is read once, its definitions are turned into JSON Schema (Swagger 2.0 quirks
+ * Checks requests and responses against Constant Contact's own contract, the public Swagger 2.0 file kept
+ * in sandbox/constantcontact/contract. The file is read once, its definitions are turned into JSON Schema (Swagger 2.0 quirks
  * handled below) and compiled with ajv. A problem found here is fixed in the emulator or the client, never
  * by loosening this check.
  */
@@ -12,8 +12,14 @@ import addFormatsModule from 'ajv-formats';
 import { parse } from 'yaml';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-/** Where CI puts the spec: `shared/` sits beside the clone. */
-export const ccSpecPath = path.resolve(repoRoot, '..', 'shared', 'specs', 'constant-contact-v3.swagger.yaml');
+/** The repository's own copy of CC's contract (its version and origin: the README beside it). */
+export const ccSpecPath = path.resolve(
+  repoRoot,
+  'sandbox',
+  'constantcontact',
+  'contract',
+  'constant-contact-v3.swagger.yaml',
+);
 
 type Json = Record<string, unknown>;
 
@@ -78,7 +84,7 @@ function loadSpec(): CompiledSpec {
   if (!existsSync(ccSpecPath)) {
     throw new Error(
       `The Constant Contact contract is missing: expected the Swagger file at ${ccSpecPath}. ` +
-        'The repository must be checked out with the shared/ folder beside it (shared/specs/constant-contact-v3.swagger.yaml).',
+        'It is part of the repository: restore it with `git checkout -- sandbox/constantcontact/contract`.',
     );
   }
   const spec = parse(readFileSync(ccSpecPath, 'utf8')) as Json;
