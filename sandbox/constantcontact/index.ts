@@ -1,7 +1,7 @@
 import formbody from '@fastify/formbody';
 import Fastify, { type FastifyError, type FastifyRequest } from 'fastify';
 import { type Clock, systemClock } from '../shared/clock.ts';
-import { type FaultKnobs, installTestKnobs, RequestLog } from '../shared/test-knobs.ts';
+import { installTestKnobs, RequestLog } from '../shared/test-knobs.ts';
 import { CcAccountRegistry, type CcSeedAccount } from './account-registry.ts';
 import { accountRoutes } from './account-routes.ts';
 import { activityRoutes } from './activity-routes.ts';
@@ -9,6 +9,7 @@ import { ActivityRunner } from './activity-runner.ts';
 import { installApiGateway } from './api-auth.ts';
 import { appRoutes } from './app-routes.ts';
 import { ccError } from './cc-errors.ts';
+import { type CcKnobs, defaultCcKnobs } from './cc-knobs.ts';
 import { contactListRoutes } from './contact-list-routes.ts';
 import { contactRoutes } from './contact-routes.ts';
 import { LoginSessions } from './login-sessions.ts';
@@ -22,6 +23,7 @@ export type { CcAccountSummary, CcPhysicalAddress } from './account-summary.ts';
 export { type ActivityState, activityTransitions } from './activity-runner.ts';
 export { importLimits } from './bulk-work.ts';
 export type { CcErrorEntry } from './cc-errors.ts';
+export { type CcKnobs, defaultCcKnobs } from './cc-knobs.ts';
 export type { CcContactResource } from './contact-representation.ts';
 export { ccLimits } from './contact-validation.ts';
 export { type CcSeedClient, ccScopes, defaultScopes } from './oauth-authority.ts';
@@ -46,7 +48,7 @@ export interface CcEmulatorOptions {
   rotateRefreshTokens?: boolean;
   /** How long a bulk activity stays in each of `initialized` and `processing` (default 500 ms). */
   activityStepMs?: number;
-  knobs?: Partial<FaultKnobs>;
+  knobs?: Partial<CcKnobs>;
   /** Source of randomness for the fault knobs, so a test can make faults deterministic. */
   random?: () => number;
   /** Called for every /v3 request and its answer (the contract check hooks in here). */
@@ -69,7 +71,7 @@ export interface CcEmulator {
   close(): Promise<void>;
   requestLog: RequestLog;
   /** Mutable at run time. */
-  knobs: FaultKnobs;
+  knobs: CcKnobs;
   clock: Clock;
   /** Test shortcut: tokens as if the account's user had consented in the browser (default: the connector's scopes). */
   grantTokens(input: { accountId: string; clientId: string; scopes?: string[] }): {
@@ -110,7 +112,7 @@ function isClientFacing(req: FastifyRequest): boolean {
  */
 export async function startConstantContactEmulator(options: CcEmulatorOptions = {}): Promise<CcEmulator> {
   const clock = options.clock ?? systemClock;
-  const knobs: FaultKnobs = { latencyMs: 0, errorRate: 0, dropRate: 0, ...options.knobs };
+  const knobs: CcKnobs = { ...defaultCcKnobs, ...options.knobs };
   const requestLog = new RequestLog();
   const accounts = new CcAccountRegistry(clock);
   for (const seed of options.accounts ?? []) accounts.add(seed);

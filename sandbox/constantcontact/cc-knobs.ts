@@ -1,0 +1,31 @@
+import type { FaultKnobs } from '../shared/test-knobs.ts';
+
+/**
+ * How the CC emulator behaves where CC's contract leaves a choice open or where CC's documented behaviour
+ * is harsh: each knob's default is what CC is known or believed to do (docs/fidelity.md says which are
+ * guesses). All can be changed while the emulator runs.
+ */
+export interface CcKnobs extends FaultKnobs {
+  /**
+   * PUT /v3/contacts/{id} with `list_memberships`: `replace` (default) makes the body's lists the contact's
+   * lists; `additive` only adds them. The spec does not settle it.
+   */
+  listMembershipsOnPut: 'replace' | 'additive';
+  /** A new authorization of an account by an application expires the refresh tokens of earlier grants. */
+  newGrantRevokesEarlier: boolean;
+  /** Token endpoint requests per second per application (429 beyond); 0 turns the limit off. */
+  tokenRatePerSecond: number;
+  /** Adds a Retry-After header to 429 answers; CC documents none, so off by default. */
+  retryAfterHeader: boolean;
+}
+
+/** The knobs an emulator starts with when a test gives none. */
+export const defaultCcKnobs: CcKnobs = {
+  latencyMs: 0,
+  errorRate: 0,
+  dropRate: 0,
+  listMembershipsOnPut: 'replace',
+  newGrantRevokesEarlier: true,
+  tokenRatePerSecond: 1,
+  retryAfterHeader: false,
+};
