@@ -68,7 +68,8 @@ export function errorFromResponse(
     if (keys.has('quota_exceeded')) return new CcQuotaExceededError(nextUtcMidnight(details.now), context);
     // The only other 429 CC documents is on creating an activity: too many queued for the account. Its
     // body's key is undocumented, so anything but `throttled` there is read as that.
-    if (isActivityCreation(context) && !keys.has('throttled')) return new CcActivityQueueFullError(errors, context);
+    if (isActivityCreation(context) && !keys.has('throttled'))
+      return new CcActivityQueueFullError(errors, context);
     return new CcRateLimitedError(context, details.retryAfterMs);
   }
   if (status >= 500) {

@@ -133,7 +133,8 @@ describe('bulk activities that do not complete', () => {
     for (const state of ['failed', 'cancelled', 'timed_out']) {
       await assert.rejects(
         h.api.importContacts([{ email: `${state}@ex.com` }], [list.list_id], fastPolling),
-        (e: unknown) => e instanceof CcActivityFailedError && e.state === state && e.activityErrors.length === 1,
+        (e: unknown) =>
+          e instanceof CcActivityFailedError && e.state === state && e.activityErrors.length === 1,
       );
     }
     assert.equal(h.emulator.accounts.get(ACCOUNT_ID).storedContacts().length, 0);

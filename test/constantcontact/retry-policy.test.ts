@@ -11,8 +11,8 @@ import {
   backoffDelay,
   DEFAULT_RETRY_POLICY,
   type RetryPolicy,
-  THROTTLE_WINDOW_MS,
   retryDelay,
+  THROTTLE_WINDOW_MS,
   withRetry,
 } from '../../src/constantcontact/retry-policy.ts';
 import { ManualClientClock, settle } from './manual-client-clock.ts';
@@ -68,9 +68,19 @@ describe('backoffDelay', () => {
 
   it('waits at least one throttle window on a throttled answer without Retry-After, as CC sends', () => {
     const noHint = new CcRateLimitedError(context);
-    assert.equal(retryDelay(noHint, 1, DEFAULT_RETRY_POLICY, () => 0), THROTTLE_WINDOW_MS);
-    assert.equal(retryDelay(noHint, 3, DEFAULT_RETRY_POLICY, () => 1), 2000, 'longer back-off wins');
-    assert.equal(retryDelay(noHint, 1, policy, () => 0), 1000);
+    assert.equal(
+      retryDelay(noHint, 1, DEFAULT_RETRY_POLICY, () => 0),
+      THROTTLE_WINDOW_MS,
+    );
+    assert.equal(
+      retryDelay(noHint, 3, DEFAULT_RETRY_POLICY, () => 1),
+      2000,
+      'longer back-off wins',
+    );
+    assert.equal(
+      retryDelay(noHint, 1, policy, () => 0),
+      1000,
+    );
     assert.equal(
       retryDelay(noHint, 1, { ...policy, maxDelayMs: 300 }, () => 0),
       300,
