@@ -34,8 +34,31 @@ function unknownLists(account: CcAccount, listIds: readonly string[]): CcErrorEn
     .map((id) => ccError(activityErrorKey, `list_id ${id} was not found.`));
 }
 
-function created(reply: FastifyReply, body: Record<string, unknown>): FastifyReply {
-  return reply.code(201).send(body);
+// CC documents the 429 but not its body; the key is ours (fidelity: a guess).
+const queueFullKey = 'activities.api.queue.full';
+
+/**
+ * Queues the activity and answers 201 with it, or 429 when the account already has as many unfinished
+ * activities as CC allows ("1,000 queued activities for this user account").
+ */
+function startActivity(
+  reply: FastifyReply,
+  runner: ActivityRunner,
+  input: Parameters<ActivityRunner['start']>[0],
+): FastifyReply {
+  if (runner.queueFull(input.accountId)) {
+    // A single object, as CC's other 429 answers are.
+    return reply
+      .code(429)
+      .send(
+        ccError(
+          queueFullKey,
+          `Too many requests: this account has ${runner.queuedCount(input.accountId)} queued activities, ` +
+            'the most it may have. Try again once some have completed.',
+        ),
+      );
+  }
+  return reply.code(201).send(renderActivity(runner.start(input)));
 }
 
 /** /v3/activities: the four bulk activities the connector uses, and their status. */
@@ -70,13 +93,12 @@ export async function activityRoutes(
     const account = accountOf(req);
     const listErrors = unknownLists(account, listIds);
     if (listErrors.length > 0) return sendCcErrors(reply, 400, listErrors);
-    const activity = runner.start({
+    return startActivity(reply, runner, {
       accountId: account.id,
       kind: 'contacts_json_import',
       initialCounts: { items_total_count: rows.length, person_count: 0, error_count: 0 },
       work: () => runContactsImport(account, rows, listIds),
     });
-    return created(reply, renderActivity(activity));
   });
 
   for (const kind of ['add_list_memberships', 'remove_list_memberships'] as const) {
@@ -114,7 +136,7 @@ export async function activityRoutes(
         },
         exclude?.contact_ids ?? [],
       );
-      const activity = runner.start({
+      return startActivity(reply, runner, {
         accountId: account.id,
         kind,
         initialCounts: {
@@ -127,7 +149,6 @@ export async function activityRoutes(
             ? runAddListMemberships(account, contactIds, listIds)
             : runRemoveListMemberships(account, contactIds, listIds),
       });
-      return created(reply, renderActivity(activity));
     });
   }
 
@@ -150,7 +171,7 @@ export async function activityRoutes(
     const listErrors = unknownLists(account, listIds);
     if (listErrors.length > 0) return sendCcErrors(reply, 400, listErrors);
     const targets = contactIds.length > 0 ? contactIds : resolveSource(account, { list_ids: listIds });
-    const activity = runner.start({
+    return startActivity(reply, runner, {
       accountId: account.id,
       kind: 'contact_delete',
       initialCounts: {
@@ -160,7 +181,6 @@ export async function activityRoutes(
       },
       work: () => runContactDelete(account, targets, listIds.length),
     });
-    return created(reply, renderActivity(activity));
   });
 
   api.get<{ Params: { activity_id: string } }>('/activities/:activity_id', { config }, async (req, reply) => {

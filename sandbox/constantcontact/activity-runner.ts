@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../shared/clock.ts';
+import type { ActivityOutcome, CcKnobs } from './cc-knobs.ts';
 
 /** The bulk activities the emulator runs. */
 export const activityKinds = [
@@ -10,13 +11,24 @@ export const activityKinds = [
 ] as const;
 export type ActivityKind = (typeof activityKinds)[number];
 
-/** States in order, and the only move each allows: CC's activities never go back. */
+/**
+ * The moves each state allows (the swagger's `Activity.state`): CC's activities never go back, and the
+ * last four states are final.
+ */
 export const activityTransitions = {
-  initialized: 'processing',
-  processing: 'completed',
-  completed: null,
-} as const;
+  initialized: ['processing', 'cancelled'],
+  processing: ['completed', 'failed', 'cancelled', 'timed_out'],
+  completed: [],
+  failed: [],
+  cancelled: [],
+  timed_out: [],
+} as const satisfies Record<string, readonly string[]>;
 export type ActivityState = keyof typeof activityTransitions;
+
+/** States in which an activity still counts against the account's queue. */
+export function isQueued(state: ActivityState): boolean {
+  return state === 'initialized' || state === 'processing';
+}
 
 /** Counters of the swagger's `ActivityStatus`, whichever apply to the kind. */
 export interface ActivityCounts {
@@ -48,19 +60,32 @@ export interface StoredActivity {
   status: ActivityCounts;
 }
 
+// What CC says in `activity_errors` when it gives up on a job; CC documents no wording, so these are ours.
+const endMessages: Record<Exclude<ActivityOutcome, 'completed' | 'stalled'>, string> = {
+  failed: 'The activity failed to complete because of an internal error; none of its items were processed.',
+  cancelled: 'The activity was cancelled before it completed; none of its items were processed.',
+  timed_out: 'The activity timed out before completing; none of its items were processed.',
+};
+
 /**
- * Runs bulk activities in the background: each stays `stepMs` in `initialized` and in `processing`, and
- * its work is applied when it completes, so a caller sees the change only after polling to `completed`.
+ * Runs bulk activities in the background: each stays `stepMs` in `initialized` and in `processing`, then
+ * ends as the knobs decide (completed by default). Its work is applied only when it completes, so a caller
+ * sees the change only after polling to `completed`; an activity that fails, is cancelled or times out
+ * changes nothing. A `stalled` one stays `processing` for `activityStallMs` and then completes.
  */
 export class ActivityRunner {
   readonly #activities = new Map<string, StoredActivity>();
   readonly #timers = new Set<NodeJS.Timeout>();
   readonly #clock: Clock;
   readonly #stepMs: number;
+  readonly #knobs: CcKnobs;
+  readonly #random: () => number;
 
-  constructor(options: { clock: Clock; stepMs: number }) {
+  constructor(options: { clock: Clock; stepMs: number; knobs: CcKnobs; random?: () => number }) {
     this.#clock = options.clock;
     this.#stepMs = options.stepMs;
+    this.#knobs = options.knobs;
+    this.#random = options.random ?? Math.random;
   }
 
   start(input: {
@@ -82,13 +107,24 @@ export class ActivityRunner {
       status: { ...input.initialCounts },
     };
     this.#activities.set(activity.activity_id, activity);
-    this.#later(() => {
-      this.#advance(activity);
-      this.#later(() => {
+    const outcome = this.#nextOutcome();
+    if (outcome === 'cancelled') {
+      // A cancelled job never starts processing.
+      this.#later(this.#stepMs, () => this.#end(activity, 'cancelled'));
+      return activity;
+    }
+    this.#later(this.#stepMs, () => {
+      this.#move(activity, 'processing');
+      const processingMs = outcome === 'stalled' ? this.#knobs.activityStallMs : this.#stepMs;
+      this.#later(processingMs, () => {
+        if (outcome === 'failed' || outcome === 'timed_out') {
+          this.#end(activity, outcome);
+          return;
+        }
         const result = input.work();
         activity.status = result.counts;
         activity.activity_errors = result.errors;
-        this.#advance(activity);
+        this.#move(activity, 'completed');
       });
     });
     return activity;
@@ -104,30 +140,58 @@ export class ActivityRunner {
     return [...this.#activities.values()].filter((a) => a.accountId === accountId);
   }
 
+  /** Activities of the account not yet in a final state (CC's "queued activities"). */
+  queuedCount(accountId: string): number {
+    let queued = 0;
+    for (const a of this.#activities.values()) if (a.accountId === accountId && isQueued(a.state)) queued++;
+    return queued;
+  }
+
+  /** True when the account may not queue another activity (the `activityQueueLimit` knob). */
+  queueFull(accountId: string): boolean {
+    return this.queuedCount(accountId) >= this.#knobs.activityQueueLimit;
+  }
+
   /** Stops pending work (the emulator is closing). */
   stop(): void {
     for (const timer of this.#timers) clearTimeout(timer);
     this.#timers.clear();
   }
 
-  #later(fn: () => void): void {
+  /** The end this activity is given: the next forced one, else a failure at the knob's rate, else completed. */
+  #nextOutcome(): ActivityOutcome {
+    const forced = this.#knobs.activityOutcomes.shift();
+    if (forced) return forced;
+    const { activityFailureRate, activityFailureEnd } = this.#knobs;
+    if (activityFailureRate > 0 && this.#random() < activityFailureRate) return activityFailureEnd;
+    return 'completed';
+  }
+
+  #later(ms: number, fn: () => void): void {
     const timer = setTimeout(() => {
       this.#timers.delete(timer);
       fn();
-    }, this.#stepMs);
+    }, ms);
     this.#timers.add(timer);
   }
 
-  #advance(activity: StoredActivity): void {
-    const next = activityTransitions[activity.state];
-    if (!next) throw new Error(`Activity ${activity.activity_id} is already ${activity.state}.`);
+  #end(activity: StoredActivity, state: 'failed' | 'cancelled' | 'timed_out'): void {
+    activity.activity_errors = [endMessages[state]];
+    this.#move(activity, state);
+  }
+
+  #move(activity: StoredActivity, next: ActivityState): void {
+    const allowed: readonly ActivityState[] = activityTransitions[activity.state];
+    if (!allowed.includes(next)) {
+      throw new Error(`Activity ${activity.activity_id} cannot go from ${activity.state} to ${next}.`);
+    }
     const now = this.#clock.now().toISOString();
     activity.state = next;
     activity.updated_at = now;
     if (next === 'processing') {
       activity.started_at = now;
       activity.percent_done = 0;
-    } else {
+    } else if (next === 'completed') {
       activity.completed_at = now;
       activity.percent_done = 100;
     }

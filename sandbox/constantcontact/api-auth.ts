@@ -3,6 +3,7 @@ import type { Clock } from '../shared/clock.ts';
 import type { CcAccountRegistry } from './account-registry.ts';
 import type { CcAccount } from './account-state.ts';
 import { ccError, sendCcErrors } from './cc-errors.ts';
+import type { CcKnobs } from './cc-knobs.ts';
 import type { AccessGrant, OAuthAuthority } from './oauth-authority.ts';
 import type { ClientRateLimiter } from './rate-limiter.ts';
 
@@ -23,7 +24,13 @@ declare module 'fastify' {
  */
 export function installApiGateway(
   api: FastifyInstance,
-  deps: { oauth: OAuthAuthority; accounts: CcAccountRegistry; limiter: ClientRateLimiter; clock: Clock },
+  deps: {
+    oauth: OAuthAuthority;
+    accounts: CcAccountRegistry;
+    limiter: ClientRateLimiter;
+    clock: Clock;
+    knobs: Pick<CcKnobs, 'retryAfterHeader'>;
+  },
 ): void {
   api.addHook('preHandler', async (req, reply) => {
     const token = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
@@ -35,10 +42,10 @@ export function installApiGateway(
     req.logAccount = account.id;
     const decision = deps.limiter.take(grant.clientId);
     if (!decision.allowed) {
-      reply.header(
-        'retry-after',
-        String(Math.max(1, Math.ceil((decision.resetAt.getTime() - deps.clock.now().getTime()) / 1000))),
-      );
+      // CC documents no Retry-After: clients must find their own pause unless a test asks for the header.
+      if (deps.knobs.retryAfterHeader) {
+        reply.header('retry-after', retryAfterSeconds(decision.resetAt, deps.clock.now()));
+      }
       const message =
         decision.reason === 'throttled'
           ? 'Too many requests: this application exceeded its per-second limit.'
@@ -57,6 +64,11 @@ export function installApiGateway(
     req.ccGrant = grant;
     req.ccAccount = account;
   });
+}
+
+/** Whole seconds until `resetAt`, at least 1, as a Retry-After value. */
+export function retryAfterSeconds(resetAt: Date, now: Date): string {
+  return String(Math.max(1, Math.ceil((resetAt.getTime() - now.getTime()) / 1000)));
 }
 
 /** The account of an authenticated /v3 request (set by the gateway). */

@@ -23,7 +23,7 @@ export type { CcAccountSummary, CcPhysicalAddress } from './account-summary.ts';
 export { type ActivityState, activityTransitions } from './activity-runner.ts';
 export { importLimits } from './bulk-work.ts';
 export type { CcErrorEntry } from './cc-errors.ts';
-export { type CcKnobs, defaultCcKnobs } from './cc-knobs.ts';
+export { type ActivityOutcome, type CcKnobs, defaultCcKnobs } from './cc-knobs.ts';
 export type { CcContactResource } from './contact-representation.ts';
 export { ccLimits } from './contact-validation.ts';
 export { type CcSeedClient, ccScopes, defaultScopes } from './oauth-authority.ts';
@@ -113,6 +113,8 @@ function isClientFacing(req: FastifyRequest): boolean {
 export async function startConstantContactEmulator(options: CcEmulatorOptions = {}): Promise<CcEmulator> {
   const clock = options.clock ?? systemClock;
   const knobs: CcKnobs = { ...defaultCcKnobs, ...options.knobs };
+  // The emulator takes entries off this list: it must not be the defaults' (or the caller's) array.
+  knobs.activityOutcomes = [...knobs.activityOutcomes];
   const requestLog = new RequestLog();
   const accounts = new CcAccountRegistry(clock);
   for (const seed of options.accounts ?? []) accounts.add(seed);
@@ -127,7 +129,12 @@ export async function startConstantContactEmulator(options: CcEmulatorOptions = 
     ratePerSecond: options.ratePerSecond ?? 4,
     dailyQuota: options.dailyQuota ?? 10_000,
   });
-  const runner = new ActivityRunner({ clock, stepMs: options.activityStepMs ?? 500 });
+  const runner = new ActivityRunner({
+    clock,
+    stepMs: options.activityStepMs ?? 500,
+    knobs,
+    ...(options.random ? { random: options.random } : {}),
+  });
   const sessions = new LoginSessions();
 
   const app = Fastify({ logger: false, bodyLimit: jsonBodyLimit });
@@ -198,7 +205,7 @@ export async function startConstantContactEmulator(options: CcEmulatorOptions = 
   await app.register(appRoutes, { accounts, sessions });
   await app.register(
     async (api) => {
-      installApiGateway(api, { oauth, accounts, limiter, clock });
+      installApiGateway(api, { oauth, accounts, limiter, clock, knobs });
       await api.register(accountRoutes);
       await api.register(contactRoutes);
       await api.register(contactListRoutes);

@@ -4,15 +4,20 @@ export type RateDecision =
   | { allowed: true }
   | { allowed: false; reason: 'throttled' | 'quota_exceeded'; resetAt: Date };
 
+const windowMs = 1000;
+
 /**
  * CC's application limits: requests per second and per UTC day, counted per client id and so shared by
- * every account that application serves. Refused requests do not count.
+ * every account that application serves. Refused requests do not count. The per-second limit is a sliding
+ * window: no more than `ratePerSecond` accepted requests in any 1,000 ms, so a burst split across a clock
+ * second's boundary is refused as CC's gateway would.
  */
 export class ClientRateLimiter {
   readonly #clock: Clock;
   readonly #perSecond: number;
   readonly #perDay: number;
-  readonly #second = new Map<string, { second: number; count: number }>();
+  /** Times (ms) of the requests accepted in the last window, oldest first, per client id. */
+  readonly #recent = new Map<string, number[]>();
   readonly #daily = new Map<string, { day: string; count: number }>();
 
   constructor(options: { clock: Clock; ratePerSecond: number; dailyQuota: number }) {
@@ -32,15 +37,15 @@ export class ClientRateLimiter {
       resetAt.setUTCDate(resetAt.getUTCDate() + 1);
       return { allowed: false, reason: 'quota_exceeded', resetAt };
     }
-    // Counted per clock second, as a gateway does: a client that never sends more than `perSecond` in any
-    // rolling second is never throttled, whatever its own limiter's design.
-    const second = Math.floor(at / 1000);
-    const current = this.#second.get(clientId);
-    const usedThisSecond = current?.second === second ? current.count : 0;
-    if (usedThisSecond >= this.#perSecond) {
-      return { allowed: false, reason: 'throttled', resetAt: new Date((second + 1) * 1000) };
+    const recent = (this.#recent.get(clientId) ?? []).filter((t) => t > at - windowMs);
+    if (recent.length >= this.#perSecond) {
+      this.#recent.set(clientId, recent);
+      // Room comes back when the oldest request in the window leaves it.
+      const oldest = recent[recent.length - this.#perSecond]!;
+      return { allowed: false, reason: 'throttled', resetAt: new Date(oldest + windowMs) };
     }
-    this.#second.set(clientId, { second, count: usedThisSecond + 1 });
+    recent.push(at);
+    this.#recent.set(clientId, recent);
     this.#daily.set(clientId, { day, count: usedToday + 1 });
     return { allowed: true };
   }

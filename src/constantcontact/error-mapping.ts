@@ -1,5 +1,6 @@
 import type { ConnectorError } from '../errors.ts';
 import {
+  CcActivityQueueFullError,
   CcConflictError,
   CcForbiddenError,
   CcNotFoundError,
@@ -46,6 +47,10 @@ export function parseRetryAfter(header: string | null, now: Date): number | unde
   return Number.isNaN(at) ? undefined : Math.max(0, at - now.getTime());
 }
 
+function isActivityCreation(context: CcRequestContext): boolean {
+  return context.method === 'POST' && /^\/v3\/activities\/[^/]+$/.test(context.path);
+}
+
 /**
  * The typed error for a non-2xx API answer other than 401 (which the transport handles by refreshing the
  * token). Retryable ones (`CcRateLimitedError` for `throttled`, `CcUnavailableError` for 5xx) are raised per
@@ -61,6 +66,10 @@ export function errorFromResponse(
   const keys = new Set(errors.map((e) => e.error_key));
   if (status === 429) {
     if (keys.has('quota_exceeded')) return new CcQuotaExceededError(nextUtcMidnight(details.now), context);
+    // The only other 429 CC documents is on creating an activity: too many queued for the account. Its
+    // body's key is undocumented, so anything but `throttled` there is read as that.
+    if (isActivityCreation(context) && !keys.has('throttled'))
+      return new CcActivityQueueFullError(errors, context);
     return new CcRateLimitedError(context, details.retryAfterMs);
   }
   if (status >= 500) {

@@ -289,6 +289,24 @@ export class CcActivityTimeoutError extends ConnectorError {
   }
 }
 
+/**
+ * CC refused to queue a bulk activity (429): the account already has as many unfinished activities as CC
+ * allows (1,000 per account). Nothing was queued; the records it would have carried go again later.
+ */
+export class CcActivityQueueFullError extends ConnectorError {
+  readonly code = 'CC_ACTIVITY_QUEUE_FULL';
+  override readonly httpStatus = 429;
+  readonly errors: CcApiError[];
+
+  constructor(errors: CcApiError[], context?: CcRequestContext) {
+    super(
+      `Constant Contact has too many bulk activities queued for this account${where(context)}: ` +
+        `${describe(errors)}. The records are sent again on a later run.`,
+    );
+    this.errors = errors;
+  }
+}
+
 /** One import row is by itself larger than a whole import request may be, so it can never be sent in bulk. */
 export class CcImportRowTooLargeError extends ConnectorError {
   readonly code = 'CC_IMPORT_ROW_TOO_LARGE';
@@ -321,6 +339,7 @@ export const CC_ERROR_CODES = [
   'CC_UNEXPECTED_RESPONSE',
   'CC_ACTIVITY_FAILED',
   'CC_ACTIVITY_TIMEOUT',
+  'CC_ACTIVITY_QUEUE_FULL',
   'CC_IMPORT_ROW_TOO_LARGE',
 ] as const;
 

@@ -37,7 +37,17 @@ export function isRetryable(
   );
 }
 
-/** The delay before the next attempt, honouring CC's `Retry-After` on throttled answers. */
+/**
+ * CC counts its per-second limit over a sliding second: a throttled caller that waits less than that may
+ * find the window still full.
+ */
+export const THROTTLE_WINDOW_MS = 1000;
+
+/**
+ * The delay before the next attempt. On a throttled answer it is at least CC's `Retry-After` when given,
+ * and otherwise (CC documents none, so this is what production meets) at least one throttle window; both
+ * within the policy's cap.
+ */
 export function retryDelay(
   error: unknown,
   retry: number,
@@ -45,8 +55,9 @@ export function retryDelay(
   random: () => number = Math.random,
 ): number {
   const delay = backoffDelay(retry, policy, random);
-  if (error instanceof CcRateLimitedError && error.retryAfterMs !== undefined) {
-    return Math.min(policy.maxDelayMs, Math.max(delay, error.retryAfterMs));
+  if (error instanceof CcRateLimitedError) {
+    const floor = error.retryAfterMs ?? THROTTLE_WINDOW_MS;
+    return Math.min(policy.maxDelayMs, Math.max(delay, floor));
   }
   return delay;
 }

@@ -5,8 +5,10 @@ import { sharedToContactCreate } from '../mapping/contact-shared.ts';
 import { type ListRole, sortRoles } from '../mapping/list-roles.ts';
 import { normalizeEmail } from '../mapping/normalize-email.ts';
 import type { SharedContact } from '../mapping/shared-contact.ts';
+import { activityGiveUpReason, isActivityGiveUp } from './activity-give-up.ts';
 import { CONTACT_INCLUDES } from './cc-changes.ts';
 import type { HubItem } from './hub-records.ts';
+import type { FailureOptions } from './membership-changes.ts';
 import { importRefusal, readBackImported } from './read-back.ts';
 import { isRecordError, recordErrorReason } from './record-errors.ts';
 import { count, type SyncContext } from './sync-context.ts';
@@ -21,7 +23,7 @@ export interface CreationOutcome {
   /** The contact now exists (created, or found already holding the email). */
   created: (newContact: NewContact, contact: CcContact) => Promise<void>;
   existing: (newContact: NewContact, contact: CcContact) => Promise<void>;
-  failed: (newContact: NewContact, reason: string) => Promise<void>;
+  failed: (newContact: NewContact, reason: string, options?: FailureOptions) => Promise<void>;
 }
 
 const IMPORT_EMAIL_MAX = 50;
@@ -140,27 +142,58 @@ async function importContacts(
     byLists.set(key, [...(byLists.get(key) ?? []), newContact]);
   }
   const errors: string[] = [];
+  // Contacts whose import CC did not carry out, with why: they are not read back but retried next run.
+  const gaveUp = new Map<NewContact, string>();
+  let queueFull: string | null = null;
   for (const [key, group] of byLists) {
+    if (queueFull) {
+      for (const newContact of group) gaveUp.set(newContact, queueFull);
+      continue;
+    }
     const listIds = await ctx.lists.idsFor(key.split(',') as ListRole[]);
     const rows = group.map((n) => importRow(n.items[0]!.shared, n.email));
-    const result = await ctx.cc.importContacts(rows, listIds);
-    errors.push(...result.activityErrors);
+    // Rows go in order, one request after another: those counted here are in CC even if a later one fails.
+    let imported = 0;
+    try {
+      await ctx.cc.importContacts(rows, listIds, {
+        deadlineMs: ctx.options.activityDeadlineMs,
+        onActivityCompleted: (activity, n) => {
+          imported += n;
+          errors.push(...(activity.activity_errors ?? []));
+        },
+      });
+    } catch (error) {
+      if (!isActivityGiveUp(error)) throw error;
+      const reason = activityGiveUpReason(error, 'import');
+      ctx.logger.warn({ code: error.code, contacts: group.length - imported }, 'bulk import gave up');
+      if (error.code === 'CC_ACTIVITY_QUEUE_FULL') queueFull = reason;
+      for (const newContact of group.slice(imported)) gaveUp.set(newContact, reason);
+    }
   }
 
-  const waiting = new Map(newContacts.map((n) => [normalizeEmail(n.email)!, n]));
-  await readBackImported(
-    ctx,
-    startedAt,
-    waiting,
-    (contact) => normalizeEmail(contact.email_address?.address),
-    async (newContact, contact) => {
-      count(ctx, 'cc', 'created');
-      await outcome.created(newContact, contact);
-    },
+  const waiting = new Map(
+    newContacts.filter((n) => !gaveUp.has(n)).map((n) => [normalizeEmail(n.email)!, n]),
   );
+  if (waiting.size > 0) {
+    await readBackImported(
+      ctx,
+      startedAt,
+      waiting,
+      (contact) => normalizeEmail(contact.email_address?.address),
+      async (newContact, contact) => {
+        count(ctx, 'cc', 'created');
+        await outcome.created(newContact, contact);
+      },
+    );
+  }
   for (const [email, newContact] of waiting) {
     const reason = importRefusal(errors, email, 'Constant Contact did not import it');
     count(ctx, 'cc', 'failed');
     await outcome.failed(newContact, `Constant Contact refused it in a bulk import: ${reason}`);
+  }
+  // A later completion of an import given up on is harmless: the retry finds the contact by email.
+  for (const [newContact, reason] of gaveUp) {
+    count(ctx, 'cc', 'failed');
+    await outcome.failed(newContact, reason, { retryNextRun: true });
   }
 }

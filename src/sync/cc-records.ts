@@ -88,6 +88,9 @@ async function shareContactPage(ctx: SyncContext, contacts: readonly MirroredCon
         continue;
       }
       if (!map.hubId) continue; // a contact whose hub creation failed: handled with the new ones below
+      // A failed record is merged both ways by its retry; linking it here would drop the change it failed
+      // to send to CC (a bulk activity CC gave up on, say).
+      if (map.state === 'failed') continue;
       await applyContactChange(ctx, map, shared, fingerprint, mirrored, hubWrites, map.id === primaryId);
     }
     if (maps.every((m) => !m.hubId)) newContacts.push(mirrored);

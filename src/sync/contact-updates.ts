@@ -2,6 +2,7 @@ import type { CcContact } from '../constantcontact/types.ts';
 import { contactToShared, sharedToContactUpdate } from '../mapping/contact-shared.ts';
 import { normalizeEmail } from '../mapping/normalize-email.ts';
 import type { SharedContact } from '../mapping/shared-contact.ts';
+import { activityGiveUpReason, isActivityGiveUp } from './activity-give-up.ts';
 import { importRow } from './cc-create.ts';
 import { applyActivities, type MembershipChange, type MembershipOutcome } from './membership-changes.ts';
 import { importRefusal, readBackImported } from './read-back.ts';
@@ -96,36 +97,66 @@ async function importUpdates(ctx: SyncContext, updates: readonly ContactUpdate[]
     byLists.set(key, [...(byLists.get(key) ?? []), update]);
   }
   const errors: string[] = [];
+  // Updates whose import or list activity CC did not carry out, with why: retried next run.
+  const gaveUp = new Map<ContactUpdate, string>();
+  let queueFull: string | null = null;
   for (const [key, group] of byLists) {
+    if (queueFull) {
+      for (const update of group) gaveUp.set(update, queueFull);
+      continue;
+    }
     const rows = group.map((u) => {
       const email = u.contact.email_address?.address ?? '';
       return importRow({ ...contactToShared(u.contact), ...u.changed, email }, email);
     });
-    errors.push(...(await ctx.cc.importContacts(rows, key.split(','))).activityErrors);
+    let imported = 0;
+    try {
+      await ctx.cc.importContacts(rows, key.split(','), {
+        deadlineMs: ctx.options.activityDeadlineMs,
+        onActivityCompleted: (activity, n) => {
+          imported += n;
+          errors.push(...(activity.activity_errors ?? []));
+        },
+      });
+    } catch (error) {
+      if (!isActivityGiveUp(error)) throw error;
+      const reason = activityGiveUpReason(error, 'import');
+      ctx.logger.warn({ code: error.code, contacts: group.length - imported }, 'bulk import gave up');
+      if (error.code === 'CC_ACTIVITY_QUEUE_FULL') queueFull = reason;
+      for (const update of group.slice(imported)) gaveUp.set(update, reason);
+    }
   }
   // The import only adds to lists: the connector's lists each contact must leave go by membership activity.
-  const leaving: MembershipChange[] = updates.map((u) => ({
-    contact: u.contact,
-    add: new Set<string>(),
-    remove: new Set(
-      (u.contact.list_memberships ?? []).filter(
-        (id) => ctx.lists.ourListIds.has(id) && !u.listIds?.includes(id),
+  const leaving: MembershipChange[] = updates
+    .filter((u) => !gaveUp.has(u))
+    .map((u) => ({
+      contact: u.contact,
+      add: new Set<string>(),
+      remove: new Set(
+        (u.contact.list_memberships ?? []).filter(
+          (id) => ctx.lists.ourListIds.has(id) && !u.listIds?.includes(id),
+        ),
       ),
-    ),
-    outcomes: [],
-  }));
-  await applyActivities(ctx, leaving, 'remove');
+      outcomes: [],
+    }));
+  const leaveFailed = await applyActivities(ctx, leaving, 'remove');
+  for (const update of updates) {
+    const reason = leaveFailed.get(update.contact.contact_id);
+    if (reason && !gaveUp.has(update)) gaveUp.set(update, reason);
+  }
 
-  const waiting = new Map(updates.map((u) => [u.contact.contact_id, u]));
-  await readBackImported(
-    ctx,
-    startedAt,
-    waiting,
-    (contact) => contact.contact_id,
-    async (update, contact) => {
-      for (const outcome of update.outcomes) await outcome.done(contact);
-    },
-  );
+  const waiting = new Map(updates.filter((u) => !gaveUp.has(u)).map((u) => [u.contact.contact_id, u]));
+  if (waiting.size > 0) {
+    await readBackImported(
+      ctx,
+      startedAt,
+      waiting,
+      (contact) => contact.contact_id,
+      async (update, contact) => {
+        for (const outcome of update.outcomes) await outcome.done(contact);
+      },
+    );
+  }
   for (const update of waiting.values()) {
     const email = normalizeEmail(update.contact.email_address?.address) ?? '';
     const reason = importRefusal(errors, email, 'Constant Contact did not apply it');
@@ -133,5 +164,9 @@ async function importUpdates(ctx: SyncContext, updates: readonly ContactUpdate[]
     for (const outcome of update.outcomes) {
       await outcome.failed(`Constant Contact refused an update in a bulk import: ${reason}`);
     }
+  }
+  for (const [update, reason] of gaveUp) {
+    count(ctx, 'cc', 'failed');
+    for (const outcome of update.outcomes) await outcome.failed(reason, { retryNextRun: true });
   }
 }

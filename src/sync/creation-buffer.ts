@@ -58,15 +58,16 @@ export async function flushCreations(ctx: SyncContext): Promise<void> {
         await updateLinked(ctx, item.mapping, item, map, revived, hubWrites);
       }
     },
-    failed: async (newContact, reason) => {
+    failed: async (newContact, reason, options) => {
       for (const item of newContact.items) {
-        await ctx.repos.idMaps.recordFailure({
+        const failed = await ctx.repos.idMaps.recordFailure({
           organizationId: orgId,
           hubCollection: item.mapping.hubCollection,
           key: { hubId: item.hubId },
           email: item.shared.email,
           reason,
         });
+        if (options?.retryNextRun) await ctx.repos.idMaps.retryNow(orgId, failed.id);
       }
     },
   });

@@ -18,7 +18,8 @@ import { EXISTED_BEFORE_SHARING, NO_ROLE } from './reasons.ts';
 import { isRecordError, recordErrorReason } from './record-errors.ts';
 import { count, flowsFor, type SyncContext } from './sync-context.ts';
 
-type HubRecord = ConnecRecordOf[ConnecListCollection];
+/** A hub record of any collection the connector shares as contacts. */
+export type HubRecord = ConnecRecordOf[ConnecListCollection];
 
 /** A hub record read for sharing, with what the mapping makes of it. */
 export interface HubItem {

@@ -19,7 +19,7 @@ import {
 import { queueContactUpdate } from './contact-updates.ts';
 import type { HubItem } from './hub-records.ts';
 import type { HubWriteBatch } from './hub-write-batch.ts';
-import { queueMembershipChange } from './membership-changes.ts';
+import { type FailureOptions, queueMembershipChange } from './membership-changes.ts';
 import { primaryOf } from './primary-record.ts';
 import { DELETED_IN_CC, HARD_DELETED } from './reasons.ts';
 import { count, flowsFor, type SyncContext } from './sync-context.ts';
@@ -238,16 +238,16 @@ export async function updateLinked(
     });
   };
 
-  const recordFailure = (reason: string) =>
-    ctx.repos.idMaps
-      .recordFailure({
-        organizationId: orgId,
-        hubCollection: mapping.hubCollection,
-        key: { hubId: item.hubId, ccContactId: contact.contact_id },
-        email: item.shared.email,
-        reason,
-      })
-      .then(() => undefined);
+  const recordFailure = async (reason: string, options?: FailureOptions) => {
+    const failed = await ctx.repos.idMaps.recordFailure({
+      organizationId: orgId,
+      hubCollection: mapping.hubCollection,
+      key: { hubId: item.hubId, ccContactId: contact.contact_id },
+      email: item.shared.email,
+      reason,
+    });
+    if (options?.retryNextRun) await ctx.repos.idMaps.retryNow(orgId, failed.id);
+  };
 
   // What happens once CC has a queued write: count it and link the pair to the contact as written.
   const outcome = {

@@ -1,11 +1,17 @@
 import { MAX_ACTIVITY_CONTACT_IDS } from '../constantcontact/activities-api.ts';
 import type { CcContact } from '../constantcontact/types.ts';
+import { activityGiveUpReason, isActivityGiveUp } from './activity-give-up.ts';
 import { putContact } from './contact-updates.ts';
-import type { SyncContext } from './sync-context.ts';
+import { count, type SyncContext } from './sync-context.ts';
+
+export interface FailureOptions {
+  /** The failure is CC's bulk job, not the record: make it due on the next run instead of backing off. */
+  retryNextRun?: boolean;
+}
 
 export interface MembershipOutcome {
   done: (written: CcContact) => Promise<void>;
-  failed: (reason: string) => Promise<void>;
+  failed: (reason: string, options?: FailureOptions) => Promise<void>;
 }
 
 /** What one contact's lists must become: the connector's lists to add and to leave. */
@@ -62,9 +68,15 @@ export async function flushMembershipChanges(ctx: SyncContext): Promise<void> {
     for (const change of changes) await updateOne(ctx, change);
     return;
   }
-  await applyActivities(ctx, changes, 'add');
-  await applyActivities(ctx, changes, 'remove');
+  const addFailed = await applyActivities(ctx, changes, 'add');
+  const removeFailed = await applyActivities(ctx, changes, 'remove');
   for (const change of changes) {
+    const reason = addFailed.get(change.contact.contact_id) ?? removeFailed.get(change.contact.contact_id);
+    if (reason) {
+      count(ctx, 'cc', 'failed');
+      for (const outcome of change.outcomes) await outcome.failed(reason, { retryNextRun: true });
+      continue;
+    }
     const written: CcContact = { ...change.contact, list_memberships: afterChange(change) };
     await ctx.repos.ccMirror.recordWritten(ctx.organization.id, [written]);
     for (const outcome of change.outcomes) await outcome.done(written);
@@ -81,24 +93,45 @@ async function updateOne(ctx: SyncContext, change: MembershipChange): Promise<vo
   await putContact(ctx, { contact, changed: {}, listIds, outcomes: change.outcomes });
 }
 
+/**
+ * Sends the list changes of one kind as membership activities (one per list and 500 contacts) and waits
+ * for each. Returns the contacts whose activity CC did not carry out (failed, cancelled, timed out, still
+ * processing at the deadline, or not queued), with the reason to record on their records.
+ */
 export async function applyActivities(
   ctx: SyncContext,
   changes: readonly MembershipChange[],
   kind: 'add' | 'remove',
-) {
+): Promise<Map<string, string>> {
   const byList = new Map<string, string[]>();
   for (const change of changes) {
     for (const listId of change[kind])
       byList.set(listId, [...(byList.get(listId) ?? []), change.contact.contact_id]);
   }
+  const failed = new Map<string, string>();
+  // Once CC refuses to queue one, the others would be refused too: they are not sent.
+  let queueFull: string | null = null;
   for (const [listId, contactIds] of byList) {
     for (let i = 0; i < contactIds.length; i += MAX_ACTIVITY_CONTACT_IDS) {
       const chunk = contactIds.slice(i, i + MAX_ACTIVITY_CONTACT_IDS);
-      const activity =
-        kind === 'add'
-          ? await ctx.cc.activities.addListMemberships(chunk, [listId])
-          : await ctx.cc.activities.removeListMemberships(chunk, [listId]);
-      await ctx.cc.activities.waitForCompletion(activity);
+      if (queueFull) {
+        for (const id of chunk) failed.set(id, queueFull);
+        continue;
+      }
+      try {
+        const activity =
+          kind === 'add'
+            ? await ctx.cc.activities.addListMemberships(chunk, [listId])
+            : await ctx.cc.activities.removeListMemberships(chunk, [listId]);
+        await ctx.cc.activities.waitForCompletion(activity, { deadlineMs: ctx.options.activityDeadlineMs });
+      } catch (error) {
+        if (!isActivityGiveUp(error)) throw error;
+        const reason = activityGiveUpReason(error, 'list update');
+        ctx.logger.warn({ code: error.code, contacts: chunk.length }, 'bulk list update gave up');
+        if (error.code === 'CC_ACTIVITY_QUEUE_FULL') queueFull = reason;
+        for (const id of chunk) failed.set(id, reason);
+      }
     }
   }
+  return failed;
 }

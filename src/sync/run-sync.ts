@@ -3,6 +3,7 @@ import type { ConstantContactClient } from '../constantcontact/client.ts';
 import type { Repositories } from '../db/repositories/index.ts';
 import { ConnectorError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
+import type { ContactMapping } from '../mapping/define-contact-mapping.ts';
 import { CONTACT_MAPPINGS, contactMappingFor } from '../mapping/registry.ts';
 import type { Organization } from '../model/organization.ts';
 import { emptyCounts, type RunTrigger, type SyncRun } from '../model/sync-run.ts';
@@ -12,7 +13,7 @@ import { sharePendingContacts } from './cc-records.ts';
 import { syncCompany } from './company-sync.ts';
 import { flushPendingWrites } from './creation-buffer.ts';
 import { readHubChanges } from './hub-changes.ts';
-import { shareHubRecords } from './hub-records.ts';
+import { type HubRecord, shareHubRecords } from './hub-records.ts';
 import { isRecordError, recordErrorReason } from './record-errors.ts';
 import { flowsFor, type SyncContext, type SyncOptions } from './sync-context.ts';
 
@@ -110,18 +111,21 @@ export async function runSync(
   }
 }
 
-/** Failed records whose retry time has come are shared again, whether or not they changed. */
+/**
+ * Failed records whose retry time has come are shared again, whether or not they changed: together, so
+ * many records a bulk activity gave up on go back to CC in bulk rather than one request each.
+ */
 async function retryDueRecords(ctx: SyncContext): Promise<void> {
   const due = await ctx.repos.idMaps.listDueForRetry(ctx.organization.id);
   const fromCc = due.filter((m) => !m.hubId && m.ccContactId).map((m) => m.ccContactId!);
   if (fromCc.length > 0) await ctx.repos.ccMirror.markPending(ctx.organization.id, fromCc);
+  const records = new Map<ContactMapping, HubRecord[]>();
   for (const map of due) {
     if (!map.hubId || map.hubCollection === 'company') continue;
     const mapping = contactMappingFor(map.hubCollection);
     try {
       const record = await ctx.connec.get(mapping.hubCollection, map.hubId);
-      await shareHubRecords(ctx, mapping, [record], true);
-      await flushPendingWrites(ctx);
+      records.set(mapping, [...(records.get(mapping) ?? []), record]);
     } catch (error) {
       if (!isRecordError(error)) throw error;
       await ctx.repos.idMaps.recordFailure({
@@ -133,4 +137,6 @@ async function retryDueRecords(ctx: SyncContext): Promise<void> {
       });
     }
   }
+  for (const [mapping, page] of records) await shareHubRecords(ctx, mapping, page, true);
+  await flushPendingWrites(ctx);
 }

@@ -21,6 +21,11 @@ export interface SyncOptions {
   ccPageSize: number;
   /** How often the account summary (company profile) is read from CC when the hub company did not change. */
   accountPollMs: number;
+  /**
+   * How long a run waits for one of CC's bulk activities; past it, the records it carries are recorded as
+   * failed and sent again on the next run (a late completion is harmless: imports match by email).
+   */
+  activityDeadlineMs: number;
 }
 
 export const DEFAULT_SYNC_OPTIONS: SyncOptions = {
@@ -29,6 +34,7 @@ export const DEFAULT_SYNC_OPTIONS: SyncOptions = {
   hubPageSize: 200,
   ccPageSize: 500,
   accountPollMs: 60 * 60_000,
+  activityDeadlineMs: 5 * 60_000,
 };
 
 /** Everything one run of one organization works with. Built by the runner, read by every phase. */

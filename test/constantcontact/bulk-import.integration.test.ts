@@ -1,6 +1,11 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
 import { CC_IMPORT_LIMITS, splitImportRows } from '../../src/constantcontact/bulk-import.ts';
+import {
+  CcActivityFailedError,
+  CcActivityQueueFullError,
+  CcActivityTimeoutError,
+} from '../../src/constantcontact/errors.ts';
 import type { CcImportRow } from '../../src/constantcontact/types.ts';
 import { ACCOUNT_ID, countOf, type Harness, startHarness } from './harness.ts';
 
@@ -111,5 +116,71 @@ describe('bulk activities against the emulator', () => {
     assert.equal(deleted.state, 'completed');
     assert.equal((await collect(h.api.contacts.all())).length, 0);
     assert.ok(h.emulator.accounts.get(ACCOUNT_ID));
+  });
+});
+
+describe('bulk activities that do not complete', () => {
+  let h: Harness;
+  afterEach(async () => {
+    h.emulator.assertConformant();
+    await h.close();
+  });
+
+  it('reports an activity CC failed, cancelled or timed out as CC_ACTIVITY_FAILED with its state', async () => {
+    h = await startHarness();
+    const list = await h.api.lists.create({ name: 'Customer list' });
+    h.emulator.knobs.activityOutcomes.push('failed', 'cancelled', 'timed_out');
+    for (const state of ['failed', 'cancelled', 'timed_out']) {
+      await assert.rejects(
+        h.api.importContacts([{ email: `${state}@ex.com` }], [list.list_id], fastPolling),
+        (e: unknown) =>
+          e instanceof CcActivityFailedError && e.state === state && e.activityErrors.length === 1,
+      );
+    }
+    assert.equal(h.emulator.accounts.get(ACCOUNT_ID).storedContacts().length, 0);
+  });
+
+  it('gives up on an activity still processing at the deadline, without waiting for it', async () => {
+    h = await startHarness();
+    const list = await h.api.lists.create({ name: 'Customer list' });
+    h.emulator.knobs.activityOutcomes.push('stalled');
+    h.emulator.knobs.activityStallMs = 60_000;
+    const started = Date.now();
+    await assert.rejects(
+      h.api.importContacts([{ email: 'slow@ex.com' }], [list.list_id], { ...fastPolling, deadlineMs: 150 }),
+      (e: unknown) => e instanceof CcActivityTimeoutError && e.lastState === 'processing',
+    );
+    assert.ok(Date.now() - started < 5000);
+  });
+
+  it('tells which rows went in before a later request of the same import failed', async () => {
+    h = await startHarness();
+    const list = await h.api.lists.create({ name: 'Customer list' });
+    h.emulator.knobs.activityOutcomes.push('completed', 'failed');
+    const rows: CcImportRow[] = Array.from({ length: 5 }, (_, i) => ({ email: `p${i}@ex.com` }));
+    const completed: number[] = [];
+    await assert.rejects(
+      h.api.importContacts(rows, [list.list_id], {
+        ...fastPolling,
+        limits: { maxRows: 3, maxBodyBytes: CC_IMPORT_LIMITS.maxBodyBytes },
+        onActivityCompleted: (_, n) => {
+          completed.push(n);
+        },
+      }),
+      CcActivityFailedError,
+    );
+    assert.deepEqual(completed, [3]);
+    assert.equal(h.emulator.accounts.get(ACCOUNT_ID).storedContacts().length, 3);
+  });
+
+  it('answers a full activity queue with CC_ACTIVITY_QUEUE_FULL at once, without retrying it', async () => {
+    h = await startHarness();
+    const list = await h.api.lists.create({ name: 'Customer list' });
+    h.emulator.knobs.activityQueueLimit = 0;
+    await assert.rejects(
+      h.api.importContacts([{ email: 'q@ex.com' }], [list.list_id], fastPolling),
+      CcActivityQueueFullError,
+    );
+    assert.equal(countOf(h.emulator, IMPORT), 1);
   });
 });

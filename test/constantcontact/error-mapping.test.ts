@@ -8,6 +8,7 @@ import {
 } from '../../src/constantcontact/error-mapping.ts';
 import {
   CC_ERROR_CODES,
+  CcActivityQueueFullError,
   CcConflictError,
   CcForbiddenError,
   CcNotFoundError,
@@ -57,6 +58,19 @@ describe('errorFromResponse', () => {
     assert.ok(quota instanceof CcQuotaExceededError);
     assert.equal(quota.resetAt.toISOString(), '2026-03-11T00:00:00.000Z');
     assert.equal(quota.code, 'CC_QUOTA_EXCEEDED');
+  });
+
+  it('reads a 429 on creating an activity as a full activity queue, unless it says throttled', () => {
+    const create = { method: 'POST', path: '/v3/activities/contacts_json_import' };
+    const full = { error_key: 'any.key', error_message: 'You exceeded 1,000 queued activities' };
+    const queued = errorFromResponse(429, full, create, { now });
+    assert.ok(queued instanceof CcActivityQueueFullError);
+    assert.equal(queued.code, 'CC_ACTIVITY_QUEUE_FULL');
+    assert.match(queued.message, /later run/);
+    const throttled = { error_key: 'throttled', error_message: 'slow down' };
+    assert.ok(errorFromResponse(429, throttled, create, { now }) instanceof CcRateLimitedError);
+    const poll = { method: 'GET', path: '/v3/activities/86b90820-cc52-11ea-9dad-fa163e3d9194' };
+    assert.ok(errorFromResponse(429, full, poll, { now }) instanceof CcRateLimitedError);
   });
 
   it("carries the conflicting contact id when CC's message names it", () => {

@@ -6,6 +6,7 @@ import {
   CcUnavailableError,
 } from '../../src/constantcontact/errors.ts';
 import { InMemoryRateLimiter } from '../../src/constantcontact/rate-limiter.ts';
+import { DEFAULT_RETRY_POLICY } from '../../src/constantcontact/retry-policy.ts';
 import { type Harness, startHarness } from './harness.ts';
 
 const SUMMARY = 'GET /v3/account/summary';
@@ -35,6 +36,31 @@ describe('limits and retries against the emulator', () => {
     assert.equal(statuses.filter((s) => s === 429).length, 0, `statuses: ${statuses.join(',')}`);
     assert.equal(statuses.filter((s) => s === 200).length, 20);
     assert.ok(Date.now() - started >= 4000, 'the limiter spread the calls over about 5 s');
+  });
+
+  it('a throttled call gets no Retry-After and is retried after a whole window, which then has room', async () => {
+    // A limiter more generous than CC (another process shares the key): the emulator throttles, the
+    // production retry policy waits, and nothing tells it how long.
+    h = await startHarness({
+      emulator: { ratePerSecond: 2 },
+      client: { rateLimiter: new InMemoryRateLimiter({ perSecond: 100 }), retryPolicy: DEFAULT_RETRY_POLICY },
+    });
+    const results = await Promise.all(Array.from({ length: 4 }, () => h.api.account.getSummary([])));
+    assert.equal(results.length, 4);
+    const log = h.emulator.requestLog.entries.filter((e) => e.endpoint === SUMMARY);
+    assert.deepEqual(
+      log.map((e) => e.status).sort(),
+      [200, 200, 200, 200, 429, 429],
+      'each throttled call succeeded on its first retry',
+    );
+    const refusedAt = Math.max(...log.filter((e) => e.status === 429).map((e) => Date.parse(e.at)));
+    // The retries are the last two answers: each came at least a back-off after the refusals.
+    const retries = log.filter((e) => e.status === 200).slice(-2);
+    for (const retry of retries) {
+      const waited = Date.parse(retry.at) - refusedAt;
+      // The floor is one window (1,000 ms); a little less for timer and clock granularity.
+      assert.ok(waited >= 950, `retried ${waited} ms after the 429`);
+    }
   });
 
   it('retries injected 5xx answers and succeeds', async () => {

@@ -9,8 +9,10 @@ import {
 } from '../../src/constantcontact/errors.ts';
 import {
   backoffDelay,
+  DEFAULT_RETRY_POLICY,
   type RetryPolicy,
   retryDelay,
+  THROTTLE_WINDOW_MS,
   withRetry,
 } from '../../src/constantcontact/retry-policy.ts';
 import { ManualClientClock, settle } from './manual-client-clock.ts';
@@ -63,6 +65,28 @@ describe('backoffDelay', () => {
       50,
     );
   });
+
+  it('waits at least one throttle window on a throttled answer without Retry-After, as CC sends', () => {
+    const noHint = new CcRateLimitedError(context);
+    assert.equal(
+      retryDelay(noHint, 1, DEFAULT_RETRY_POLICY, () => 0),
+      THROTTLE_WINDOW_MS,
+    );
+    assert.equal(
+      retryDelay(noHint, 3, DEFAULT_RETRY_POLICY, () => 1),
+      2000,
+      'longer back-off wins',
+    );
+    assert.equal(
+      retryDelay(noHint, 1, policy, () => 0),
+      1000,
+    );
+    assert.equal(
+      retryDelay(noHint, 1, { ...policy, maxDelayMs: 300 }, () => 0),
+      300,
+      'never past the cap',
+    );
+  });
 });
 
 describe('withRetry', () => {
@@ -84,7 +108,10 @@ describe('withRetry', () => {
       { policy, clock, random: () => 1 },
     );
     await settle();
-    await clock.advance(100 + 200 + 400);
+    // The throttled third attempt waits a whole throttle window (1,000 ms), not its 400 ms back-off.
+    await clock.advance(100 + 200 + 999);
+    assert.equal(attempts.length, 3);
+    await clock.advance(1);
     assert.equal(await result, 'ok');
     assert.deepEqual(attempts, [1, 2, 3, 4]);
   });

@@ -225,3 +225,154 @@ describe('CC emulator: activity states', () => {
     }
   });
 });
+
+/** Polls an activity until it reaches a final state; returns the states seen in order and the last answer. */
+async function waitForEnd(
+  cc: CcTestEmulator,
+  token: string,
+  activityId: string,
+): Promise<{ states: string[]; activity: CcJson }> {
+  const states: string[] = [];
+  for (let i = 0; i < 2000; i += 1) {
+    const answer = await callCc(cc, token, 'GET', `/v3/activities/${activityId}`);
+    assert.equal(answer.status, 200);
+    if (states.at(-1) !== answer.body.state) states.push(answer.body.state);
+    if (!['initialized', 'processing'].includes(answer.body.state)) return { states, activity: answer.body };
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  throw new Error(`Activity ${activityId} did not end.`);
+}
+
+describe('CC emulator: activities that fail, stall or are refused', () => {
+  let cc: CcTestEmulator;
+  let token: string;
+  let otherToken: string;
+  let listId: string;
+  let otherListId: string;
+  let dice = 0.99;
+
+  before(async () => {
+    cc = await startCcEmulatorForTest({
+      clients: [{ clientId, clientSecret: 's', redirectUris: ['http://127.0.0.1/cb'] }],
+      accounts: [
+        {
+          accountId: 'acct-ends',
+          username: 'e@example.com',
+          password: 'pw',
+          organizationName: 'E',
+          lists: ['L'],
+        },
+        {
+          accountId: 'acct-other',
+          username: 'o@example.com',
+          password: 'pw',
+          organizationName: 'O',
+          lists: ['L'],
+        },
+      ],
+      ratePerSecond: 100_000,
+      activityStepMs: 20,
+      random: () => dice,
+    });
+    token = cc.grantTokens({ accountId: 'acct-ends', clientId }).access_token;
+    otherToken = cc.grantTokens({ accountId: 'acct-other', clientId }).access_token;
+    listId = cc.accounts.get('acct-ends').findListByName('L')!.list_id;
+    otherListId = cc.accounts.get('acct-other').findListByName('L')!.list_id;
+  });
+  after(async () => {
+    cc.assertConformant();
+    await cc.close();
+  });
+
+  const importOne = (email: string, as = token) =>
+    callCc(cc, as, 'POST', '/v3/activities/contacts_json_import', {
+      import_data: [{ email }],
+      list_ids: [as === token ? listId : otherListId],
+    });
+
+  it('ends the next activities failed, cancelled and timed out as told, applying none of their work', async () => {
+    cc.knobs.activityOutcomes.push('failed', 'cancelled', 'timed_out');
+    const ends: Array<{ states: string[]; activity: CcJson }> = [];
+    for (const email of ['f@example.com', 'c@example.com', 't@example.com']) {
+      const created = await importOne(email);
+      assert.equal(created.status, 201);
+      ends.push(await waitForEnd(cc, token, created.body.activity_id));
+    }
+    assert.deepEqual(
+      ends.map((e) => e.activity.state),
+      ['failed', 'cancelled', 'timed_out'],
+    );
+    assert.deepEqual(ends[0]!.states.slice(-2), ['processing', 'failed']);
+    assert.ok(!ends[1]!.states.includes('processing'), 'a cancelled activity never starts');
+    for (const { activity } of ends) {
+      assert.equal(activity.activity_errors.length, 1);
+      assert.equal(activity.completed_at, undefined);
+    }
+    const account = cc.accounts.get('acct-ends');
+    for (const email of ['f@example.com', 'c@example.com', 't@example.com'])
+      assert.equal(account.contact(email), undefined);
+    assert.deepEqual(cc.knobs.activityOutcomes, [], 'each forced end is used once');
+    const next = await importOne('n@example.com');
+    assert.equal((await waitForEnd(cc, token, next.body.activity_id)).activity.state, 'completed');
+    assert.ok(account.contact('n@example.com'));
+  });
+
+  it('ends a share of activities as the failure knob says', async () => {
+    cc.knobs.activityFailureRate = 0.5;
+    cc.knobs.activityFailureEnd = 'timed_out';
+    try {
+      dice = 0.4;
+      const unlucky = await importOne('unlucky@example.com');
+      assert.equal((await waitForEnd(cc, token, unlucky.body.activity_id)).activity.state, 'timed_out');
+      dice = 0.6;
+      const lucky = await importOne('lucky@example.com');
+      assert.equal((await waitForEnd(cc, token, lucky.body.activity_id)).activity.state, 'completed');
+    } finally {
+      cc.knobs.activityFailureRate = 0;
+      dice = 0.99;
+    }
+  });
+
+  it('keeps a stalled activity processing, then completes it and applies its work', async () => {
+    cc.knobs.activityStallMs = 400;
+    cc.knobs.activityOutcomes.push('stalled');
+    const created = await importOne('late@example.com');
+    await new Promise((r) => setTimeout(r, 200));
+    const midway = await callCc(cc, token, 'GET', `/v3/activities/${created.body.activity_id}`);
+    assert.equal(midway.body.state, 'processing');
+    assert.equal(cc.accounts.get('acct-ends').contact('late@example.com'), undefined);
+    const { activity } = await waitForEnd(cc, token, created.body.activity_id);
+    assert.equal(activity.state, 'completed');
+    assert.ok(cc.accounts.get('acct-ends').contact('late@example.com'));
+  });
+
+  it('answers 429 past the queued-activity limit of the account, and accepts again once one finishes', async () => {
+    cc.knobs.activityQueueLimit = 2;
+    cc.knobs.activityStallMs = 300;
+    cc.knobs.activityOutcomes.push('stalled', 'stalled');
+    try {
+      const first = await importOne('q1@example.com');
+      const second = await importOne('q2@example.com');
+      assert.deepEqual([first.status, second.status], [201, 201]);
+      const refused = await importOne('q3@example.com');
+      assert.equal(refused.status, 429);
+      assert.equal(refused.headers.get('retry-after'), null);
+      assert.equal(typeof refused.body.error_key, 'string');
+      assert.match(refused.body.error_message, /queued activities/);
+      const membership = await callCc(cc, token, 'POST', '/v3/activities/add_list_memberships', {
+        source: { all_active_contacts: true },
+        list_ids: [listId],
+      });
+      assert.equal(membership.status, 429, 'every kind of activity counts against the queue');
+      assert.equal(
+        (await importOne('elsewhere@example.com', otherToken)).status,
+        201,
+        'the limit is per account',
+      );
+      await waitForEnd(cc, token, first.body.activity_id);
+      assert.equal((await importOne('q3@example.com')).status, 201);
+    } finally {
+      cc.knobs.activityQueueLimit = 1000;
+    }
+  });
+});

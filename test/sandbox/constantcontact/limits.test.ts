@@ -43,7 +43,7 @@ describe('CC emulator: application limits', () => {
     assert.equal(fifth.status, 429);
     assert.equal(fifth.body.error_key, 'throttled');
     assert.equal(typeof fifth.body.error_message, 'string');
-    assert.ok(Number(fifth.headers.get('retry-after')) >= 1);
+    assert.equal(fifth.headers.get('retry-after'), null, 'CC documents no Retry-After');
     assert.equal(
       (await callCc(cc, other, 'GET', '/v3/contact_lists')).status,
       200,
@@ -76,6 +76,39 @@ describe('CC emulator: application limits', () => {
       200,
       'the quota resets at midnight UTC',
     );
+  });
+
+  it('limits by a sliding window: no burst across a second boundary, room again as the oldest leaves', async () => {
+    const token = cc.grantTokens({ accountId: 'acct-one', clientId: 'app-b' }).access_token;
+    clock.set('2026-06-02T08:00:00.600Z');
+    const statuses: number[] = [];
+    for (let i = 0; i < 4; i += 1) {
+      statuses.push((await callCc(cc, token, 'GET', '/v3/contact_lists')).status);
+      clock.advance(100);
+    }
+    // 01.000 starts a new clock second, but four requests sit within the last 1,000 ms.
+    clock.set('2026-06-02T08:00:01.100Z');
+    statuses.push((await callCc(cc, token, 'GET', '/v3/contact_lists')).status);
+    clock.set('2026-06-02T08:00:01.599Z');
+    statuses.push((await callCc(cc, token, 'GET', '/v3/contact_lists')).status);
+    clock.set('2026-06-02T08:00:01.601Z');
+    statuses.push((await callCc(cc, token, 'GET', '/v3/contact_lists')).status);
+    assert.deepEqual(statuses, [200, 200, 200, 200, 429, 429, 200]);
+  });
+
+  it('adds Retry-After to a 429 only when the knob asks, counting to when the window has room', async () => {
+    const token = cc.grantTokens({ accountId: 'acct-two', clientId: 'app-b' }).access_token;
+    clock.set('2026-06-02T09:00:00.000Z');
+    cc.knobs.retryAfterHeader = true;
+    try {
+      for (let i = 0; i < 4; i += 1) await callCc(cc, token, 'GET', '/v3/contact_lists');
+      clock.advance(200);
+      const refused = await callCc(cc, token, 'GET', '/v3/contact_lists');
+      assert.equal(refused.status, 429);
+      assert.equal(refused.headers.get('retry-after'), '1');
+    } finally {
+      cc.knobs.retryAfterHeader = false;
+    }
   });
 
   it('does not count unauthenticated requests', async () => {
