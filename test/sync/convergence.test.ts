@@ -235,7 +235,19 @@ for (const mode of ['replace', 'additive'] as const) {
             await h.close();
           }
         }),
-        { numRuns: Number(process.env.CONVERGENCE_RUNS ?? 15) },
+        {
+          numRuns: Number(process.env.CONVERGENCE_RUNS ?? 15),
+          // Always tried first: a shared person whose only flag is turned off leaves its list.
+          examples: [
+            [
+              [
+                { kind: 'hubCreate', email: 0, variant: 0, name: 'Alpha' },
+                { kind: 'sync' },
+                { kind: 'hubFlag', target: 0, flag: 'is_customer', value: false },
+              ],
+            ],
+          ],
+        },
       );
     });
   });
