@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../shared/clock.ts';
-import { CcAccount, type CcContactInput } from './account-state.ts';
+import { CcAccount, type CcAccountRules, type CcContactInput } from './account-state.ts';
 import type { CcPhysicalAddress } from './account-summary.ts';
 
 /** An account to create at start (or later, with `accounts.add`). */
@@ -23,9 +23,12 @@ export interface CcSeedAccount {
 export class CcAccountRegistry {
   readonly #accounts = new Map<string, CcAccount>();
   readonly #clock: Clock;
+  readonly #rules: CcAccountRules;
 
-  constructor(clock: Clock) {
+  /** `rules` is read at each change, so knobs changed while the emulator runs apply at once. */
+  constructor(clock: Clock, rules: CcAccountRules = { listMembershipsOnPut: 'replace' }) {
     this.#clock = clock;
+    this.#rules = rules;
   }
 
   /** Creates an account with its lists and contacts. Throws when the id or username is taken. */
@@ -37,6 +40,7 @@ export class CcAccountRegistry {
       username: seed.username,
       password: seed.password,
       clock: this.#clock,
+      rules: this.#rules,
       summary: {
         encoded_account_id: seed.accountId,
         organization_name: seed.organizationName,

@@ -8,6 +8,7 @@ import {
   notFoundErrorKey,
   validationErrorKey,
 } from './cc-errors.ts';
+import type { CcKnobs } from './cc-knobs.ts';
 import {
   type ContactWrite,
   contactScalarFields,
@@ -18,6 +19,7 @@ import {
 } from './contact-model.ts';
 import { allContactIncludes, type CcContactResource, renderContact } from './contact-representation.ts';
 import { ccLimits, validateContactWrite } from './contact-validation.ts';
+import { CcCustomFields, type StoredCustomField, type StoredCustomFieldValue } from './custom-fields.ts';
 
 /** The result of a change: the contact, or CC's HTTP status and error array. */
 export type ContactOutcome =
@@ -29,6 +31,12 @@ export interface CcContactInput extends Omit<ContactWrite, 'list_memberships'> {
   email: string;
   lists?: string[];
 }
+
+/** The knobs the account's rules read at each change (the emulator's live knobs object). */
+export type CcAccountRules = Pick<CcKnobs, 'listMembershipsOnPut'>;
+
+/** How a write treats the sub-resources it carries: a new contact, CC's PUT, or a partial change. */
+type WriteKind = 'create' | 'put' | 'patch';
 
 /** Thrown when a test's direct change is one CC's UI would refuse (the message says why). */
 export class CcUserActionError extends Error {
@@ -47,7 +55,10 @@ export class CcAccount {
   readonly username: string;
   readonly password: string;
   summary: CcAccountSummary;
+  /** The account's custom field definitions. */
+  readonly customFields: CcCustomFields;
   readonly #clock: Clock;
+  readonly #rules: CcAccountRules;
   readonly #contacts = new Map<string, StoredContact>();
   readonly #contactIdByEmail = new Map<string, string>();
   readonly #lists = new Map<string, StoredList>();
@@ -59,12 +70,15 @@ export class CcAccount {
     password: string;
     summary: CcAccountSummary;
     clock: Clock;
+    rules: CcAccountRules;
   }) {
     this.id = input.id;
     this.username = input.username;
     this.password = input.password;
     this.summary = input.summary;
     this.#clock = input.clock;
+    this.#rules = input.rules;
+    this.customFields = new CcCustomFields(input.clock);
   }
 
   #now(): string {
@@ -152,6 +166,7 @@ export class CcAccount {
     const errors = [
       ...validateContactWrite(write, { requireEmail: true }),
       ...this.#unknownLists(write.list_memberships ?? []),
+      ...this.customFields.validateValues(write.custom_fields ?? []),
     ];
     if (errors.length > 0) return { ok: false, status: 400, errors };
     const email = write.email!.trim();
@@ -189,18 +204,21 @@ export class CcAccount {
       phone_numbers: [],
       street_addresses: [],
       list_memberships: [],
+      custom_fields: [],
       sequence: ++this.#sequence,
     };
     if (permission === 'unsubscribed') this.#markOptedOut(contact, 'Account', undefined, now);
-    this.#applyFields(contact, write, { replaceOmitted: false, now });
+    this.#applyFields(contact, write, 'create', now);
     this.#contacts.set(contact.contact_id, contact);
     this.#contactIdByEmail.set(email.toLowerCase(), contact.contact_id);
     return { ok: true, contact };
   }
 
   /**
-   * PUT /v3/contacts/{id}: replaces the contact. Top-level fields the body omits are cleared, as CC does;
-   * a deleted contact is revived. The email can change unless another contact holds it (409).
+   * PUT /v3/contacts/{id}: top-level fields the body omits are cleared, while the sub-resources it omits
+   * (phones, addresses, lists, custom fields) stay, as the spec says; the ones it carries replace the
+   * contact's, except lists under the `additive` knob, which are only added. A deleted contact is revived.
+   * The email can change unless another contact holds it (409).
    */
   replaceContact(contactId: string, write: ContactWrite, updateSource: string): ContactOutcome {
     const contact = this.#contacts.get(contactId);
@@ -208,10 +226,27 @@ export class CcAccount {
     const errors = [
       ...validateContactWrite(write, { requireEmail: true }),
       ...this.#unknownLists(write.list_memberships ?? []),
+      ...this.customFields.validateValues(write.custom_fields ?? []),
     ];
     if (errors.length > 0) return { ok: false, status: 400, errors };
     const emailConflict = this.#emailTakenByAnother(contact, write.email!);
     if (emailConflict) return emailConflict;
+    if (
+      this.#rules.listMembershipsOnPut === 'additive' &&
+      new Set([...contact.list_memberships, ...(write.list_memberships ?? [])]).size >
+        ccLimits.listMemberships
+    ) {
+      return {
+        ok: false,
+        status: 400,
+        errors: [
+          ccError(
+            validationErrorKey,
+            `A contact can be a member of at most ${ccLimits.listMemberships} lists.`,
+          ),
+        ],
+      };
+    }
     const now = this.#now();
     this.#changeEmail(contact, write.email!.trim(), now);
     // CC never re-subscribes through a PUT: an unsubscribed address stays unsubscribed.
@@ -224,7 +259,7 @@ export class CcAccount {
       contact.email_address.permission_to_send = write.permission_to_send;
       contact.email_address.updated_at = now;
     }
-    this.#applyFields(contact, write, { replaceOmitted: true, now });
+    this.#applyFields(contact, write, 'put', now);
     delete contact.deleted_at;
     contact.update_source = updateSource;
     contact.updated_at = now;
@@ -241,6 +276,7 @@ export class CcAccount {
     const errors = [
       ...validateContactWrite(write, { requireEmail: false }),
       ...this.#unknownLists(write.list_memberships ?? []),
+      ...this.customFields.validateValues(write.custom_fields ?? []),
     ];
     if (errors.length > 0) return { ok: false, status: 400, errors };
     const now = this.#now();
@@ -249,7 +285,7 @@ export class CcAccount {
       if (emailConflict) return emailConflict;
       this.#changeEmail(contact, write.email.trim(), now);
     }
-    this.#applyFields(contact, write, { replaceOmitted: false, now });
+    this.#applyFields(contact, write, 'patch', now);
     delete contact.deleted_at;
     contact.update_source = updateSource;
     contact.updated_at = now;
@@ -341,35 +377,31 @@ export class CcAccount {
     else delete email.opt_out_reason;
   }
 
-  #applyFields(
-    contact: StoredContact,
-    write: ContactWrite,
-    o: { replaceOmitted: boolean; now: string },
-  ): void {
+  #applyFields(contact: StoredContact, write: ContactWrite, kind: WriteKind, now: string): void {
     const target = contact as unknown as Record<string, unknown>;
     for (const field of contactScalarFields) {
       const value = write[field];
       if (value !== undefined && value !== '') target[field] = value;
-      else if (o.replaceOmitted || value === '') delete target[field];
+      else if (kind === 'put' || value === '') delete target[field];
     }
-    if (write.phone_numbers !== undefined || o.replaceOmitted) {
-      contact.phone_numbers = (write.phone_numbers ?? []).map(
+    if (write.phone_numbers !== undefined) {
+      contact.phone_numbers = write.phone_numbers.map(
         (p): StoredPhoneNumber => ({
           phone_number_id: randomUUID(),
           phone_number: p.phone_number,
           kind: p.kind ?? 'other',
-          created_at: o.now,
-          updated_at: o.now,
+          created_at: now,
+          updated_at: now,
         }),
       );
     }
-    if (write.street_addresses !== undefined || o.replaceOmitted) {
-      contact.street_addresses = (write.street_addresses ?? []).map((a): StoredStreetAddress => {
+    if (write.street_addresses !== undefined) {
+      contact.street_addresses = write.street_addresses.map((a): StoredStreetAddress => {
         const address: StoredStreetAddress = {
           street_address_id: randomUUID(),
           kind: a.kind,
-          created_at: o.now,
-          updated_at: o.now,
+          created_at: now,
+          updated_at: now,
         };
         for (const f of ['street', 'city', 'state', 'postal_code', 'country'] as const) {
           if (a[f] !== undefined) address[f] = a[f];
@@ -377,9 +409,32 @@ export class CcAccount {
         return address;
       });
     }
-    if (write.list_memberships !== undefined || o.replaceOmitted) {
-      contact.list_memberships = [...new Set(write.list_memberships ?? [])];
+    if (write.list_memberships !== undefined) {
+      const additive = kind === 'put' && this.#rules.listMembershipsOnPut === 'additive';
+      const kept = additive ? contact.list_memberships : [];
+      contact.list_memberships = [...new Set([...kept, ...write.list_memberships])];
     }
+    if (write.custom_fields !== undefined) {
+      // A partial change (CC's UI, an import) touches only the fields it names; a PUT's set replaces.
+      const byId = new Map(
+        kind === 'patch' ? contact.custom_fields.map((f) => [f.custom_field_id, f] as const) : [],
+      );
+      for (const value of write.custom_fields) {
+        if (hasValue(value)) byId.set(value.custom_field_id, copyValue(value));
+        else byId.delete(value.custom_field_id);
+      }
+      contact.custom_fields = [...byId.values()];
+    }
+  }
+
+  /** DELETE /v3/contact_custom_fields/{id}: the definition goes, and its values leave every contact. */
+  deleteCustomField(customFieldId: string) {
+    const outcome = this.customFields.delete(customFieldId);
+    if (!outcome.ok) return outcome;
+    for (const contact of this.#contacts.values()) {
+      contact.custom_fields = contact.custom_fields.filter((f) => f.custom_field_id !== customFieldId);
+    }
+    return outcome;
   }
 
   // ---- The account's user, acting in CC's UI (tests and seeding) ---------------------------------------
@@ -405,6 +460,29 @@ export class CcAccount {
     );
     if (!outcome.ok) throw new CcUserActionError(outcome.errors);
     return renderContact(outcome.contact, allContactIncludes);
+  }
+
+  /**
+   * Sets custom field values as the user does on the contact's page in CC's UI, by field label; a missing
+   * field is created (type `string`) first, and '' clears a value. Other fields keep their values.
+   */
+  setCustomFieldsAsUser(contactIdOrEmail: string, values: Record<string, string>): CcContactResource {
+    const custom_fields = Object.entries(values).map(([label, value]) => ({
+      custom_field_id: this.#customFieldFor(label).custom_field_id,
+      value,
+    }));
+    return this.updateContactAsUser(this.#resolveContactId(contactIdOrEmail), { custom_fields });
+  }
+
+  /** Creates a custom field as the user would in CC's settings. */
+  createCustomFieldAsUser(input: { label: string; type?: string }): StoredCustomField {
+    const outcome = this.customFields.create({ label: input.label, type: input.type ?? 'string' });
+    if (!outcome.ok) throw new CcUserActionError(outcome.errors);
+    return { ...outcome.field };
+  }
+
+  #customFieldFor(label: string): StoredCustomField {
+    return this.customFields.find(label) ?? this.createCustomFieldAsUser({ label });
   }
 
   #listIdsFor(names: readonly string[]): string[] {
@@ -468,4 +546,15 @@ function notFound(contactId: string): ContactOutcome {
     status: 404,
     errors: [ccError(notFoundErrorKey, `Contact ${contactId} was not found.`)],
   };
+}
+
+function hasValue(value: StoredCustomFieldValue): boolean {
+  return (value.value ?? '') !== '' || (value.choice_ids?.length ?? 0) > 0;
+}
+
+function copyValue(value: StoredCustomFieldValue): StoredCustomFieldValue {
+  const copy: StoredCustomFieldValue = { custom_field_id: value.custom_field_id };
+  if (value.value !== undefined && value.value !== '') copy.value = value.value;
+  if (value.choice_ids?.length) copy.choice_ids = [...value.choice_ids];
+  return copy;
 }

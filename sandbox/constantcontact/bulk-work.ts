@@ -2,6 +2,7 @@ import type { CcAccount } from './account-state.ts';
 import type { ActivityResult } from './activity-runner.ts';
 import type { ContactWrite } from './contact-model.ts';
 import { validateContactWrite } from './contact-validation.ts';
+import type { StoredCustomFieldValue } from './custom-fields.ts';
 
 export const importLimits = { maxRows: 40_000, maxBytes: 4 * 1024 * 1024 } as const;
 
@@ -81,6 +82,12 @@ export function runContactsImport(account: CcAccount, rows: ImportRow[], listIds
   let cannotAddToList = 0;
   rows.forEach((row, index) => {
     const write = importRowToWrite(row);
+    const custom = customFieldColumns(account, row);
+    if (typeof custom === 'string') {
+      errors.push(`Row ${index + 1}: ${custom}`);
+      return;
+    }
+    if (custom.length > 0) write.custom_fields = custom;
     const problems = validateContactWrite(write, { requireEmail: true });
     if (problems.length > 0) {
       errors.push(`Row ${index + 1}: ${problems.map((p) => p.error_message).join(' ')}`);
@@ -118,6 +125,25 @@ export function runContactsImport(account: CcAccount, rows: ImportRow[], listIds
     },
     errors,
   };
+}
+
+/**
+ * The row's `cf:<name>` columns as custom field values, or why they cannot be: the spec's import names an
+ * existing custom field by its name.
+ */
+function customFieldColumns(account: CcAccount, row: ImportRow): StoredCustomFieldValue[] | string {
+  const values: StoredCustomFieldValue[] = [];
+  for (const key of Object.keys(row)) {
+    if (!key.startsWith('cf:')) continue;
+    const field = account.customFields.find(key.slice(3));
+    if (!field || field.name.toLowerCase() !== key.slice(3).trim().toLowerCase()) {
+      return `${key} names no custom field of the account.`;
+    }
+    // Like the other columns, an empty one says nothing (it does not clear the value).
+    const value = text(row, key);
+    if (value !== undefined) values.push({ custom_field_id: field.custom_field_id, value });
+  }
+  return values;
 }
 
 /** An import replaces phones and addresses of the kinds the row has and keeps the others. */

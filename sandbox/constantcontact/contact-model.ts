@@ -1,3 +1,5 @@
+import type { StoredCustomFieldValue } from './custom-fields.ts';
+
 /**
  * The contact as CC stores it. Field names are CC's own (the swagger's ContactResource), so rendering an
  * API answer is a matter of choosing which sub-resources to include.
@@ -54,6 +56,7 @@ export interface StoredContact {
   phone_numbers: StoredPhoneNumber[];
   street_addresses: StoredStreetAddress[];
   list_memberships: string[];
+  custom_fields: StoredCustomFieldValue[];
   /** Insertion order, the stable key behind the opaque paging cursor. */
   sequence: number;
 }
@@ -67,7 +70,10 @@ export interface StoredList {
   updated_at: string;
 }
 
-/** The simple top-level fields a contact write may set; a PUT that omits one of them clears it. */
+/**
+ * The simple top-level fields a contact write may set; a PUT that omits one of them clears it (sub-resources
+ * a PUT omits stay as they are).
+ */
 export const contactScalarFields = [
   'first_name',
   'last_name',
@@ -100,6 +106,8 @@ export interface ContactWrite {
     country?: string;
   }>;
   list_memberships?: string[];
+  /** A value of '' (or no choice_ids) takes the field off the contact. */
+  custom_fields?: StoredCustomFieldValue[];
 }
 
 /** Contact statuses the `status` filter of GET /v3/contacts knows. */

@@ -5,6 +5,7 @@ import type {
   StoredPhoneNumber,
   StoredStreetAddress,
 } from './contact-model.ts';
+import type { StoredCustomFieldValue } from './custom-fields.ts';
 
 /** A contact as the API answers it (the swagger's `ContactResource`); sub-resources only when included. */
 export interface CcContactResource {
@@ -26,7 +27,7 @@ export interface CcContactResource {
   phone_numbers?: StoredPhoneNumber[];
   street_addresses?: StoredStreetAddress[];
   list_memberships?: string[];
-  custom_fields?: unknown[];
+  custom_fields?: StoredCustomFieldValue[];
   taggings?: string[];
   notes?: unknown[];
 }
@@ -51,6 +52,7 @@ export function renderContact(contact: StoredContact, include: ReadonlySet<strin
     phone_numbers,
     street_addresses,
     list_memberships,
+    custom_fields,
     deleted_at,
     ...base
   } = contact;
@@ -59,7 +61,12 @@ export function renderContact(contact: StoredContact, include: ReadonlySet<strin
   if (include.has('phone_numbers')) out.phone_numbers = phone_numbers.map((p) => ({ ...p }));
   if (include.has('street_addresses')) out.street_addresses = street_addresses.map((a) => ({ ...a }));
   if (include.has('list_memberships')) out.list_memberships = [...list_memberships];
-  if (include.has('custom_fields')) out.custom_fields = [];
+  if (include.has('custom_fields')) {
+    out.custom_fields = custom_fields.map((f) => ({
+      ...f,
+      ...(f.choice_ids ? { choice_ids: [...f.choice_ids] } : {}),
+    }));
+  }
   if (include.has('taggings')) out.taggings = [];
   if (include.has('notes')) out.notes = [];
   return out;

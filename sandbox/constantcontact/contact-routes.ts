@@ -6,6 +6,14 @@ import { contactIncludes, renderContact } from './contact-representation.ts';
 import { parseContactBody } from './request-bodies.ts';
 
 type Params = { contact_id: string };
+
+/** The sub-resources a POST or PUT answer carries: everything the body could have set. */
+const writeAnswerIncludes = new Set([
+  'custom_fields',
+  'list_memberships',
+  'phone_numbers',
+  'street_addresses',
+]);
 type Query = Record<string, string | undefined>;
 
 function includesFrom(
@@ -42,11 +50,7 @@ export async function contactRoutes(api: FastifyInstance): Promise<void> {
     if (!parsed.ok) return sendCcErrors(reply, 400, parsed.errors);
     const outcome = accountOf(req).createContact(parsed.write, parsed.createSource ?? 'Account');
     if (!outcome.ok) return sendCcErrors(reply, outcome.status, outcome.errors);
-    return reply
-      .code(201)
-      .send(
-        renderContact(outcome.contact, new Set(['list_memberships', 'phone_numbers', 'street_addresses'])),
-      );
+    return reply.code(201).send(renderContact(outcome.contact, writeAnswerIncludes));
   });
 
   api.get<{ Params: Params; Querystring: Query }>('/contacts/:contact_id', { config }, async (req, reply) => {
@@ -72,7 +76,7 @@ export async function contactRoutes(api: FastifyInstance): Promise<void> {
     }
     const outcome = accountOf(req).replaceContact(req.params.contact_id, parsed.write, parsed.updateSource);
     if (!outcome.ok) return sendCcErrors(reply, outcome.status, outcome.errors);
-    return renderContact(outcome.contact, new Set(['list_memberships', 'phone_numbers', 'street_addresses']));
+    return renderContact(outcome.contact, writeAnswerIncludes);
   });
 
   api.delete<{ Params: Params }>('/contacts/:contact_id', { config }, async (req, reply) => {

@@ -12,6 +12,7 @@ import { ccError } from './cc-errors.ts';
 import { type CcKnobs, defaultCcKnobs } from './cc-knobs.ts';
 import { contactListRoutes } from './contact-list-routes.ts';
 import { contactRoutes } from './contact-routes.ts';
+import { customFieldRoutes } from './custom-field-routes.ts';
 import { LoginSessions } from './login-sessions.ts';
 import { type CcSeedClient, defaultScopes, OAuthAuthority } from './oauth-authority.ts';
 import { oauthBase, oauthRoutes } from './oauth-routes.ts';
@@ -26,6 +27,7 @@ export type { CcErrorEntry } from './cc-errors.ts';
 export { type ActivityOutcome, type CcKnobs, defaultCcKnobs } from './cc-knobs.ts';
 export type { CcContactResource } from './contact-representation.ts';
 export { ccLimits } from './contact-validation.ts';
+export { customFieldLimits } from './custom-fields.ts';
 export { type CcSeedClient, ccScopes, defaultScopes } from './oauth-authority.ts';
 export { oauthBase } from './oauth-routes.ts';
 
@@ -116,7 +118,7 @@ export async function startConstantContactEmulator(options: CcEmulatorOptions = 
   // The emulator takes entries off this list: it must not be the defaults' (or the caller's) array.
   knobs.activityOutcomes = [...knobs.activityOutcomes];
   const requestLog = new RequestLog();
-  const accounts = new CcAccountRegistry(clock);
+  const accounts = new CcAccountRegistry(clock, knobs);
   for (const seed of options.accounts ?? []) accounts.add(seed);
   const oauth = new OAuthAuthority({
     clock,
@@ -209,6 +211,7 @@ export async function startConstantContactEmulator(options: CcEmulatorOptions = 
       await api.register(accountRoutes);
       await api.register(contactRoutes);
       await api.register(contactListRoutes);
+      await api.register(customFieldRoutes);
       await api.register(activityRoutes, { runner });
     },
     { prefix: '/v3' },

@@ -25,6 +25,9 @@ const contactBody = z.object({
     )
     .nullish(),
   list_memberships: uuidList,
+  custom_fields: z
+    .array(z.object({ custom_field_id: z.string(), value: text, choice_ids: z.array(z.string()).nullish() }))
+    .nullish(),
 });
 
 export const listBody = z.object({ name: z.string(), favorite: z.boolean().nullish(), description: text });
@@ -121,6 +124,9 @@ export function parseContactBody(
   if (v.street_addresses)
     write.street_addresses = v.street_addresses.map((a) => withoutNulls(a) as { kind: string });
   if (v.list_memberships) write.list_memberships = v.list_memberships;
+  if (v.custom_fields) {
+    write.custom_fields = v.custom_fields.map((f) => withoutNulls(f) as { custom_field_id: string });
+  }
   const out: { ok: true; write: ContactWrite; createSource?: string; updateSource?: string } = {
     ok: true,
     write,

@@ -54,8 +54,8 @@ export class CcContactsApi {
   }
 
   /**
-   * `PUT /v3/contacts/{id}`: replaces the contact, so every top-level field left out becomes null; also
-   * revives a deleted contact.
+   * `PUT /v3/contacts/{id}`: every top-level field left out becomes null, the sub-resources left out stay
+   * (see `CcContactUpdate` for what the contract leaves open); also revives a deleted contact.
    */
   update(contactId: string, contact: CcContactUpdate, signal?: AbortSignal): Promise<CcContact> {
     return this.#call({

@@ -111,10 +111,11 @@ export interface CcStreetAddress {
   readonly updated_at?: string;
 }
 
-/** `#/definitions/ContactCustomField`. */
+/** `#/definitions/ContactCustomField`: select fields carry `choice_ids`, the others a `value`. */
 export interface CcContactCustomField {
   custom_field_id: string;
-  value: string;
+  value?: string;
+  choice_ids?: string[];
 }
 
 /** `#/definitions/ContactResource`. */
@@ -175,8 +176,9 @@ export interface CcContactCreate {
 }
 
 /**
- * `#/definitions/ContactPutRequest`. CC replaces the whole contact: every top-level field left out becomes
- * null, so callers send the full contact they want to keep.
+ * `#/definitions/ContactPutRequest`. Every top-level field left out becomes null, while the sub-resources
+ * left out stay as they are; whether a given `list_memberships` replaces the contact's lists or adds to them
+ * the contract does not say. Callers send the full contact they want to keep.
  */
 export interface CcContactUpdate {
   email_address?: { address: string; permission_to_send?: string };

@@ -4,6 +4,7 @@ import { normalizeEmail } from '../mapping/normalize-email.ts';
 import type { SharedContact } from '../mapping/shared-contact.ts';
 import { activityGiveUpReason, isActivityGiveUp } from './activity-give-up.ts';
 import { importRow } from './cc-create.ts';
+import { leaveListsStillHeld } from './lists-left-after-put.ts';
 import { applyActivities, type MembershipChange, type MembershipOutcome } from './membership-changes.ts';
 import { importRefusal, readBackImported } from './read-back.ts';
 import { isRecordError, recordErrorReason } from './record-errors.ts';
@@ -63,7 +64,11 @@ export async function flushContactUpdates(ctx: SyncContext): Promise<void> {
   for (const update of single) await putContact(ctx, update);
 }
 
-/** One full update (PUT) of a contact, from its latest known state with the update's fields and lists. */
+/**
+ * One full update (PUT) of a contact, from its latest known state with the update's fields and lists; what
+ * the contact has that the connector does not manage (custom fields, other lists, phones and addresses of
+ * other kinds, birthday, anniversary) is sent back as it is, so no reading of the PUT can lose it.
+ */
 export async function putContact(ctx: SyncContext, update: ContactUpdate): Promise<void> {
   const orgId = ctx.organization.id;
   const contact =
@@ -79,7 +84,9 @@ export async function putContact(ctx: SyncContext, update: ContactUpdate): Promi
     );
     // An unsubscribed contact's lists are never touched: adding one back would be re-subscribing.
     if (update.listIds === null) body.list_memberships = [...(contact.list_memberships ?? [])];
-    const written = await ctx.cc.contacts.update(contact.contact_id, body);
+    const answer = await ctx.cc.contacts.update(contact.contact_id, body);
+    // Linked only once the contact has left the lists it was to leave, whatever CC made of the PUT's lists.
+    const written = await leaveListsStillHeld(ctx, contact, body, answer);
     await ctx.repos.ccMirror.recordWritten(orgId, [written]);
     for (const outcome of update.outcomes) await outcome.done(written);
   } catch (error) {

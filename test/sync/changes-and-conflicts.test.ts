@@ -13,6 +13,21 @@ async function syncOk(h: SyncHarness) {
   return run;
 }
 
+/** A person the connector shared with CC, by a run of its own. */
+async function sharePerson(h: SyncHarness, email: string, fields: Hub = {}) {
+  const person = h.app.create('people', {
+    first_name: 'Sam',
+    last_name: 'Shared',
+    email: { address: email },
+    is_customer: true,
+    ...fields,
+  });
+  await syncOk(h);
+  const contact = h.ccAccount.contact(email);
+  assert.ok(contact, `${email} reached CC`);
+  return { person, hubId: connecId(person), contactId: contact.contact_id };
+}
+
 describe('changes on both sides', () => {
   let h: SyncHarness;
   before(async () => {
@@ -23,19 +38,7 @@ describe('changes on both sides', () => {
     await h.close();
   });
 
-  async function sharedPerson(email: string, fields: Hub = {}) {
-    const person = h.app.create('people', {
-      first_name: 'Sam',
-      last_name: 'Shared',
-      email: { address: email },
-      is_customer: true,
-      ...fields,
-    });
-    await syncOk(h);
-    const contact = h.ccAccount.contact(email);
-    assert.ok(contact, `${email} reached CC`);
-    return { person, hubId: connecId(person), contactId: contact.contact_id };
-  }
+  const sharedPerson = (email: string, fields: Hub = {}) => sharePerson(h, email, fields);
   const hubPerson = (hubId: string) => h.hubRecords('people').find((p) => connecId(p) === hubId)!;
 
   it('keeps changes made on both sides to different fields', async () => {
@@ -116,35 +119,6 @@ describe('changes on both sides', () => {
     assert.deepEqual(contact?.list_memberships, listsBefore, 'lists are left as they were');
   });
 
-  it('takes a person made INACTIVE out of the lists, without deleting the contact', async () => {
-    const { hubId, contactId } = await sharedPerson('inactive@example.com');
-    h.app.update('people', hubId, { status: 'INACTIVE' });
-    await syncOk(h);
-    const contact = h.ccAccount.contact(contactId);
-    assert.ok(contact, 'the contact is still in CC');
-    assert.deepEqual(contact.list_memberships, []);
-  });
-
-  it('deletes the contact of a person made INACTIVE when the organization asked for hard deletes', async () => {
-    await h.repos.organizations.updateSettings(h.organization.id, { hardDeletes: true });
-    h.organization = await h.repos.organizations.get(h.organization.id);
-    const { hubId, contactId } = await sharedPerson('harddelete@example.com');
-    h.app.update('people', hubId, { status: 'INACTIVE' });
-    await syncOk(h);
-    assert.ok(h.ccAccount.contact(contactId)?.deleted_at, 'the contact is deleted in CC');
-    assert.ok(hubPerson(hubId), 'the hub record stays');
-    const map = await h.repos.idMaps.findByHub(h.organization.id, 'people', hubId);
-    assert.equal(map?.state, 'excluded');
-    // Active again: shared again, on the same contact.
-    h.app.update('people', hubId, { status: 'ACTIVE' });
-    await syncOk(h);
-    const revived = h.ccAccount.contact('harddelete@example.com');
-    assert.equal(revived?.deleted_at, undefined);
-    assert.equal(revived?.contact_id, contactId);
-    await h.repos.organizations.updateSettings(h.organization.id, { hardDeletes: false });
-    h.organization = await h.repos.organizations.get(h.organization.id);
-  });
-
   it('unlinks a contact deleted in CC, keeps the hub record, and does not bring the contact back', async () => {
     const { hubId, contactId } = await sharedPerson('deleted@example.com');
     h.ccAccount.deleteContactAsUser(contactId);
@@ -216,3 +190,81 @@ describe('changes on both sides', () => {
     assert.equal(new Set(emails).size, emails.length);
   });
 });
+
+// Whether a PUT's list_memberships replaces a contact's lists or only adds to them, CC's contract leaves
+// open: every way of leaving a list must work under both readings.
+for (const mode of ['replace', 'additive'] as const) {
+  describe(`leaving lists [PUT list_memberships: ${mode}]`, () => {
+    let h: SyncHarness;
+    before(async () => {
+      h = await startSyncHarness();
+      h.cc.knobs.listMembershipsOnPut = mode;
+    });
+    after(async () => {
+      h.cc.assertConformant();
+      await h.close();
+    });
+    const sharedPerson = (email: string, fields: Hub = {}) => sharePerson(h, email, fields);
+    const hubPerson = (hubId: string) => h.hubRecords('people').find((p) => connecId(p) === hubId)!;
+    const listId = (name: string) => h.ccAccount.findListByName(name)!.list_id;
+
+    it('takes a person made INACTIVE out of the lists, without deleting the contact', async () => {
+      const { hubId, contactId } = await sharedPerson('inactive@example.com');
+      h.app.update('people', hubId, { status: 'INACTIVE' });
+      await syncOk(h);
+      const contact = h.ccAccount.contact(contactId);
+      assert.ok(contact, 'the contact is still in CC');
+      assert.deepEqual(contact.list_memberships, []);
+    });
+
+    it('deletes the contact of a person made INACTIVE when the organization asked for hard deletes', async () => {
+      await h.repos.organizations.updateSettings(h.organization.id, { hardDeletes: true });
+      h.organization = await h.repos.organizations.get(h.organization.id);
+      const { hubId, contactId } = await sharedPerson('harddelete@example.com');
+      h.app.update('people', hubId, { status: 'INACTIVE' });
+      await syncOk(h);
+      assert.ok(h.ccAccount.contact(contactId)?.deleted_at, 'the contact is deleted in CC');
+      assert.ok(hubPerson(hubId), 'the hub record stays');
+      const map = await h.repos.idMaps.findByHub(h.organization.id, 'people', hubId);
+      assert.equal(map?.state, 'excluded');
+      // Active again: shared again, on the same contact.
+      h.app.update('people', hubId, { status: 'ACTIVE' });
+      await syncOk(h);
+      const revived = h.ccAccount.contact('harddelete@example.com');
+      assert.equal(revived?.deleted_at, undefined);
+      assert.equal(revived?.contact_id, contactId);
+      await h.repos.organizations.updateSettings(h.organization.id, { hardDeletes: false });
+      h.organization = await h.repos.organizations.get(h.organization.id);
+    });
+
+    it("takes a person out of a list whose flag was turned off, keeping its other lists and the user's own", async () => {
+      const { hubId, contactId } = await sharedPerson('flag-off@example.com', { is_lead: true });
+      const vip = h.ccAccount.createList('VIP');
+      h.ccAccount.updateContactAsUser(contactId, { lists: ['Customer list', 'Lead list', vip.name] });
+      await syncOk(h);
+      h.app.update('people', hubId, { is_lead: false });
+      h.cc.requestLog.clear();
+      await syncOk(h);
+      const lists = h.ccAccount.contact(contactId)?.list_memberships ?? [];
+      assert.deepEqual([...lists].sort(), [listId('Customer list'), vip.list_id].sort());
+      const calls = h.cc.requestLog.countByEndpoint();
+      assert.equal(calls['PUT /v3/contacts/:contact_id'], 1, JSON.stringify(calls));
+      // Under `additive` the PUT leaves the contact in the list, and the connector checks its answer.
+      assert.equal(
+        calls['POST /v3/activities/remove_list_memberships'] ?? 0,
+        mode === 'additive' ? 1 : 0,
+        JSON.stringify(calls),
+      );
+      const map = await h.repos.idMaps.findByHub(h.organization.id, 'people', hubId);
+      assert.equal(map?.state, 'linked');
+      // Nothing is left to do: the connector's copy of the contact is what CC holds.
+      h.cc.requestLog.clear();
+      await syncOk(h);
+      assert.deepEqual(
+        h.cc.requestLog.entries.filter((e) => e.method !== 'GET').map((e) => e.endpoint),
+        [],
+      );
+      assert.equal(hubPerson(hubId).is_lead, false);
+    });
+  });
+}

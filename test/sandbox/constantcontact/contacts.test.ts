@@ -127,9 +127,10 @@ describe('CC emulator: contacts', () => {
     cc.assertConformant();
   });
 
-  it('PUT replaces the contact: top-level fields it omits become empty', async () => {
+  it('PUT clears the top-level fields it omits and keeps the sub-resources it omits, as the spec says', async () => {
     const account = cc.accounts.get('acct-main');
     const list = account.createList('Lead list');
+    const field = account.createCustomFieldAsUser({ label: 'Favourite bike' });
     const created = await callCc(cc, token, 'POST', '/v3/contacts', {
       email_address: { address: 'put@example.com' },
       first_name: 'Pat',
@@ -139,6 +140,7 @@ describe('CC emulator: contacts', () => {
       phone_numbers: [{ phone_number: '555-0100', kind: 'home' }],
       street_addresses: [{ kind: 'work', street: '1 Main St', city: 'Boston' }],
       list_memberships: [list.list_id],
+      custom_fields: [{ custom_field_id: field.custom_field_id, value: 'Fixie' }],
       create_source: 'Account',
     });
     assert.equal(created.status, 201);
@@ -149,21 +151,90 @@ describe('CC emulator: contacts', () => {
       update_source: 'Account',
     });
     assert.equal(put.status, 200);
-    const got = await callCc(
-      cc,
-      token,
-      'GET',
-      `/v3/contacts/${created.body.contact_id}?include=phone_numbers,street_addresses,list_memberships`,
-    );
+    const includes = 'phone_numbers,street_addresses,list_memberships,custom_fields';
+    const got = await callCc(cc, token, 'GET', `/v3/contacts/${created.body.contact_id}?include=${includes}`);
     assert.equal(got.body.first_name, 'Patricia');
     for (const omitted of ['last_name', 'job_title', 'company_name'])
       assert.equal(got.body[omitted], undefined, omitted);
-    assert.deepEqual(got.body.phone_numbers, []);
-    assert.deepEqual(got.body.street_addresses, []);
-    assert.deepEqual(got.body.list_memberships, []);
+    assert.deepEqual(
+      got.body.phone_numbers.map((p: CcJson) => p.phone_number),
+      ['555-0100'],
+    );
+    assert.deepEqual(
+      got.body.street_addresses.map((a: CcJson) => a.street),
+      ['1 Main St'],
+    );
+    assert.deepEqual(got.body.list_memberships, [list.list_id]);
+    assert.deepEqual(got.body.custom_fields, [{ custom_field_id: field.custom_field_id, value: 'Fixie' }]);
     assert.equal(got.body.updated_at, clock.now().toISOString());
     assert.equal(got.body.update_source, 'Account');
+
+    // Sub-resources the body carries replace the contact's, an empty array included.
+    const replaced = await callCc(cc, token, 'PUT', `/v3/contacts/${created.body.contact_id}`, {
+      email_address: { address: 'put@example.com' },
+      phone_numbers: [{ phone_number: '555-0199', kind: 'mobile' }],
+      street_addresses: [],
+      custom_fields: [],
+      update_source: 'Account',
+    });
+    assert.deepEqual(
+      replaced.body.phone_numbers.map((p: CcJson) => [p.kind, p.phone_number]),
+      [['mobile', '555-0199']],
+    );
+    assert.deepEqual(replaced.body.street_addresses, []);
+    assert.deepEqual(replaced.body.custom_fields, []);
+    assert.deepEqual(replaced.body.list_memberships, [list.list_id], 'lists were not in the body');
     cc.assertConformant();
+  });
+
+  for (const mode of ['replace', 'additive'] as const) {
+    it(`PUT with list_memberships [${mode}]: ${mode === 'replace' ? "the body's lists become the contact's" : "the body's lists are only added"}`, async () => {
+      cc.knobs.listMembershipsOnPut = mode;
+      try {
+        const account = cc.accounts.get('acct-main');
+        const a = account.createList(`Put lists A ${mode}`);
+        const b = account.createList(`Put lists B ${mode}`);
+        const created = account.createContactAsUser({
+          email: `lists-${mode}@example.com`,
+          lists: [a.name],
+        });
+        const put = await callCc(cc, token, 'PUT', `/v3/contacts/${created.contact_id}`, {
+          email_address: { address: `lists-${mode}@example.com` },
+          list_memberships: [b.list_id],
+          update_source: 'Account',
+        });
+        assert.equal(put.status, 200);
+        assert.deepEqual(
+          [...put.body.list_memberships].sort(),
+          (mode === 'replace' ? [b.list_id] : [a.list_id, b.list_id]).sort(),
+        );
+        assert.deepEqual(account.contact(created.contact_id)?.list_memberships, put.body.list_memberships);
+        cc.assertConformant();
+      } finally {
+        cc.knobs.listMembershipsOnPut = 'replace';
+      }
+    });
+  }
+
+  it('PUT under the additive knob refuses a contact that would end in more than 50 lists', async () => {
+    cc.knobs.listMembershipsOnPut = 'additive';
+    try {
+      const account = cc.accounts.get('acct-main');
+      const names = Array.from({ length: 30 }, (_, i) => `Cap ${i}`);
+      const created = account.createContactAsUser({ email: 'cap@example.com', lists: names.slice(0, 30) });
+      const others = Array.from({ length: 21 }, (_, i) => account.createList(`Cap more ${i}`).list_id);
+      const put = await callCc(cc, token, 'PUT', `/v3/contacts/${created.contact_id}`, {
+        email_address: { address: 'cap@example.com' },
+        list_memberships: others,
+        update_source: 'Account',
+      });
+      assert.equal(put.status, 400);
+      assert.match(put.body[0].error_message, /at most 50 lists/);
+      assert.equal(account.contact(created.contact_id)?.list_memberships?.length, 30, 'nothing changed');
+      cc.assertConformant();
+    } finally {
+      cc.knobs.listMembershipsOnPut = 'replace';
+    }
   });
 
   it('PUT without update_source is refused with a validation error array', async () => {
