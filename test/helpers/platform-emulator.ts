@@ -20,6 +20,7 @@ export const ADMIN = {
   password: 'ada-password',
   name: 'Ada',
   surname: 'Admin',
+  companyName: 'Admin & Co',
 };
 export const MEMBER = {
   uid: 'usr-member',
