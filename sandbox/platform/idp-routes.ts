@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Clock } from '../shared/clock.ts';
 import { CONNECTOR_APP, type Directory, type PlatformTenant } from './directory.ts';
 import { html, layout } from './html.ts';
+import type { SamlSigning } from './platform-knobs.ts';
 import {
   type AssertionSubject,
   autoPostForm,
@@ -9,7 +10,6 @@ import {
   parseRedirectAuthnRequest,
   SamlRequestError,
 } from './saml-idp.ts';
-import type { SamlSigning } from './platform-knobs.ts';
 import type { SigningIdentity } from './self-signed-certificate.ts';
 import type { Sessions } from './sessions.ts';
 

@@ -12,7 +12,6 @@ import { HubApi, type HubResponse, notifiesConnector } from './hub-api.ts';
 import { registerHubRoutes } from './hub-routes.ts';
 import { type HubCollection, HubStore } from './hub-store.ts';
 import { registerIdpRoutes } from './idp-routes.ts';
-import { registerVersionRoute } from './version-route.ts';
 import { marketplaceConfig, registerMarketplacesRoute } from './marketplaces-route.ts';
 import { DEFAULT_NOTIFIER_OPTIONS, Notifier, type NotifierOptions } from './notifier.ts';
 import { OtherApps } from './other-apps.ts';
@@ -26,6 +25,7 @@ import {
 import { applySeed, type PlatformSeed } from './seed.ts';
 import { createSigningIdentity } from './self-signed-certificate.ts';
 import { Sessions } from './sessions.ts';
+import { registerVersionRoute } from './version-route.ts';
 
 export type { Delivery } from './delivery.ts';
 export type { HubResponse } from './hub-api.ts';

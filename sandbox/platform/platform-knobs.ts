@@ -51,7 +51,9 @@ export function checkPlatformKnobs(input: unknown): Partial<PlatformKnobs> {
     switch (key) {
       case 'latencyMs':
         if (typeof value !== 'number' || value < 0)
-          throw new PlatformKnobError(`latencyMs must be a number of milliseconds >= 0, got ${JSON.stringify(value)}`);
+          throw new PlatformKnobError(
+            `latencyMs must be a number of milliseconds >= 0, got ${JSON.stringify(value)}`,
+          );
         checked.latencyMs = value;
         break;
       case 'errorRate':

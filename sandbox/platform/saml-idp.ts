@@ -183,8 +183,10 @@ export function buildSignedResponse(options: ResponseOptions): string {
   const signing = options.signing ?? 'both';
   const { privateKeyPem, certificatePem } = options;
   let document = unsignedResponse(options, newId(), newId());
-  if (signing !== 'response') document = signElement(document, ASSERTION_XPATH, privateKeyPem, certificatePem);
-  if (signing !== 'assertion') document = signElement(document, RESPONSE_XPATH, privateKeyPem, certificatePem);
+  if (signing !== 'response')
+    document = signElement(document, ASSERTION_XPATH, privateKeyPem, certificatePem);
+  if (signing !== 'assertion')
+    document = signElement(document, RESPONSE_XPATH, privateKeyPem, certificatePem);
   return document;
 }
 
