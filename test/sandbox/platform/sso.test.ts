@@ -10,6 +10,15 @@ import { createServiceProviders } from '../../../src/web/sso/service-providers.t
 import { ADMIN, GROUP_B, MEMBER, startTestPlatform, TEST_TENANT } from '../../helpers/platform-emulator.ts';
 
 const CONNECTOR = 'http://connector.test';
+
+/** Which of the Response and its Assertion a signature references, sorted. */
+function signedElements(xml: string): string[] {
+  const responseId = /<samlp:Response [^>]*ID="([^"]+)"/.exec(xml)![1];
+  const assertionId = /<saml:Assertion [^>]*ID="([^"]+)"/.exec(xml)![1];
+  return [...xml.matchAll(/<ds:Reference URI="#([^"]+)"/g)]
+    .map((m) => (m[1] === responseId ? 'response' : m[1] === assertionId ? 'assertion' : `other ${m[1]}`))
+    .sort();
+}
 const ACS = `${CONNECTOR}/maestrano/auth/saml/consume/${TEST_TENANT.id}`;
 
 // The connector's own service provider checks what the emulator's IdP sends, in each signing mode.
@@ -74,11 +83,27 @@ for (const mode of SAML_SIGNING_MODES)
     it(`signs only what the mode says (${mode})`, async () => {
       const cookie = await signIn(ADMIN.email, ADMIN.password);
       const { xml } = await ssoResponseXml(cookie, GROUP_B);
-      const signed = [...xml.matchAll(/<ds:Reference URI="#([^"]+)"/g)].map((m) => m[1]);
-      const responseId = /<samlp:Response [^>]*ID="([^"]+)"/.exec(xml)![1];
-      const assertionId = /<saml:Assertion [^>]*ID="([^"]+)"/.exec(xml)![1];
-      const expected = { response: [responseId], assertion: [assertionId], both: [assertionId, responseId] };
-      assert.deepEqual(signed.sort(), expected[mode].sort());
+      assert.deepEqual(signedElements(xml), mode === 'both' ? ['assertion', 'response'] : [mode]);
+    });
+
+    it(`follows a change of the signing knob while it runs (${mode} to another)`, async () => {
+      const other = SAML_SIGNING_MODES.find((m) => m !== mode)!;
+      const put = (samlSigning: string) =>
+        fetch(`${platform.url}/sandbox/knobs`, {
+          method: 'PUT',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ samlSigning }),
+        });
+      assert.equal((await put(other)).status, 200);
+      try {
+        const cookie = await signIn(ADMIN.email, ADMIN.password);
+        const { xml } = await ssoResponseXml(cookie, GROUP_B);
+        const references = [...xml.matchAll(/<ds:Reference URI="#/g)].length;
+        assert.equal(references, other === 'both' ? 2 : 1);
+        assert.ok((await validate(xml)).profile, 'still accepted');
+      } finally {
+        await put(mode);
+      }
     });
 
     it(`completes a round trip accepted by the connector's service provider, with every attribute (${mode})`, async () => {
