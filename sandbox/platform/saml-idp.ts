@@ -81,8 +81,8 @@ const xml = (value: string) => escapeHtml(value);
 const newId = () => `_${randomBytes(16).toString('hex')}`;
 
 /**
- * Every attribute the platform sends (DESIGN.md 2.1), in the order it sends them. Values the real platform
- * derives in ways not documented (virtual_uid, virtual_email, mno_session) follow its examples' shapes.
+ * Every attribute the platform sends (DESIGN.md 2.1). How the real platform forms virtual_uid, virtual_email,
+ * mno_session and mno_session_recheck is not documented: those values are guesses of their shape.
  */
 export function assertionAttributes(
   { user, organization, role, sessionId }: AssertionSubject,
