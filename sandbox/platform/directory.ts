@@ -19,6 +19,10 @@ export interface PlatformUser {
   password: string;
   name: string;
   surname: string;
+  /** ISO 3166 alpha-2 code, e.g. `US`. */
+  country: string;
+  /** The company the user says they work for (not an organization of the platform). */
+  companyName: string;
 }
 
 export interface Membership {
@@ -29,11 +33,22 @@ export interface Membership {
 export interface PlatformOrganization {
   /** The group uid, e.g. `cld-1234`: also the Connec! group id. */
   uid: string;
+  /**
+   * The organization's channel id, e.g. `org-fbte`: the SAML attribute `group_org_uid`, and the realm of
+   * Connec!'s own id entries and the `channel_id` of its records.
+   */
+  channelId: string;
   tenant: string;
   name: string;
   email: string;
   currency: string;
   timezone: string;
+  /** ISO 3166 alpha-2 code, e.g. `US`. */
+  country: string;
+  city: string;
+  /** When the platform's free trial ends (ISO 8601). */
+  freeTrialEndsAt: string;
+  hasCreditCard: boolean;
   /** App ids installed in the organization; the connector is `constantcontact`. */
   apps: string[];
   members: Membership[];
@@ -84,6 +99,11 @@ export class Directory {
   organization(tenantId: string, uid: string): PlatformOrganization | undefined {
     const org = this.organizations.get(uid);
     return org && org.tenant === tenantId && !org.deleted ? org : undefined;
+  }
+
+  /** The channel id (`org-...`) of a group, deleted or not; undefined for an unknown group. */
+  channelIdOf(groupUid: string): string | undefined {
+    return this.organizations.get(groupUid)?.channelId;
   }
 
   organizationsOf(userUid: string): { organization: PlatformOrganization; role: GroupRole }[] {

@@ -194,13 +194,17 @@ function sortRecordsBy<T extends { view: Record<string, unknown> }>(
   ).map((view) => byView.get(view)!);
 }
 
-/** Whether the connector should hear about a change: made by another app, in an organization using it. */
+/**
+ * Whether the connector should hear about a change: made by another app (or, with `ownWrites`, by the
+ * connector itself), in an organization using it. Seed data is never notified.
+ */
 export function notifiesConnector(
   directory: Directory,
   tenant: PlatformTenant,
   groupId: string,
   actor: HubActor,
+  ownWrites = false,
 ): boolean {
-  if (actor.kind !== 'app') return false;
+  if (actor.kind === 'seed' || (actor.kind === 'connector' && !ownWrites)) return false;
   return directory.organization(tenant.id, groupId)?.apps.includes(CONNECTOR_APP) ?? false;
 }

@@ -23,7 +23,7 @@ const REFERENCES: Partial<Record<HubCollection, Record<string, HubCollection>>> 
 };
 
 /** Fields only the hub sets: callers cannot move timestamps or rehome a record. */
-const HUB_OWNED = new Set(['id', 'group_id', 'created_at', 'updated_at']);
+const HUB_OWNED = new Set(['id', 'group_id', 'channel_id', 'resource_type', 'created_at', 'updated_at']);
 
 export interface StoredRecord {
   connecId: string;
@@ -58,9 +58,15 @@ export class HubStore {
   /** Per group and collection: an app's id entry -> the Connec! id of the record carrying it. */
   readonly #byEntry = new Map<string, Map<string, string>>();
   readonly #clock: Clock;
+  readonly #channelOf: (groupId: string) => string;
 
-  constructor(clock: Clock) {
+  /**
+   * `channelOf` gives a group's channel id (`org-...`), the realm of Connec!'s own id entries; by default
+   * the group id itself.
+   */
+  constructor(clock: Clock, channelOf: (groupId: string) => string = (groupId) => groupId) {
     this.#clock = clock;
+    this.#channelOf = channelOf;
   }
 
   #bucket(groupId: string, collection: HubCollection): Map<string, StoredRecord> {
@@ -93,7 +99,7 @@ export class HubStore {
 
   findByIdEntry(groupId: string, collection: HubCollection, entry: IdEntry): StoredRecord | undefined {
     if (entry.provider === CONNEC_PROVIDER)
-      return entry.realm === groupId ? this.get(groupId, collection, entry.id) : undefined;
+      return entry.realm === this.#channelOf(groupId) ? this.get(groupId, collection, entry.id) : undefined;
     const connecId = this.#entryIndex(groupId, collection).get(entryKey(entry));
     return connecId === undefined ? undefined : this.get(groupId, collection, connecId);
   }
@@ -119,7 +125,9 @@ export class HubStore {
         existing = this.findByIdEntry(groupId, collection, entry);
         if (existing) break;
         if (entry.provider === CONNEC_PROVIDER) {
-          throw new HubNotFoundError(`no ${collection} record ${entry.id} in group ${entry.realm}`);
+          throw new HubNotFoundError(
+            `no ${collection} record ${entry.id} in channel ${entry.realm} (this group's channel is ${this.#channelOf(groupId)})`,
+          );
         }
       }
     }
@@ -202,9 +210,15 @@ export class HubStore {
     );
   }
 
-  /** Connec!'s id array for a record: its own entry first, then those of the apps that registered one. */
+  /**
+   * Connec!'s id array for a record: its own entry first (its realm is the organization's channel id, not the
+   * group id), then those of the apps that registered one.
+   */
   idArray(record: StoredRecord): IdEntry[] {
-    return [{ id: record.connecId, provider: CONNEC_PROVIDER, realm: record.groupId }, ...record.externalIds];
+    return [
+      { id: record.connecId, provider: CONNEC_PROVIDER, realm: this.#channelOf(record.groupId) },
+      ...record.externalIds,
+    ];
   }
 
   /**
@@ -215,6 +229,8 @@ export class HubStore {
     const out: Record<string, unknown> = {
       id: externalIds ? this.idArray(record) : record.connecId,
       group_id: record.groupId,
+      channel_id: this.#channelOf(record.groupId),
+      resource_type: record.collection,
       ...record.fields,
     };
     for (const [field, refId] of Object.entries(record.references)) {

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Clock } from '../shared/clock.ts';
 import { CONNECTOR_APP, type Directory, type PlatformTenant } from './directory.ts';
 import { html, layout } from './html.ts';
+import type { SamlSigning } from './platform-knobs.ts';
 import {
   type AssertionSubject,
   autoPostForm,
@@ -19,6 +20,8 @@ export interface IdpDependencies {
   clock: Clock;
   baseUrl: () => string;
   connectorUrl: () => string | null;
+  /** Read at each sign-in, so the knob can change while the emulator runs. */
+  signing: () => SamlSigning;
 }
 
 export const idpEntityId = (baseUrl: string, tenant: PlatformTenant) =>
@@ -30,7 +33,8 @@ function errorPage(title: string, message: string): string {
 
 /**
  * The SAML 2.0 IdP of each tenant: `GET /saml/:tenant/sso` takes an AuthnRequest (HTTP-Redirect binding),
- * signs the user in through the dashboard if needed, and posts a signed Response to the connector's ACS.
+ * signs the user in through the dashboard if needed, and posts a Response to the connector's ACS, signed as
+ * the `samlSigning` knob says.
  */
 export function registerIdpRoutes(app: FastifyInstance, deps: IdpDependencies): void {
   const { directory, sessions, identity, clock } = deps;
@@ -97,7 +101,12 @@ export function registerIdpRoutes(app: FastifyInstance, deps: IdpDependencies): 
             ),
           );
       }
-      const subject: AssertionSubject = { user, organization: chosen.organization, role: chosen.role };
+      const subject: AssertionSubject = {
+        user,
+        organization: chosen.organization,
+        role: chosen.role,
+        sessionId: session.id,
+      };
       const response = buildSignedResponse({
         issuer: idpEntityId(deps.baseUrl(), tenant),
         request,
@@ -105,6 +114,7 @@ export function registerIdpRoutes(app: FastifyInstance, deps: IdpDependencies): 
         now: clock.now(),
         privateKeyPem: identity.privateKeyPem,
         certificatePem: identity.certificatePem,
+        signing: deps.signing(),
       });
       return reply
         .type('text/html')

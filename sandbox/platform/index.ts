@@ -2,7 +2,7 @@ import formbody from '@fastify/formbody';
 import Fastify, { type FastifyError } from 'fastify';
 import type { Tenant } from '../../src/config/tenants.ts';
 import { type Clock, systemClock } from '../shared/clock.ts';
-import { type FaultKnobs, installTestKnobs, RequestLog } from '../shared/test-knobs.ts';
+import { installTestKnobs, RequestLog } from '../shared/test-knobs.ts';
 import { AccountEvents } from './account-events.ts';
 import { registerBatchRoute } from './batch-route.ts';
 import { registerDashboardRoutes } from './dashboard-routes.ts';
@@ -16,13 +16,26 @@ import { marketplaceConfig, registerMarketplacesRoute } from './marketplaces-rou
 import { DEFAULT_NOTIFIER_OPTIONS, Notifier, type NotifierOptions } from './notifier.ts';
 import { OtherApps } from './other-apps.ts';
 import { registerOtherAppsRoutes } from './other-apps-routes.ts';
+import {
+  checkPlatformKnobs,
+  defaultPlatformKnobs,
+  PlatformKnobError,
+  type PlatformKnobs,
+} from './platform-knobs.ts';
 import { applySeed, type PlatformSeed } from './seed.ts';
 import { createSigningIdentity } from './self-signed-certificate.ts';
 import { Sessions } from './sessions.ts';
+import { registerVersionRoute } from './version-route.ts';
 
 export type { Delivery } from './delivery.ts';
 export type { HubResponse } from './hub-api.ts';
 export type { HubCollection } from './hub-store.ts';
+export {
+  defaultPlatformKnobs,
+  type PlatformKnobs,
+  SAML_SIGNING_MODES,
+  type SamlSigning,
+} from './platform-knobs.ts';
 export type { HubRecordSeed, OrganizationSeed, PlatformSeed, TenantSeed, UserSeed } from './seed.ts';
 
 export interface PlatformEmulatorOptions {
@@ -33,7 +46,8 @@ export interface PlatformEmulatorOptions {
   /** Where notifications and account webhooks go; can be set later with `emulator.connectorUrl = ...`. */
   connectorUrl?: string;
   clock?: Clock;
-  knobs?: Partial<FaultKnobs>;
+  /** Starting knobs; the others take `defaultPlatformKnobs`. A wrong value throws PlatformKnobError. */
+  knobs?: Partial<PlatformKnobs>;
   /** Makes injected faults deterministic in tests. */
   random?: () => number;
   notifications?: Partial<NotifierOptions>;
@@ -57,7 +71,8 @@ export interface PlatformEmulator {
   readonly url: string;
   /** The connector's base URL, e.g. `http://127.0.0.1:3000`; pending deliveries leave once it is set. */
   connectorUrl: string | null;
-  readonly knobs: FaultKnobs;
+  /** Faults, and the behaviours the real platform leaves unknown; mutable while the emulator runs. */
+  readonly knobs: PlatformKnobs;
   readonly requestLog: RequestLog;
   /** The IdP's signing certificate (PEM), as a connector is configured with. */
   readonly idpCertificate: string;
@@ -89,11 +104,12 @@ export class HubWriteRefused extends Error {
  */
 export async function startPlatformEmulator(options: PlatformEmulatorOptions): Promise<PlatformEmulator> {
   const clock = options.clock ?? systemClock;
-  const knobs: FaultKnobs = { latencyMs: 0, errorRate: 0, dropRate: 0, ...options.knobs };
+  const knobs: PlatformKnobs = { ...defaultPlatformKnobs, ...checkPlatformKnobs(options.knobs ?? {}) };
   const requestLog = new RequestLog();
   const identity = createSigningIdentity('Platform sandbox IdP', clock.now());
   const directory = new Directory();
-  const store = new HubStore(clock);
+  // Connec!'s own ids carry the organization's channel id as realm; an unknown group keeps its own id.
+  const store = new HubStore(clock, (groupId) => directory.channelIdOf(groupId) ?? groupId);
   const sessions = new Sessions();
   let baseUrl = '';
 
@@ -113,17 +129,23 @@ export async function startPlatformEmulator(options: PlatformEmulatorOptions): P
     directory,
     baseUrl: () => baseUrl,
     onChange: (tenant, record, actor) => {
-      if (notifiesConnector(directory, tenant, record.groupId, actor)) {
+      if (notifiesConnector(directory, tenant, record.groupId, actor, knobs.notifyOwnWrites)) {
         notifier.notify(tenant.id, record.collection, store.render(record), record.connecId);
       }
     },
   });
   const otherApps = new OtherApps(hub, directory);
   const accountEvents = new AccountEvents(directory, deliverer);
-  applySeed(options.seed, directory, store, otherApps);
+  applySeed(options.seed, directory, store, otherApps, clock.now());
 
   const app = Fastify({ logger: options.logger ?? false });
   await app.register(formbody);
+  // Connec! takes JSON:API's media type as plain JSON.
+  app.addContentTypeParser(
+    'application/vnd.api+json',
+    { parseAs: 'string' },
+    app.getDefaultJsonParser('error', 'error'),
+  );
   // Pages and the sandbox's own control API stay reliable while the knobs make the APIs misbehave.
   const isControl = (url: string) =>
     url.startsWith('/sandbox/') || url.startsWith('/dashboard') || url === '/';
@@ -148,19 +170,30 @@ export async function startPlatformEmulator(options: PlatformEmulatorOptions): P
 
   const connectorUrl = () => deliverer.connectorUrl;
   registerHubRoutes(app, hub, directory);
+  registerVersionRoute(app);
   registerBatchRoute(app, hub, directory);
   registerMarketplacesRoute(app, directory, (tenant) =>
     marketplaceConfig(tenant, baseUrl, identity.certificatePem),
   );
-  registerIdpRoutes(app, { directory, sessions, identity, clock, baseUrl: () => baseUrl, connectorUrl });
+  registerIdpRoutes(app, {
+    directory,
+    sessions,
+    identity,
+    clock,
+    baseUrl: () => baseUrl,
+    connectorUrl,
+    signing: () => knobs.samlSigning,
+  });
   registerDashboardRoutes(app, { directory, sessions, accountEvents, connectorUrl });
   registerOtherAppsRoutes(app, { apps: otherApps, store, directory, sessions });
 
   app.get('/sandbox/knobs', async () => knobs);
-  app.put<{ Body: Partial<FaultKnobs> }>('/sandbox/knobs', async (req) => {
-    for (const key of ['latencyMs', 'errorRate', 'dropRate'] as const) {
-      const value = req.body?.[key];
-      if (typeof value === 'number' && value >= 0) knobs[key] = value;
+  app.put('/sandbox/knobs', async (req, reply) => {
+    try {
+      Object.assign(knobs, checkPlatformKnobs(req.body));
+    } catch (error) {
+      if (!(error instanceof PlatformKnobError)) throw error;
+      return reply.code(400).send({ error: { code: error.code, message: error.message } });
     }
     return knobs;
   });

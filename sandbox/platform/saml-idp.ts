@@ -3,6 +3,7 @@ import { inflateRawSync } from 'node:zlib';
 import { SignedXml } from 'xml-crypto';
 import type { GroupRole, PlatformOrganization, PlatformUser } from './directory.ts';
 import { escapeHtml } from './html.ts';
+import type { SamlSigning } from './platform-knobs.ts';
 
 /** What the IdP needs from a service provider's AuthnRequest. */
 export interface AuthnRequestInfo {
@@ -55,6 +56,8 @@ export interface AssertionSubject {
   user: PlatformUser;
   organization: PlatformOrganization;
   role: GroupRole;
+  /** The user's dashboard session as the platform names it to apps (`mno_session`); not its cookie. */
+  sessionId: string;
 }
 
 export interface ResponseOptions {
@@ -67,24 +70,47 @@ export interface ResponseOptions {
   certificatePem: string;
   /** How long the assertion may be used. */
   validityMs?: number;
+  /** What is signed: the Response, the Assertion, or both (the default). */
+  signing?: SamlSigning;
 }
+
+/** How long an app may trust the dashboard session before checking it again (`mno_session_recheck`). */
+export const SESSION_RECHECK_MS = 3 * 60_000;
 
 const xml = (value: string) => escapeHtml(value);
 const newId = () => `_${randomBytes(16).toString('hex')}`;
 
-/** The attributes DESIGN.md 2.1 lists, in the order the platform sends them. */
-export function assertionAttributes({ user, organization, role }: AssertionSubject): Record<string, string> {
+/**
+ * Every attribute the platform sends (DESIGN.md 2.1). How the real platform forms virtual_uid, virtual_email,
+ * mno_session and mno_session_recheck is not documented: those values are guesses of their shape.
+ */
+export function assertionAttributes(
+  { user, organization, role, sessionId }: AssertionSubject,
+  now: Date,
+): Record<string, string> {
+  const virtualUid = `${user.uid}.${organization.uid}`;
   return {
     uid: user.uid,
     email: user.email,
     name: user.name,
     surname: user.surname,
+    virtual_uid: virtualUid,
+    virtual_email: `${virtualUid}@mail.${organization.tenant}.example`,
+    country: user.country,
+    company_name: user.companyName,
     group_uid: organization.uid,
     group_name: organization.name,
     group_role: role,
     group_email: organization.email,
     group_currency: organization.currency,
     group_timezone: organization.timezone,
+    group_country: organization.country,
+    group_city: organization.city,
+    group_org_uid: organization.channelId,
+    group_end_free_trial: organization.freeTrialEndsAt,
+    group_has_credit_card: String(organization.hasCreditCard),
+    mno_session: sessionId,
+    mno_session_recheck: new Date(now.getTime() + SESSION_RECHECK_MS).toISOString(),
   };
 }
 
@@ -96,7 +122,7 @@ function unsignedResponse(options: ResponseOptions, responseId: string, assertio
   const notBefore = new Date(now.getTime() - 60_000).toISOString();
   const notOnOrAfter = new Date(now.getTime() + validity).toISOString();
   const acs = xml(request.assertionConsumerServiceUrl);
-  const attributes = Object.entries(assertionAttributes(subject))
+  const attributes = Object.entries(assertionAttributes(subject, now))
     .map(
       ([name, value]) =>
         `<saml:Attribute Name="${name}" NameFormat="urn:oasis:names:tc:SAML:2.0:attrname-format:basic"><saml:AttributeValue xsi:type="xs:string">${xml(value)}</saml:AttributeValue></saml:Attribute>`,
@@ -149,16 +175,19 @@ export function signElement(
 const RESPONSE_XPATH = "/*[local-name(.)='Response']";
 const ASSERTION_XPATH = "/*[local-name(.)='Response']/*[local-name(.)='Assertion']";
 
-/** A SAML Response whose Assertion and then the whole Response are signed. */
+/**
+ * A SAML Response signed as `options.signing` says: the Assertion only, the Response only (its signature then
+ * covers the Assertion inside it), or the Assertion and then the whole Response.
+ */
 export function buildSignedResponse(options: ResponseOptions): string {
-  const unsigned = unsignedResponse(options, newId(), newId());
-  const assertionSigned = signElement(
-    unsigned,
-    ASSERTION_XPATH,
-    options.privateKeyPem,
-    options.certificatePem,
-  );
-  return signElement(assertionSigned, RESPONSE_XPATH, options.privateKeyPem, options.certificatePem);
+  const signing = options.signing ?? 'both';
+  const { privateKeyPem, certificatePem } = options;
+  let document = unsignedResponse(options, newId(), newId());
+  if (signing !== 'response')
+    document = signElement(document, ASSERTION_XPATH, privateKeyPem, certificatePem);
+  if (signing !== 'assertion')
+    document = signElement(document, RESPONSE_XPATH, privateKeyPem, certificatePem);
+  return document;
 }
 
 /** The HTTP-POST binding: a page that posts the Response to the ACS as soon as it loads. */

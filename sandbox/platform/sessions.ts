@@ -4,6 +4,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 const COOKIE = 'platform_session';
 
 export interface DashboardSession {
+  /** How apps know this session (SAML `mno_session`); distinct from the cookie, which never leaves the platform. */
+  id: string;
   userUid: string;
   /** The organization last launched from the dashboard: the IdP puts it in the assertion. */
   launchGroup?: string;
@@ -24,7 +26,7 @@ export class Sessions {
 
   start(reply: FastifyReply, userUid: string): DashboardSession {
     const token = randomBytes(24).toString('base64url');
-    const session = { userUid };
+    const session: DashboardSession = { id: randomBytes(12).toString('hex'), userUid };
     this.#sessions.set(token, session);
     reply.header('set-cookie', `${COOKIE}=${token}; Path=/; HttpOnly; SameSite=Lax`);
     return session;

@@ -4,7 +4,10 @@ import type { IdArray, IdEntry } from './records.ts';
 export const CONNECTOR_PROVIDER = 'constantcontact';
 export const CONNEC_PROVIDER = 'connec';
 
-/** Connec!'s own id of a record: the one to use in `PUT /{collection}/{id}`. */
+/**
+ * Connec!'s own id of a record: the one to use in `PUT /{collection}/{id}`. Found by provider alone: its realm
+ * is the organization's channel id (`org-...`), which the connector does not know and need not.
+ */
 export function connecIdOf(ids: IdArray | null | undefined): string | undefined {
   return ids?.find((e) => e.provider === CONNEC_PROVIDER)?.id;
 }
@@ -13,7 +16,7 @@ export function connecIdOf(ids: IdArray | null | undefined): string | undefined 
  * The connector's id in an id array: the CC contact id registered for this CC account (`realm`), or
  * undefined when the record is not linked for that account.
  *
- *   findOwnId([{id: 'c1', provider: 'connec', realm: 'cld-1'},
+ *   findOwnId([{id: 'c1', provider: 'connec', realm: 'org-1'},
  *              {id: 'cc-9', provider: 'constantcontact', realm: 'acct-1'}], 'acct-1')   // 'cc-9'
  */
 export function findOwnId(ids: IdArray | null | undefined, realm: string): string | undefined {

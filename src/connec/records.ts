@@ -36,9 +36,13 @@ export const phoneSchema = z.looseObject({ landline: text, mobile: text });
 export const emailSchema = z.looseObject({ address: text });
 export const statusSchema = z.enum(['ACTIVE', 'INACTIVE']);
 
+/** Fields Connec! sets: the id array, the group, the organization's channel (`org-...`), the timestamps. */
 const hubOwned = {
   id: idArraySchema,
   group_id: z.string().min(1),
+  channel_id: text,
+  /** The collection the record belongs to, e.g. `people`. */
+  resource_type: text,
   created_at: text,
   updated_at: text,
 };
@@ -118,9 +122,9 @@ export interface ConnecRecordOf {
 
 /**
  * What the connector sends: hub-owned fields are optional (`id` carries the connector's own entry for an
- * upsert; Connec! sets `group_id` and the timestamps).
+ * upsert; Connec! sets `group_id`, `channel_id`, `resource_type` and the timestamps).
  */
 export type ConnecWrite<C extends ConnecCollection> = Omit<
   Partial<ConnecRecordOf[C]>,
-  'group_id' | 'created_at' | 'updated_at'
+  'group_id' | 'channel_id' | 'resource_type' | 'created_at' | 'updated_at'
 > & { id?: IdArray };

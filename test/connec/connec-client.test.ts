@@ -102,6 +102,36 @@ describe('ConnecClient against the platform emulator', () => {
     assert.equal((await connec.getCompany()).name, 'Alpha Bikes');
   });
 
+  it("finds Connec!'s own id under the organization's channel, and reads the record's channel and type", async () => {
+    const connec = client(GROUP_A);
+    const created = await connec.create('people', { first_name: 'Channel', last_name: 'Reader' });
+    const own = created.id.find((e) => e.provider === 'connec')!;
+    assert.equal(own.realm, 'org-aaaa');
+    assert.notEqual(own.realm, GROUP_A, 'the realm is not the group id');
+    assert.equal(created.channel_id, 'org-aaaa');
+    assert.equal(created.resource_type, 'people');
+    const read = await connec.get('people', connecIdOf(created.id)!);
+    assert.equal(read.last_name, 'Reader');
+    assert.equal((await connec.getCompany()).resource_type, 'company');
+  });
+
+  it('reads an answer served as application/vnd.api+json as JSON', async () => {
+    const body = {
+      people: [
+        { id: [{ id: 'c-9', provider: 'connec', realm: 'org-9' }], group_id: 'cld-9', last_name: 'Api' },
+      ],
+    };
+    const jsonApi = new ConnecClient({
+      tenant: platform.tenant(TEST_TENANT.id),
+      groupId: 'cld-9',
+      fetch: async () =>
+        new Response(JSON.stringify(body), { headers: { 'content-type': 'application/vnd.api+json' } }),
+    });
+    const [person] = await jsonApi.list('people');
+    assert.equal(person?.last_name, 'Api');
+    assert.equal(connecIdOf(person?.id), 'c-9');
+  });
+
   it('batches in chunks of 100 with per-operation results', async () => {
     platform.requestLog.clear();
     const operations: BatchOperation[] = Array.from({ length: 150 }, (_, i) => ({

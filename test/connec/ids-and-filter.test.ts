@@ -5,7 +5,7 @@ import { buildFilter, filterLiteral } from '../../src/connec/filter.ts';
 import { connecIdOf, findOwnId, withOwnId } from '../../src/connec/ids.ts';
 
 const ids = [
-  { id: 'c-1', provider: 'connec', realm: 'cld-1' },
+  { id: 'c-1', provider: 'connec', realm: 'org-1' },
   { id: 'x-1', provider: 'xero', realm: 'xero-1' },
   { id: 'cc-old', provider: 'constantcontact', realm: 'acct-1' },
   { id: 'cc-other', provider: 'constantcontact', realm: 'acct-2' },

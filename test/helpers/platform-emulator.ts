@@ -1,6 +1,8 @@
 import {
   type PlatformEmulator,
   type PlatformEmulatorOptions,
+  SAML_SIGNING_MODES,
+  type SamlSigning,
   startPlatformEmulator,
 } from '../../sandbox/platform/index.ts';
 import type { PlatformSeed } from '../../sandbox/platform/seed.ts';
@@ -18,6 +20,7 @@ export const ADMIN = {
   password: 'ada-password',
   name: 'Ada',
   surname: 'Admin',
+  companyName: 'Admin & Co',
 };
 export const MEMBER = {
   uid: 'usr-member',
@@ -88,6 +91,18 @@ export function testSeed(): PlatformSeed {
   };
 }
 
+/**
+ * What the IdP signs in tests unless a test says otherwise: `TEST_SAML_SIGNING` (response, assertion or
+ * both), so any suite can be run in each mode; `both` when unset.
+ */
+export function testSamlSigning(): SamlSigning {
+  const mode = process.env.TEST_SAML_SIGNING ?? 'both';
+  if (!SAML_SIGNING_MODES.includes(mode as SamlSigning)) {
+    throw new Error(`TEST_SAML_SIGNING must be one of ${SAML_SIGNING_MODES.join(', ')}, got "${mode}"`);
+  }
+  return mode as SamlSigning;
+}
+
 /** Starts the platform emulator on a random port with `testSeed()` unless told otherwise. */
 export function startTestPlatform(
   options: Partial<PlatformEmulatorOptions> & { clock?: Clock } = {},
@@ -97,6 +112,7 @@ export function startTestPlatform(
     notifications: { bufferMs: 5, maxRecords: 100 },
     retry: { retryBaseMs: 5, maxAttempts: 4, timeoutMs: 2000 },
     ...options,
+    knobs: { samlSigning: testSamlSigning(), ...options.knobs },
   });
 }
 

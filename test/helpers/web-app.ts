@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LightMyRequestResponse } from 'fastify';
 import type { GroupRole } from '../../sandbox/platform/directory.ts';
+import type { SamlSigning } from '../../sandbox/platform/platform-knobs.ts';
 import {
   type AuthnRequestInfo,
   buildSignedResponse,
@@ -20,6 +21,7 @@ import { createLogger } from '../../src/logger.ts';
 import type { RunTrigger } from '../../src/model/sync-run.ts';
 import { type App, buildApp } from '../../src/web/app.ts';
 import { createTestDatabase, type TestDatabase } from './databases.ts';
+import { testSamlSigning } from './platform-emulator.ts';
 
 export const PUBLIC_URL = 'http://connector.test';
 
@@ -63,11 +65,13 @@ export interface WebTestApp {
   scheduler: RecordingScheduler;
   /** GET init and read the AuthnRequest the connector sent to the IdP. */
   startSignIn(tenantId?: string): Promise<AuthnRequestInfo>;
-  /** A base64 SAML Response for a request, signed by `signer` (default: the tenant's IdP). */
+  /** What `samlResponse` signs unless told otherwise. */
+  signing: SamlSigning;
+  /** A base64 SAML Response for a request, signed by `signer` (default: the tenant's IdP) as `signing` says. */
   samlResponse(
     request: AuthnRequestInfo,
     as?: SignInAs,
-    options?: { signer?: SigningIdentity; now?: Date; audience?: string },
+    options?: { signer?: SigningIdentity; now?: Date; audience?: string; signing?: SamlSigning },
   ): string;
   consume(samlResponse: string, relayState?: string, tenantId?: string): Promise<LightMyRequestResponse>;
   /** Signs in through SSO and returns the session cookie and the organization page path. */
@@ -78,8 +82,12 @@ export interface WebTestApp {
 export const auth = (tenant: Pick<Tenant, 'apiId' | 'apiKey'>) =>
   `Basic ${Buffer.from(`${tenant.apiId}:${tenant.apiKey}`).toString('base64')}`;
 
-/** The web app over a fresh SQLite database, one tenant whose IdP is a key pair made here. */
-export async function startWebTestApp(): Promise<WebTestApp> {
+/**
+ * The web app over a fresh SQLite database, one tenant whose IdP is a key pair made here and signs as
+ * `options.signing` says (default: `TEST_SAML_SIGNING`, else both).
+ */
+export async function startWebTestApp(options: { signing?: SamlSigning } = {}): Promise<WebTestApp> {
+  const signing = options.signing ?? testSamlSigning();
   const idp = createSigningIdentity('Test IdP');
   const tenant: Tenant = {
     id: 'acme',
@@ -125,23 +133,32 @@ export async function startWebTestApp(): Promise<WebTestApp> {
           password: '',
           name: 'Ann',
           surname: 'Admin',
+          country: 'US',
+          companyName: 'Ann Bakery LLC',
         },
         organization: {
           uid: as.groupUid ?? 'cld-1',
+          channelId: `org-${as.groupUid ?? 'cld-1'}`,
           tenant: tenant.id,
           name: as.groupName ?? 'Ann Bakery',
           email: 'shop@example.com',
           currency: 'USD',
           timezone: 'UTC',
+          country: 'US',
+          city: 'Austin',
+          freeTrialEndsAt: '2030-01-01T00:00:00.000Z',
+          hasCreditCard: false,
           apps: [],
           members: [],
           deleted: false,
         },
         role: as.role ?? 'Admin',
+        sessionId: 'session-1',
       },
       now: options.now ?? new Date(),
       privateKeyPem: signer.privateKeyPem,
       certificatePem: signer.certificatePem,
+      signing: options.signing ?? signing,
     });
     return Buffer.from(xml).toString('base64');
   };
@@ -161,6 +178,7 @@ export async function startWebTestApp(): Promise<WebTestApp> {
     db,
     tenant,
     idp,
+    signing,
     scheduler,
     startSignIn,
     samlResponse,

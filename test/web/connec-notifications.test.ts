@@ -17,7 +17,15 @@ const tenant: Tenant = {
 const other: Tenant = { ...tenant, id: 'other', apiId: 'other-id', apiKey: 'other-key' };
 const auth = (id: string, key: string) => `Basic ${Buffer.from(`${id}:${key}`).toString('base64')}`;
 const validBody = {
-  people: [{ id: [{ id: 'c1', provider: 'connec', realm: 'cld-1' }], group_id: 'cld-1', first_name: 'Ann' }],
+  people: [
+    {
+      id: [{ id: 'c1', provider: 'connec', realm: 'org-1' }],
+      group_id: 'cld-1',
+      channel_id: 'org-1',
+      resource_type: 'people',
+      first_name: 'Ann',
+    },
+  ],
 };
 
 describe('POST /maestrano/connec/notifications/:tenant', () => {
@@ -67,6 +75,17 @@ describe('POST /maestrano/connec/notifications/:tenant', () => {
     assert.equal(handedOn.length, 1);
     assert.equal(handedOn[0]!.tenant.id, 'acme');
     assert.equal(handedOn[0]!.notification.entries[0]!.groupId, 'cld-1');
+  });
+
+  it('reads a body sent as application/vnd.api+json as JSON', async () => {
+    const response = await post(
+      '/maestrano/connec/notifications/acme',
+      JSON.stringify(validBody),
+      auth('acme-id', 'acme-key'),
+      'application/vnd.api+json',
+    );
+    assert.equal(response.statusCode, 202);
+    assert.equal(handedOn[0]!.notification.entries[0]!.record.first_name, 'Ann');
   });
 
   it("answers 401 for missing or wrong credentials, another tenant's, or an unknown tenant", async () => {

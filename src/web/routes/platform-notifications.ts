@@ -9,7 +9,7 @@ import { connecNotificationsRoutes } from './connec-notifications.ts';
  * the connector does not know, deleted organizations and unlinked ones are acknowledged and dropped; the
  * records themselves are never stored (the run reads the hub).
  */
-export function notificationHandler(ctx: WebContext) {
+export function notificationHandler(ctx: Pick<WebContext, 'repos' | 'scheduler' | 'logger'>) {
   return async (tenant: Tenant, notification: ConnecNotification): Promise<void> => {
     const groups = new Set(notification.entries.map((e) => e.groupId));
     for (const groupId of groups) {

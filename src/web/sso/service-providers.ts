@@ -12,9 +12,12 @@ export const acsUrl = (publicUrl: string, tenantId: string) =>
   `${publicUrl}/maestrano/auth/saml/consume/${encodeURIComponent(tenantId)}`;
 
 /**
- * One SAML service provider per tenant, each trusting only its own IdP certificate. Both the Response and
- * the Assertion must be signed, the audience must be our entity id, times are checked, and a Response that
- * answers a request must answer one this process sent (node-saml keeps the request ids in memory).
+ * One SAML service provider per tenant, each trusting only its own IdP certificate. Which element the
+ * platform's IdP signs is not known, so a Response is accepted when a valid signature by that certificate
+ * covers its one Assertion: the Response's (the Assertion is then read from the signed Response) or the
+ * Assertion's own; an unsigned Response whose Assertion is unsigned, or whose signatures do not verify, is
+ * refused. The audience must be our entity id, times are checked, and a Response that answers a request must
+ * answer one this process sent (node-saml keeps the request ids in memory).
  */
 export function createServiceProviders(tenants: readonly Tenant[], publicUrl: string): Map<string, SAML> {
   return new Map(
@@ -26,8 +29,11 @@ export function createServiceProviders(tenants: readonly Tenant[], publicUrl: st
         audience: spEntityId(publicUrl, tenant.id),
         callbackUrl: acsUrl(publicUrl, tenant.id),
         idpCert: tenant.idpCertificate,
-        wantAssertionsSigned: true,
-        wantAuthnResponseSigned: true,
+        // node-saml 5 with both false: a valid Response signature is enough (the Assertion is taken from the
+        // verified Response); without one, the Assertion's own signature must verify. Several assertions are
+        // refused whatever is signed.
+        wantAssertionsSigned: false,
+        wantAuthnResponseSigned: false,
         acceptedClockSkewMs: CLOCK_SKEW_MS,
         maxAssertionAgeMs: MAX_ASSERTION_AGE_MS,
         validateInResponseTo: ValidateInResponseTo.ifPresent,

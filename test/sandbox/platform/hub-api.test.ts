@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { PlatformEmulator } from '../../../sandbox/platform/index.ts';
+import { type PlatformEmulator, startPlatformEmulator } from '../../../sandbox/platform/index.ts';
 import { ManualClock } from '../../../sandbox/shared/clock.ts';
 import {
   basicAuth,
@@ -8,6 +8,7 @@ import {
   GROUP_B,
   startTestPlatform,
   tenantAuth,
+  testSeed,
 } from '../../helpers/platform-emulator.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: the tests read JSON answers of many shapes
@@ -59,9 +60,67 @@ describe('Connec! API of the platform emulator', () => {
     const carla = body.people[0];
     assert.equal(carla.group_id, GROUP_A);
     assert.equal(carla.id[0].provider, 'connec');
-    assert.equal(carla.id[0].realm, GROUP_A);
+    assert.equal(carla.id[0].realm, 'org-aaaa', "realm is the organization's channel id, not the group id");
+    assert.equal(carla.channel_id, 'org-aaaa');
+    assert.equal(carla.resource_type, 'people');
     assert.equal(carla.id[1].provider, 'xero');
     assert.deepEqual(body.pagination, { top: 100, skip: 0, total: 2 });
+    const company = await call('GET', `/api/v2/${GROUP_B}/company`);
+    assert.equal(company.body.company.channel_id, 'org-bbbb');
+    assert.equal(company.body.company.resource_type, 'company');
+    assert.equal(company.body.company.id[0].realm, 'org-bbbb');
+  });
+
+  it("finds a record by Connec!'s own entry only under the organization's channel", async () => {
+    const { body } = await call('GET', `/api/v2/${GROUP_A}/people?$top=1`);
+    const own = body.people[0].id[0];
+    const upsert = await call('POST', `/api/v2/${GROUP_A}/people`, {
+      people: { id: [own], job_title: 'Found by channel' },
+    });
+    assert.equal(upsert.status, 200);
+    assert.equal(upsert.body.people.job_title, 'Found by channel');
+    const byGroup = await call('POST', `/api/v2/${GROUP_A}/people`, {
+      people: { id: [{ ...own, realm: GROUP_A }], job_title: 'Wrong realm' },
+    });
+    assert.equal(byGroup.status, 404);
+    assert.match(byGroup.body.errors[0].detail, /channel cld-aaaa \(this group's channel is org-aaaa\)/);
+  });
+
+  it('keeps channel_id and resource_type its own: a write cannot change them', async () => {
+    const created = await call('POST', `/api/v2/${GROUP_A}/people`, {
+      people: { last_name: 'Rehomed', channel_id: 'org-bbbb', resource_type: 'employees' },
+    });
+    assert.equal(created.status, 201);
+    assert.equal(created.body.people.channel_id, 'org-aaaa');
+    assert.equal(created.body.people.resource_type, 'people');
+  });
+
+  it('reads a body sent as application/vnd.api+json as JSON', async () => {
+    const response = await fetch(`${platform.url}/api/v2/${GROUP_A}/people`, {
+      method: 'POST',
+      headers: {
+        authorization: tenantAuth(),
+        'connec-external-ids': 'true',
+        'content-type': 'application/vnd.api+json',
+      },
+      body: JSON.stringify({ people: { first_name: 'Json', last_name: 'Api' } }),
+    });
+    assert.equal(response.status, 201);
+    assert.equal(((await response.json()) as Json).people.last_name, 'Api');
+    const broken = await fetch(`${platform.url}/api/v2/${GROUP_A}/people`, {
+      method: 'POST',
+      headers: { authorization: tenantAuth(), 'content-type': 'application/vnd.api+json' },
+      body: '{"people": ',
+    });
+    assert.equal(broken.status, 400);
+  });
+
+  it('answers GET /version without credentials', async () => {
+    const response = await fetch(`${platform.url}/version`);
+    assert.equal(response.status, 200);
+    const body = (await response.json()) as Json;
+    assert.equal(body.app, 'connec');
+    assert.equal(typeof body.version, 'string');
   });
 
   it('filters with each operator on dates and booleans', async () => {
@@ -248,5 +307,25 @@ describe('Connec! API of the platform emulator', () => {
     });
     const body = (await response.json()) as Json;
     assert.equal(typeof body.people[0].id, 'string');
+  });
+});
+
+describe("the platform emulator's organizations", () => {
+  it('gives each organization its own channel id, and refuses a seed where two share one', async () => {
+    const seed = testSeed();
+    seed.organizations![1]!.channelId = 'org-aaaa';
+    await assert.rejects(
+      startPlatformEmulator({ seed }),
+      /organizations cld-aaaa and cld-bbbb share the channel id org-aaaa/,
+    );
+    const named = testSeed();
+    named.organizations![0]!.channelId = 'org-fbte';
+    const platform = await startPlatformEmulator({ seed: named });
+    try {
+      const [person] = platform.records(GROUP_A, 'people');
+      assert.deepEqual((person!.id as Json[])[0]!.realm, 'org-fbte');
+    } finally {
+      await platform.close();
+    }
   });
 });

@@ -106,6 +106,44 @@ describe('notifications from the platform emulator to the connector', () => {
     assert.equal(platform.deliveries.length, before);
   });
 
+  it('with notifyOwnWrites on, notifies the connector of its own writes too, batch included', async () => {
+    platform.knobs.notifyOwnWrites = true;
+    try {
+      const single = await fetch(`${platform.url}/api/v2/${GROUP_A}/people`, {
+        method: 'POST',
+        headers: { authorization: tenantAuth(), 'content-type': 'application/json' },
+        body: JSON.stringify({ people: { last_name: 'Echoed' } }),
+      });
+      assert.equal(single.status, 201);
+      const batch = await fetch(`${platform.url}/batch`, {
+        method: 'POST',
+        headers: { authorization: tenantAuth(), 'content-type': 'application/json' },
+        body: JSON.stringify({
+          sequential: true,
+          ops: [
+            {
+              method: 'POST',
+              url: `/api/v2/${GROUP_B}/people`,
+              params: { people: { last_name: 'Batched' } },
+            },
+          ],
+        }),
+      });
+      assert.equal(batch.status, 200);
+      await platform.settleDeliveries();
+      const entries = received.flatMap((n) => n.entries);
+      assert.deepEqual(
+        entries.map((e) => [e.groupId, e.record.last_name]),
+        [
+          [GROUP_A, 'Echoed'],
+          [GROUP_B, 'Batched'],
+        ],
+      );
+    } finally {
+      platform.knobs.notifyOwnWrites = false;
+    }
+  });
+
   it('lets a person act as another app through the sandbox API', async () => {
     const response = await fetch(`${platform.url}/sandbox/apps/Xero/groups/${GROUP_B}/people`, {
       method: 'POST',
