@@ -7,6 +7,7 @@ export const activityKinds = [
   'add_list_memberships',
   'remove_list_memberships',
   'contact_delete',
+  'list_delete',
 ] as const;
 export type ActivityKind = (typeof activityKinds)[number];
 
@@ -55,11 +56,11 @@ export interface StoredActivity {
 export class ActivityRunner {
   readonly #activities = new Map<string, StoredActivity>();
   readonly #timers = new Set<NodeJS.Timeout>();
-  readonly #clock: Clock;
+  readonly clock: Clock;
   readonly #stepMs: number;
 
   constructor(options: { clock: Clock; stepMs: number }) {
-    this.#clock = options.clock;
+    this.clock = options.clock;
     this.#stepMs = options.stepMs;
   }
 
@@ -69,7 +70,7 @@ export class ActivityRunner {
     initialCounts: ActivityCounts;
     work: () => ActivityResult;
   }): StoredActivity {
-    const now = this.#clock.now().toISOString();
+    const now = this.clock.now().toISOString();
     const activity: StoredActivity = {
       activity_id: randomUUID(),
       accountId: input.accountId,
@@ -121,7 +122,7 @@ export class ActivityRunner {
   #advance(activity: StoredActivity): void {
     const next = activityTransitions[activity.state];
     if (!next) throw new Error(`Activity ${activity.activity_id} is already ${activity.state}.`);
-    const now = this.#clock.now().toISOString();
+    const now = this.clock.now().toISOString();
     activity.state = next;
     activity.updated_at = now;
     if (next === 'processing') {

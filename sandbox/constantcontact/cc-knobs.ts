@@ -17,6 +17,16 @@ export interface CcKnobs extends FaultKnobs {
   tokenRatePerSecond: number;
   /** Adds a Retry-After header to 429 answers; CC documents none, so off by default. */
   retryAfterHeader: boolean;
+  /**
+   * A list delete (DELETE /v3/contact_lists/{id}) moves its former members' `updated_at`, as any other
+   * membership change does. CC does not document it; believed so.
+   */
+  listDeleteTouchesContacts: boolean;
+  /**
+   * The account's Confirmed Opt-In setting: POST /v3/contacts/sign_up_form then makes new contacts
+   * `pending_confirmation` instead of `explicit`. Off by default, as in a new CC account.
+   */
+  confirmedOptIn: boolean;
 }
 
 /** The knobs an emulator starts with when a test gives none. */
@@ -28,4 +38,6 @@ export const defaultCcKnobs: CcKnobs = {
   newGrantRevokesEarlier: true,
   tokenRatePerSecond: 1,
   retryAfterHeader: false,
+  listDeleteTouchesContacts: true,
+  confirmedOptIn: false,
 };

@@ -13,6 +13,7 @@ import { type CcKnobs, defaultCcKnobs } from './cc-knobs.ts';
 import { contactListRoutes } from './contact-list-routes.ts';
 import { contactRoutes } from './contact-routes.ts';
 import { LoginSessions } from './login-sessions.ts';
+import { signUpFormRoutes } from './sign-up-form-routes.ts';
 import { type CcSeedClient, defaultScopes, OAuthAuthority } from './oauth-authority.ts';
 import { oauthBase, oauthRoutes } from './oauth-routes.ts';
 import { ClientRateLimiter } from './rate-limiter.ts';
@@ -201,7 +202,8 @@ export async function startConstantContactEmulator(options: CcEmulatorOptions = 
       installApiGateway(api, { oauth, accounts, limiter, clock });
       await api.register(accountRoutes);
       await api.register(contactRoutes);
-      await api.register(contactListRoutes);
+      await api.register(signUpFormRoutes, { knobs });
+      await api.register(contactListRoutes, { runner, knobs });
       await api.register(activityRoutes, { runner });
     },
     { prefix: '/v3' },
