@@ -124,15 +124,17 @@ export class CcAccount {
     input: { name: string; favorite?: boolean; description?: string },
   ): { ok: true; list: StoredList } | { ok: false; status: number; errors: CcErrorEntry[] } {
     const list = this.#lists.get(listId);
-    if (!list) return { ok: false, status: 404, errors: [ccError(notFoundErrorKey, `List ${listId} was not found.`)] };
+    if (!list)
+      return { ok: false, status: 404, errors: [ccError(notFoundErrorKey, `List ${listId} was not found.`)] };
     const name = input.name.trim();
     if (!name) return { ok: false, status: 400, errors: [ccError(validationErrorKey, 'name is required.')] };
     const holder = this.findListByName(name);
     if (holder && holder.list_id !== listId) {
+      // PUT declares no 409 (POST does): a taken name is a data validation error here.
       return {
         ok: false,
-        status: 409,
-        errors: [ccError(conflictErrorKey, `The list name "${name}" is already in use.`)],
+        status: 400,
+        errors: [ccError(validationErrorKey, `The list name "${name}" is already in use.`)],
       };
     }
     list.name = name;
@@ -516,7 +518,8 @@ export class CcAccount {
   /** Deletes a list (by id or name) as the user would in CC's UI; its contacts stay, outside it. */
   deleteListAsUser(listIdOrName: string, options: { touchContacts?: boolean } = {}): void {
     const list = this.storedList(listIdOrName) ?? this.findListByName(listIdOrName);
-    if (!list) throw new CcUserActionError([ccError(notFoundErrorKey, `List ${listIdOrName} was not found.`)]);
+    if (!list)
+      throw new CcUserActionError([ccError(notFoundErrorKey, `List ${listIdOrName} was not found.`)]);
     this.removeList(list.list_id, options.touchContacts ?? true);
   }
 

@@ -45,9 +45,7 @@ function activityCursor(offset: number, limit: number, state: string | undefined
 
 function parseActivityPage(
   query: Record<string, string | undefined>,
-):
-  | { ok: true; offset: number; limit: number; state: string | undefined }
-  | { ok: false; message: string } {
+): { ok: true; offset: number; limit: number; state: string | undefined } | { ok: false; message: string } {
   let raw: { offset?: unknown; limit?: unknown; state?: unknown } = {
     offset: 0,
     limit: query.limit === undefined ? 50 : Number(query.limit),

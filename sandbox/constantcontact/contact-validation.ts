@@ -113,8 +113,5 @@ export function checkSource(
 /** An email longer than the 50 characters the import and the sign-up form take, as CC's error entry. */
 export function checkShortEmail(field: string, email: string | undefined): CcErrorEntry | null {
   if (email === undefined || email.length <= ccLimits.shortEmailLength) return null;
-  return ccError(
-    validationErrorKey,
-    `${field} exceeds the maximum length of ${ccLimits.shortEmailLength}.`,
-  );
+  return ccError(validationErrorKey, `${field} exceeds the maximum length of ${ccLimits.shortEmailLength}.`);
 }

@@ -13,10 +13,10 @@ import { type CcKnobs, defaultCcKnobs } from './cc-knobs.ts';
 import { contactListRoutes } from './contact-list-routes.ts';
 import { contactRoutes } from './contact-routes.ts';
 import { LoginSessions } from './login-sessions.ts';
-import { signUpFormRoutes } from './sign-up-form-routes.ts';
 import { type CcSeedClient, defaultScopes, OAuthAuthority } from './oauth-authority.ts';
 import { oauthBase, oauthRoutes } from './oauth-routes.ts';
 import { ClientRateLimiter } from './rate-limiter.ts';
+import { signUpFormRoutes } from './sign-up-form-routes.ts';
 
 export type { CcAccountRegistry, CcSeedAccount } from './account-registry.ts';
 export { type CcAccount, type CcContactInput, CcUserActionError } from './account-state.ts';

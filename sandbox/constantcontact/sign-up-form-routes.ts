@@ -50,10 +50,7 @@ function formErrors(account: CcAccount, form: SignUpForm, write: ContactWrite): 
  * deleted ones restored), as the contact's own sign-up. Updates are partial and append lists; the contact's
  * permission becomes explicit (new contacts: pending confirmation under the account's Confirmed Opt-In).
  */
-export async function signUpFormRoutes(
-  api: FastifyInstance,
-  options: { knobs: CcKnobs },
-): Promise<void> {
+export async function signUpFormRoutes(api: FastifyInstance, options: { knobs: CcKnobs }): Promise<void> {
   const config = { ccScope: 'contact_data' as const };
 
   api.post('/contacts/sign_up_form', { config }, async (req, reply) => {
