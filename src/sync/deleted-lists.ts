@@ -34,16 +34,24 @@ export async function restoreDeletedLists(ctx: SyncContext, sightings: ListSight
   }
 }
 
-/** Contact ids whose linked hub records hold `role` (active, in a collection shared towards CC). */
+/**
+ * Contact ids whose hub records hold `role` (active, in a collection shared towards CC): linked ones, and
+ * linked ones whose last write failed (perhaps on the deleted list itself).
+ */
 async function memberContactIds(ctx: SyncContext, role: ListRole): Promise<Set<string>> {
   const ids = new Set<string>();
   let after: string | null = null;
   for (;;) {
-    const page = await ctx.repos.idMaps.linkedPage(ctx.organization.id, after, MAPS_PAGE);
+    const page = await ctx.repos.idMaps.pageInStates(
+      ctx.organization.id,
+      ['linked', 'failed'],
+      after,
+      MAPS_PAGE,
+    );
     if (page.length === 0) return ids;
     after = page[page.length - 1]!.id;
     for (const map of page) {
-      if (map.hubCollection === 'company' || !map.ccContactId) continue;
+      if (map.hubCollection === 'company' || !map.hubId || !map.ccContactId) continue;
       if (!flowsFor(ctx, map.hubCollection).toCc) continue;
       const snapshot = readSnapshot(map.snapshot);
       if (snapshot?.active && snapshot.roles.includes(role)) ids.add(map.ccContactId);

@@ -26,7 +26,11 @@ for (const kind of TEST_DATABASES) {
       const empty = await createEmptyDatabase(kind);
       drops.push(empty.drop);
       process.stdout.write(`# migrations run on ${kind}: ${empty.location}\n`);
-      assert.deepEqual(await migrateToLatest(empty.store.db), ['0001-initial', '0002-cc-mirror', '0003-sync-run-notices']);
+      assert.deepEqual(await migrateToLatest(empty.store.db), [
+        '0001-initial',
+        '0002-cc-mirror',
+        '0003-sync-run-notices',
+      ]);
       assert.deepEqual(await migrateToLatest(empty.store.db), []);
       const tables = (await empty.store.db.introspection.getTables()).map((t) => t.name).sort();
       assert.deepEqual(tables, TABLES);

@@ -438,13 +438,18 @@ export function idMapRepository(db: Kysely<Database>, now: () => Date) {
       return rows.map(toIdMap);
     },
 
-    /** The next page of linked pairs, in id order after `afterId` (a walk over every linked record). */
-    async linkedPage(organizationId: string, afterId: string | null, limit: number): Promise<IdMap[]> {
+    /** The next page of id maps in `states`, in id order after `afterId` (a walk over all of them). */
+    async pageInStates(
+      organizationId: string,
+      states: readonly IdMapState[],
+      afterId: string | null,
+      limit: number,
+    ): Promise<IdMap[]> {
       let query = db
         .selectFrom('id_maps')
         .selectAll()
         .where('organization_id', '=', organizationId)
-        .where('state', '=', 'linked');
+        .where('state', 'in', [...states]);
       if (afterId !== null) query = query.where('id', '>', afterId);
       const rows = await query.orderBy('id').limit(limit).execute();
       return rows.map(toIdMap);
