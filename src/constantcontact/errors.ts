@@ -309,7 +309,7 @@ export class CcImportRowTooLargeError extends ConnectorError {
  * though a contact may have 80: such a contact goes by a single create or update instead.
  */
 export class CcImportEmailTooLongError extends ConnectorError {
-  readonly code = 'CC_IMPORT_EMAIL_TOO_LONG';
+  readonly code = 'CC_IMPORT_EMAIL_LONG';
   override readonly httpStatus = 422;
   readonly rowIndex: number;
 
@@ -340,7 +340,7 @@ export const CC_ERROR_CODES = [
   'CC_ACTIVITY_FAILED',
   'CC_ACTIVITY_TIMEOUT',
   'CC_IMPORT_ROW_TOO_LARGE',
-  'CC_IMPORT_EMAIL_TOO_LONG',
+  'CC_IMPORT_EMAIL_LONG',
 ] as const;
 
 export type CcErrorCode = (typeof CC_ERROR_CODES)[number];

@@ -104,7 +104,7 @@ describe('splitImportRows', () => {
     assert.throws(
       () => splitImportRows([{ email: fifty }, { email: `b${fifty}` }], listIds),
       (e: unknown) =>
-        e instanceof CcImportEmailTooLongError && e.rowIndex === 1 && e.code === 'CC_IMPORT_EMAIL_TOO_LONG',
+        e instanceof CcImportEmailTooLongError && e.rowIndex === 1 && e.code === 'CC_IMPORT_EMAIL_LONG',
     );
   });
 });
