@@ -11,15 +11,18 @@ const MAPS_PAGE = 1_000;
 /**
  * Finds the connector's lists the user deleted in CC and makes them again, with their members. A list is
  * looked for (one read of the account's lists) only when something points at it: a contact read this run
- * left it and no contact read is still in it, or a record failed on it. The contacts whose hub records'
+ * left it and no contact read is still in it, or a record or the previous run failed on it. The contacts whose hub records'
  * flags put them in the list go back in it (unsubscribed ones excepted: that would be re-subscribing), the
  * records that failed on the old list are retried now, and the run says what it did.
  */
 export async function restoreDeletedLists(ctx: SyncContext, sightings: ListSightings): Promise<void> {
   const orgId = ctx.organization.id;
+  const ours = [...ctx.lists.ourListIds];
   const suspects = sightings.suspects();
-  for (const id of await ctx.repos.idMaps.failureFragments(orgId, [...ctx.lists.ourListIds]))
-    suspects.add(id);
+  for (const id of await ctx.repos.idMaps.failureFragments(orgId, ours)) suspects.add(id);
+  // A bulk write (a membership activity) refused on the list fails the whole run, not one record.
+  const previous = (await ctx.repos.syncRuns.listRecent(orgId, 2)).find((r) => r.status !== 'running');
+  for (const id of ours) if (previous?.error?.message.includes(id)) suspects.add(id);
   if (suspects.size === 0) return;
   for (const { role, listId } of await ctx.lists.findDeleted(suspects)) {
     await ctx.lists.forget(role);

@@ -129,4 +129,46 @@ for (const kind of TEST_DATABASES) {
       assert.equal(after?.state, 'linked');
     });
   });
+
+  describe(`a connector list deleted in Constant Contact, met by a bulk write [${kind}]`, () => {
+    let h: SyncHarness;
+    const people: Hub[] = [];
+
+    before(async () => {
+      h = await startSyncHarness({ kind, options: { lookbackMs: 0, bulkThreshold: 1 } });
+      for (const name of ['Ann', 'Ben', 'Cy']) {
+        people.push(
+          h.app.create('people', {
+            first_name: name,
+            last_name: 'Bulk',
+            email: { address: `${name.toLowerCase()}@bulk-lists.example` },
+            is_customer: true,
+          }),
+        );
+      }
+      await syncOk(h);
+      await syncOk(h);
+    });
+    after(async () => {
+      h.cc.assertConformant();
+      await h.close();
+    });
+
+    it('re-creates the list after a run failed on it in a membership activity', async () => {
+      const oldList = h.ccAccount.findListByName('Customer list')!;
+      h.ccAccount.deleteListAsUser('Customer list', { touchContacts: false });
+      for (const person of people.slice(1)) h.app.update('people', connecId(person), { is_customer: false });
+      const failed = await h.sync();
+      assert.equal(failed.status, 'failed');
+      assert.ok(failed.error?.message.includes(oldList.list_id), failed.error?.message);
+
+      const run = await syncOk(h);
+      assert.equal(run.notices.length, 1);
+      assert.match(
+        run.notices[0]!,
+        /^The list "Customer list" was deleted in Constant Contact: the connector re-created it/,
+      );
+      assert.deepEqual(emailsOf(h.contactsInList('Customer list')), ['ann@bulk-lists.example']);
+    });
+  });
 }
