@@ -129,6 +129,71 @@ export class CcAccount {
     return { ok: true, list };
   }
 
+  /**
+   * PUT /v3/contact_lists/{id}: the list takes the body's name, favorite and description (a PUT replaces
+   * all three); the name stays unique across the account's other lists (409).
+   */
+  replaceList(
+    listId: string,
+    input: { name: string; favorite?: boolean; description?: string },
+  ): { ok: true; list: StoredList } | { ok: false; status: number; errors: CcErrorEntry[] } {
+    const list = this.#lists.get(listId);
+    if (!list)
+      return { ok: false, status: 404, errors: [ccError(notFoundErrorKey, `List ${listId} was not found.`)] };
+    const name = input.name.trim();
+    if (!name) return { ok: false, status: 400, errors: [ccError(validationErrorKey, 'name is required.')] };
+    const holder = this.findListByName(name);
+    if (holder && holder.list_id !== listId) {
+      // PUT declares no 409 (POST does): a taken name is a data validation error here.
+      return {
+        ok: false,
+        status: 400,
+        errors: [ccError(validationErrorKey, `The list name "${name}" is already in use.`)],
+      };
+    }
+    list.name = name;
+    list.favorite = input.favorite ?? false;
+    if (input.description !== undefined) list.description = input.description;
+    else delete list.description;
+    list.updated_at = this.#now();
+    return { ok: true, list };
+  }
+
+  /**
+   * Deletes a list and its memberships (the end of CC's asynchronous list delete). `touchContacts` moves
+   * the former members' `updated_at`, as a membership change does (see the `listDeleteTouchesContacts`
+   * knob). Returns how many contacts left the list; false when the list does not exist.
+   */
+  removeList(listId: string, touchContacts: boolean): number | false {
+    if (!this.#lists.delete(listId)) return false;
+    const now = this.#now();
+    let members = 0;
+    for (const contact of this.#contacts.values()) {
+      if (!contact.list_memberships.includes(listId)) continue;
+      contact.list_memberships = contact.list_memberships.filter((id) => id !== listId);
+      if (touchContacts) contact.updated_at = now;
+      members += 1;
+    }
+    return members;
+  }
+
+  /**
+   * The contact gave explicit permission (a sign-up form): CC sets `permission_to_send` to explicit, even
+   * for a contact that had unsubscribed, since the contact acts themself.
+   */
+  grantExplicitPermission(contactId: string): void {
+    const contact = this.#contacts.get(contactId);
+    if (!contact || contact.email_address.permission_to_send === 'explicit') return;
+    const email = contact.email_address;
+    const now = this.#now();
+    email.permission_to_send = 'explicit';
+    email.updated_at = now;
+    delete email.opt_out_source;
+    delete email.opt_out_date;
+    delete email.opt_out_reason;
+    contact.updated_at = now;
+  }
+
   membershipCount(listId: string, activeOnly = false): number {
     let count = 0;
     for (const c of this.#contacts.values()) {
@@ -526,6 +591,14 @@ export class CcAccount {
     const outcome = this.addList({ name });
     if (!outcome.ok) throw new CcUserActionError(outcome.errors);
     return { ...outcome.list };
+  }
+
+  /** Deletes a list (by id or name) as the user would in CC's UI; its contacts stay, outside it. */
+  deleteListAsUser(listIdOrName: string, options: { touchContacts?: boolean } = {}): void {
+    const list = this.storedList(listIdOrName) ?? this.findListByName(listIdOrName);
+    if (!list)
+      throw new CcUserActionError([ccError(notFoundErrorKey, `List ${listIdOrName} was not found.`)]);
+    this.removeList(list.list_id, options.touchContacts ?? true);
   }
 
   #resolveContactId(contactIdOrEmail: string): string {

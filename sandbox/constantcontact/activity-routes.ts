@@ -37,6 +37,15 @@ function unknownLists(account: CcAccount, listIds: readonly string[]): CcErrorEn
 // CC documents the 429 but not its body; the key is ours (fidelity: a guess).
 const queueFullKey = 'activities.api.queue.full';
 
+/** The 429 body for an account whose activity queue is full: a single object, as CC's other 429s are. */
+export function activityQueueFull(runner: ActivityRunner, accountId: string) {
+  return ccError(
+    queueFullKey,
+    `Too many requests: this account has ${runner.queuedCount(accountId)} queued activities, ` +
+      'the most it may have. Try again once some have completed.',
+  );
+}
+
 /**
  * Queues the activity and answers 201 with it, or 429 when the account already has as many unfinished
  * activities as CC allows ("1,000 queued activities for this user account").
@@ -46,22 +55,49 @@ function startActivity(
   runner: ActivityRunner,
   input: Parameters<ActivityRunner['start']>[0],
 ): FastifyReply {
-  if (runner.queueFull(input.accountId)) {
-    // A single object, as CC's other 429 answers are.
-    return reply
-      .code(429)
-      .send(
-        ccError(
-          queueFullKey,
-          `Too many requests: this account has ${runner.queuedCount(input.accountId)} queued activities, ` +
-            'the most it may have. Try again once some have completed.',
-        ),
-      );
-  }
+  if (runner.queueFull(input.accountId))
+    return reply.code(429).send(activityQueueFull(runner, input.accountId));
   return reply.code(201).send(renderActivity(runner.start(input)));
 }
 
-/** /v3/activities: the four bulk activities the connector uses, and their status. */
+/** GET /v3/activities lists "the activities submitted by the account over the past 10 days". */
+const activityRetentionMs = 10 * 24 * 60 * 60_000;
+const listableStates = ['processing', 'completed', 'cancelled', 'failed', 'timed_out'];
+
+// The cursor carries the first page's filters, as CC's opaque cursors do.
+function activityCursor(offset: number, limit: number, state: string | undefined): string {
+  return Buffer.from(JSON.stringify({ offset, limit, state })).toString('base64url');
+}
+
+function parseActivityPage(
+  query: Record<string, string | undefined>,
+): { ok: true; offset: number; limit: number; state: string | undefined } | { ok: false; message: string } {
+  let raw: { offset?: unknown; limit?: unknown; state?: unknown } = {
+    offset: 0,
+    limit: query.limit === undefined ? 50 : Number(query.limit),
+    state: query.state,
+  };
+  if (query.cursor) {
+    try {
+      raw = JSON.parse(Buffer.from(query.cursor, 'base64url').toString('utf8'));
+    } catch {
+      return { ok: false, message: 'cursor does not have a valid value' };
+    }
+  }
+  const { offset, limit, state } = raw;
+  if (!Number.isInteger(offset) || (offset as number) < 0) {
+    return { ok: false, message: 'cursor does not have a valid value' };
+  }
+  if (!Number.isInteger(limit) || (limit as number) < 1 || (limit as number) > 500) {
+    return { ok: false, message: 'limit does not have a valid value' };
+  }
+  if (state !== undefined && (typeof state !== 'string' || !listableStates.includes(state))) {
+    return { ok: false, message: 'state does not have a valid value' };
+  }
+  return { ok: true, offset: offset as number, limit: limit as number, state: state as string | undefined };
+}
+
+/** /v3/activities: the bulk activities the connector uses, their status, and the account's recent ones. */
 export async function activityRoutes(
   api: FastifyInstance,
   options: { runner: ActivityRunner },
@@ -182,6 +218,31 @@ export async function activityRoutes(
       work: () => runContactDelete(account, targets, listIds.length),
     });
   });
+
+  api.get<{ Querystring: Record<string, string | undefined> }>(
+    '/activities',
+    { config },
+    async (req, reply) => {
+      const page = parseActivityPage(req.query);
+      if (!page.ok) return sendCcErrors(reply, 400, [ccError(activityErrorKey, page.message)]);
+      const { offset, limit, state } = page;
+      const since = runner.clock.now().getTime() - activityRetentionMs;
+      // Newest first; an activity older than CC's 10-day window is no longer listed.
+      const all = runner
+        .forAccount(accountOf(req).id)
+        .filter((a) => Date.parse(a.created_at) >= since && (!state || a.state === state))
+        .reverse();
+      const body: Record<string, unknown> = {
+        activities: all.slice(offset, offset + limit).map(renderActivity),
+      };
+      const nextOffset = offset + limit;
+      body._links =
+        nextOffset < all.length
+          ? { next: { href: `/v3/activities?cursor=${activityCursor(nextOffset, limit, state)}` } }
+          : {};
+      return body;
+    },
+  );
 
   api.get<{ Params: { activity_id: string } }>('/activities/:activity_id', { config }, async (req, reply) => {
     const activity = runner.get(accountOf(req).id, req.params.activity_id);

@@ -8,6 +8,7 @@ export const activityKinds = [
   'add_list_memberships',
   'remove_list_memberships',
   'contact_delete',
+  'list_delete',
 ] as const;
 export type ActivityKind = (typeof activityKinds)[number];
 
@@ -76,13 +77,13 @@ const endMessages: Record<Exclude<ActivityOutcome, 'completed' | 'stalled'>, str
 export class ActivityRunner {
   readonly #activities = new Map<string, StoredActivity>();
   readonly #timers = new Set<NodeJS.Timeout>();
-  readonly #clock: Clock;
+  readonly clock: Clock;
   readonly #stepMs: number;
   readonly #knobs: CcKnobs;
   readonly #random: () => number;
 
   constructor(options: { clock: Clock; stepMs: number; knobs: CcKnobs; random?: () => number }) {
-    this.#clock = options.clock;
+    this.clock = options.clock;
     this.#stepMs = options.stepMs;
     this.#knobs = options.knobs;
     this.#random = options.random ?? Math.random;
@@ -94,7 +95,7 @@ export class ActivityRunner {
     initialCounts: ActivityCounts;
     work: () => ActivityResult;
   }): StoredActivity {
-    const now = this.#clock.now().toISOString();
+    const now = this.clock.now().toISOString();
     const activity: StoredActivity = {
       activity_id: randomUUID(),
       accountId: input.accountId,
@@ -185,7 +186,7 @@ export class ActivityRunner {
     if (!allowed.includes(next)) {
       throw new Error(`Activity ${activity.activity_id} cannot go from ${activity.state} to ${next}.`);
     }
-    const now = this.#clock.now().toISOString();
+    const now = this.clock.now().toISOString();
     activity.state = next;
     activity.updated_at = now;
     if (next === 'processing') {

@@ -35,6 +35,16 @@ export interface CcKnobs extends FaultKnobs {
    * answers 429; the swagger says "1,000 queued activities for this user account".
    */
   activityQueueLimit: number;
+  /**
+   * A list delete (DELETE /v3/contact_lists/{id}) moves its former members' `updated_at`, as any other
+   * membership change does. CC does not document it; believed so.
+   */
+  listDeleteTouchesContacts: boolean;
+  /**
+   * The account's Confirmed Opt-In setting: POST /v3/contacts/sign_up_form then makes new contacts
+   * `pending_confirmation` instead of `explicit`. Off by default, as in a new CC account.
+   */
+  confirmedOptIn: boolean;
 }
 
 /** The knobs an emulator starts with when a test gives none. */
@@ -51,4 +61,6 @@ export const defaultCcKnobs: CcKnobs = {
   activityFailureEnd: 'failed',
   activityStallMs: 5 * 60_000,
   activityQueueLimit: 1000,
+  listDeleteTouchesContacts: true,
+  confirmedOptIn: false,
 };

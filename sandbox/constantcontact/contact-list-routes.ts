@@ -1,13 +1,22 @@
 import type { FastifyInstance } from 'fastify';
+import { activityQueueFull } from './activity-routes.ts';
+import { type ActivityRunner, renderActivity } from './activity-runner.ts';
 import { accountOf } from './api-auth.ts';
 import { ccError, notFoundErrorKey, sendCcErrors, validationErrorKey } from './cc-errors.ts';
+import type { CcKnobs } from './cc-knobs.ts';
 import { renderList } from './contact-representation.ts';
-import { listBody, parseBody } from './request-bodies.ts';
+import { listBody, listPutBody, parseBody } from './request-bodies.ts';
 
 type Query = Record<string, string | undefined>;
 
-/** /v3/contact_lists: list and create (names unique per account, case-insensitive). */
-export async function contactListRoutes(api: FastifyInstance): Promise<void> {
+/**
+ * /v3/contact_lists: list, create, rename and delete (names unique per account, case-insensitive). A delete
+ * is CC's asynchronous activity: the list and its memberships go when the activity completes.
+ */
+export async function contactListRoutes(
+  api: FastifyInstance,
+  options: { runner: ActivityRunner; knobs: CcKnobs },
+): Promise<void> {
   const config = { ccScope: 'contact_data' as const };
 
   api.get<{ Querystring: Query }>('/contact_lists', { config }, async (req, reply) => {
@@ -57,5 +66,41 @@ export async function contactListRoutes(api: FastifyInstance): Promise<void> {
     const outcome = accountOf(req).addList(input);
     if (!outcome.ok) return sendCcErrors(reply, outcome.status, outcome.errors);
     return reply.code(201).send(renderList(outcome.list));
+  });
+
+  api.put<{ Params: { list_id: string } }>('/contact_lists/:list_id', { config }, async (req, reply) => {
+    const parsed = parseBody(listPutBody, req.body);
+    if (!parsed.ok) return sendCcErrors(reply, 400, parsed.errors);
+    const input: { name: string; favorite?: boolean; description?: string } = { name: parsed.value.name };
+    if (parsed.value.favorite != null) input.favorite = parsed.value.favorite;
+    if (parsed.value.description != null) input.description = parsed.value.description;
+    const outcome = accountOf(req).replaceList(req.params.list_id, input);
+    if (!outcome.ok) return sendCcErrors(reply, outcome.status, outcome.errors);
+    return renderList(outcome.list);
+  });
+
+  api.delete<{ Params: { list_id: string } }>('/contact_lists/:list_id', { config }, async (req, reply) => {
+    const account = accountOf(req);
+    const listId = req.params.list_id;
+    if (!account.storedList(listId)) {
+      return sendCcErrors(reply, 404, [ccError(notFoundErrorKey, `List ${listId} was not found.`)]);
+    }
+    if (options.runner.queueFull(account.id)) {
+      return reply.code(429).send(activityQueueFull(options.runner, account.id));
+    }
+    const activity = options.runner.start({
+      accountId: account.id,
+      kind: 'list_delete',
+      initialCounts: { items_total_count: 1, items_completed_count: 0, list_count: 1 },
+      work: () => {
+        const removed = account.removeList(listId, options.knobs.listDeleteTouchesContacts);
+        return {
+          counts: { items_total_count: 1, items_completed_count: removed === false ? 0 : 1, list_count: 1 },
+          errors: removed === false ? [`List ${listId} was not found.`] : [],
+        };
+      },
+    });
+    const { status: _status, ...body } = renderActivity(activity);
+    return reply.code(202).header('location', `/v3/activities/${activity.activity_id}`).send(body);
   });
 }

@@ -3,6 +3,7 @@ import { accountOf } from './api-auth.ts';
 import { ccError, notFoundErrorKey, sendCcErrors, validationErrorKey } from './cc-errors.ts';
 import { parseContactSearch, runContactSearch } from './contact-query.ts';
 import { contactIncludes, renderContact } from './contact-representation.ts';
+import { checkSource } from './contact-validation.ts';
 import { parseContactBody } from './request-bodies.ts';
 
 type Params = { contact_id: string };
@@ -48,7 +49,9 @@ export async function contactRoutes(api: FastifyInstance): Promise<void> {
   api.post('/contacts', { config }, async (req, reply) => {
     const parsed = parseContactBody(req.body);
     if (!parsed.ok) return sendCcErrors(reply, 400, parsed.errors);
-    const outcome = accountOf(req).createContact(parsed.write, parsed.createSource ?? 'Account');
+    const sourceError = checkSource('create_source', parsed.createSource);
+    if (sourceError) return sendCcErrors(reply, 400, [sourceError]);
+    const outcome = accountOf(req).createContact(parsed.write, parsed.createSource!);
     if (!outcome.ok) return sendCcErrors(reply, outcome.status, outcome.errors);
     return reply.code(201).send(renderContact(outcome.contact, writeAnswerIncludes));
   });
@@ -71,10 +74,16 @@ export async function contactRoutes(api: FastifyInstance): Promise<void> {
   api.put<{ Params: Params }>('/contacts/:contact_id', { config }, async (req, reply) => {
     const parsed = parseContactBody(req.body);
     if (!parsed.ok) return sendCcErrors(reply, 400, parsed.errors);
-    if (!parsed.updateSource) {
-      return sendCcErrors(reply, 400, [ccError(validationErrorKey, 'update_source is required.')]);
+    const sourceError = checkSource('update_source', parsed.updateSource);
+    if (sourceError) return sendCcErrors(reply, 400, [sourceError]);
+    const account = accountOf(req);
+    // The swagger: "To restore a deleted contact you must specify the update_source as Account."
+    if (account.storedContact(req.params.contact_id)?.deleted_at && parsed.updateSource !== 'Account') {
+      return sendCcErrors(reply, 400, [
+        ccError(validationErrorKey, 'To restore a deleted contact, update_source must be Account.'),
+      ]);
     }
-    const outcome = accountOf(req).replaceContact(req.params.contact_id, parsed.write, parsed.updateSource);
+    const outcome = account.replaceContact(req.params.contact_id, parsed.write, parsed.updateSource!);
     if (!outcome.ok) return sendCcErrors(reply, outcome.status, outcome.errors);
     return renderContact(outcome.contact, writeAnswerIncludes);
   });

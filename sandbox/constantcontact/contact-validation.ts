@@ -3,6 +3,8 @@ import type { ContactWrite } from './contact-model.ts';
 
 export const ccLimits = {
   emailLength: 80,
+  /** The import (`JsonImportContact.email`) and the sign-up form (`ContactCreateOrUpdateInput`) take 50. */
+  shortEmailLength: 50,
   nameLength: 50,
   phoneNumbers: 3,
   streetAddresses: 3,
@@ -88,4 +90,28 @@ export function validateContactWrite(
     );
   }
   return errors;
+}
+
+/** The values the swagger gives for `create_source` and `update_source`. */
+export const contactSources = ['Contact', 'Account'] as const;
+
+/**
+ * The source a contact write must name: POST needs `create_source`, PUT `update_source` (the swagger's
+ * operation descriptions), each one of `Contact` or `Account`. An error entry, or null when valid.
+ */
+export function checkSource(
+  field: 'create_source' | 'update_source',
+  value: string | undefined,
+): CcErrorEntry | null {
+  if (value === undefined || value === '') return ccError(validationErrorKey, `${field} is required.`);
+  if (!(contactSources as readonly string[]).includes(value)) {
+    return ccError(validationErrorKey, `${field} must be one of Contact or Account; it is "${value}".`);
+  }
+  return null;
+}
+
+/** An email longer than the 50 characters the import and the sign-up form take, as CC's error entry. */
+export function checkShortEmail(field: string, email: string | undefined): CcErrorEntry | null {
+  if (email === undefined || email.length <= ccLimits.shortEmailLength) return null;
+  return ccError(validationErrorKey, `${field} exceeds the maximum length of ${ccLimits.shortEmailLength}.`);
 }

@@ -17,6 +17,7 @@ import { LoginSessions } from './login-sessions.ts';
 import { type CcSeedClient, defaultScopes, OAuthAuthority } from './oauth-authority.ts';
 import { oauthBase, oauthRoutes } from './oauth-routes.ts';
 import { ClientRateLimiter } from './rate-limiter.ts';
+import { signUpFormRoutes } from './sign-up-form-routes.ts';
 
 export type { CcAccountRegistry, CcSeedAccount } from './account-registry.ts';
 export { type CcAccount, type CcContactInput, CcUserActionError } from './account-state.ts';
@@ -210,7 +211,8 @@ export async function startConstantContactEmulator(options: CcEmulatorOptions = 
       installApiGateway(api, { oauth, accounts, limiter, clock, knobs });
       await api.register(accountRoutes);
       await api.register(contactRoutes);
-      await api.register(contactListRoutes);
+      await api.register(signUpFormRoutes, { knobs });
+      await api.register(contactListRoutes, { runner, knobs });
       await api.register(customFieldRoutes);
       await api.register(activityRoutes, { runner });
     },

@@ -32,6 +32,30 @@ const contactBody = z.object({
 
 export const listBody = z.object({ name: z.string(), favorite: z.boolean().nullish(), description: text });
 
+/** PUT /v3/contact_lists/{id} (`ListInput`): the name has at most 255 characters. */
+export const listPutBody = z.object({
+  name: z.string().max(255),
+  favorite: z.boolean().nullish(),
+  description: text,
+});
+
+/** POST /v3/contacts/sign_up_form (`ContactCreateOrUpdateInput`); the email's length is checked apart. */
+export const signUpFormBody = z.object({
+  email_address: text,
+  first_name: text,
+  last_name: text,
+  job_title: text,
+  company_name: text,
+  phone_number: text,
+  anniversary: text,
+  birthday_month: integer,
+  birthday_day: integer,
+  list_memberships: z.array(z.string()).min(1).max(50),
+  street_address: z
+    .object({ kind: z.string(), street: text, city: text, state: text, postal_code: text, country: text })
+    .nullish(),
+});
+
 export const jsonImportBody = z.object({
   import_data: z.array(z.record(z.string(), z.unknown())),
   list_ids: z.array(z.string()).min(1).max(50),

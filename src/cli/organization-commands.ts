@@ -23,6 +23,7 @@ function describeRun(run: SyncRun): string {
     `${run.startedAt}  ${run.trigger}  ${run.status}  ${seconds} s${run.error ? `  ${run.error.code}: ${run.error.message}` : ''}`,
     `  ${side('Constant Contact', run.counts.cc)}`,
     `  ${side('Connec!', run.counts.hub)}`,
+    ...run.notices.map((notice) => `  Note: ${notice}`),
   ].join('\n');
 }
 

@@ -1,5 +1,5 @@
 import type { CcActivitiesApi, WaitForActivityOptions } from './activities-api.ts';
-import { CcImportRowTooLargeError } from './errors.ts';
+import { CcImportEmailTooLongError, CcImportRowTooLargeError } from './errors.ts';
 import type { CcActivity, CcContactsJsonImport, CcImportRow } from './types.ts';
 
 export interface ImportLimits {
@@ -16,9 +16,21 @@ export interface ImportLimits {
 export const CC_IMPORT_LIMITS: ImportLimits = { maxRows: 40_000, maxBodyBytes: 4_000_000 };
 
 /**
+ * The longest email an import row may carry: the swagger's `JsonImportContact.email` has `maxLength: 50`,
+ * where a contact's `email_address.address` has 80. Longer ones go one by one.
+ */
+export const CC_IMPORT_EMAIL_MAX = 50;
+
+/** Whether CC's import takes this email (see `CC_IMPORT_EMAIL_MAX`). */
+export function importTakesEmail(email: string): boolean {
+  return email.length <= CC_IMPORT_EMAIL_MAX;
+}
+
+/**
  * Splits rows into as few import bodies as the limits allow, keeping their order. Sizes are measured on the
  * serialised JSON (UTF-8 bytes) of the exact body that will be sent, `{"import_data":[...],"list_ids":[...]}`.
- * Throws `CcImportRowTooLargeError` for a row that cannot fit in any body.
+ * Throws `CcImportRowTooLargeError` for a row that cannot fit in any body, and `CcImportEmailTooLongError`
+ * for a row whose email the import would refuse.
  *
  * @example
  * splitImportRows(hundredThousandShortRows, [listId]).length; // 3 (40,000 + 40,000 + 20,000)
@@ -33,6 +45,9 @@ export function splitImportRows(
   let chunk: CcImportRow[] = [];
   let chunkBytes = envelopeBytes;
   rows.forEach((row, index) => {
+    if (row.email !== undefined && !importTakesEmail(row.email)) {
+      throw new CcImportEmailTooLongError(index, row.email.length, CC_IMPORT_EMAIL_MAX);
+    }
     const rowBytes = Buffer.byteLength(JSON.stringify(row));
     // Every row after the first in a body costs a separating comma.
     const alone = envelopeBytes + rowBytes;

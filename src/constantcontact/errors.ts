@@ -322,6 +322,24 @@ export class CcImportRowTooLargeError extends ConnectorError {
   }
 }
 
+/**
+ * An import row's email is longer than the 50 characters CC's import takes (`JsonImportContact.email`),
+ * though a contact may have 80: such a contact goes by a single create or update instead.
+ */
+export class CcImportEmailTooLongError extends ConnectorError {
+  readonly code = 'CC_IMPORT_EMAIL_LONG';
+  override readonly httpStatus = 422;
+  readonly rowIndex: number;
+
+  constructor(rowIndex: number, length: number, maxLength: number) {
+    super(
+      `Import row ${rowIndex} has an email of ${length} characters; a Constant Contact import takes at most ` +
+        `${maxLength}. Send that contact on its own (create or update) instead.`,
+    );
+    this.rowIndex = rowIndex;
+  }
+}
+
 /** Every error code this module raises, for docs/errors.md and its completeness test. */
 export const CC_ERROR_CODES = [
   'CC_NEEDS_RECONNECT',
@@ -341,6 +359,7 @@ export const CC_ERROR_CODES = [
   'CC_ACTIVITY_TIMEOUT',
   'CC_ACTIVITY_QUEUE_FULL',
   'CC_IMPORT_ROW_TOO_LARGE',
+  'CC_IMPORT_EMAIL_LONG',
 ] as const;
 
 export type CcErrorCode = (typeof CC_ERROR_CODES)[number];

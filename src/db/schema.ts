@@ -76,6 +76,8 @@ export interface SyncRunsTable {
   progress: string | null;
   error_code: string | null;
   error_message: string | null;
+  /** JSON array of the run's notices (see SyncRun.notices); null when there is none. */
+  notices: string | null;
 }
 
 export interface CursorsTable {

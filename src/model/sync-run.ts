@@ -41,4 +41,9 @@ export interface SyncRun {
   counts: RunCounts;
   progress: Record<string, number> | null;
   error: { code: string; message: string } | null;
+  /**
+   * What the run did besides moving records, in sentences for the user (e.g. a list deleted in Constant
+   * Contact that it re-created); empty when there is nothing to tell.
+   */
+  notices: string[];
 }

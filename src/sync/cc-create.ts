@@ -1,3 +1,4 @@
+import { importTakesEmail } from '../constantcontact/bulk-import.ts';
 import { CcConflictError } from '../constantcontact/errors.ts';
 import type { CcContact, CcImportRow } from '../constantcontact/types.ts';
 import { ccView } from '../mapping/cc-limits.ts';
@@ -25,8 +26,6 @@ export interface CreationOutcome {
   existing: (newContact: NewContact, contact: CcContact) => Promise<void>;
   failed: (newContact: NewContact, reason: string, options?: FailureOptions) => Promise<void>;
 }
-
-const IMPORT_EMAIL_MAX = 50;
 
 function rolesOf(newContact: NewContact): ListRole[] {
   return sortRoles(newContact.items.flatMap((i) => i.roles));
@@ -70,11 +69,14 @@ export async function createContacts(
 ): Promise<void> {
   if (newContacts.length > ctx.options.bulkThreshold) {
     // CC's import takes emails of at most 50 characters (contacts take 80): longer ones go one by one.
-    const importable = newContacts.filter((n) => n.email.length <= IMPORT_EMAIL_MAX);
-    await importContacts(ctx, importable, outcome);
+    await importContacts(
+      ctx,
+      newContacts.filter((n) => importTakesEmail(n.email)),
+      outcome,
+    );
     await createOneByOne(
       ctx,
-      newContacts.filter((n) => n.email.length > IMPORT_EMAIL_MAX),
+      newContacts.filter((n) => !importTakesEmail(n.email)),
       outcome,
     );
     return;

@@ -1,5 +1,6 @@
 import { CcConflictError } from '../constantcontact/errors.ts';
 import type { CcListsApi } from '../constantcontact/lists-api.ts';
+import type { CcContactList } from '../constantcontact/types.ts';
 import type { CcMirrorRepository } from '../db/repositories/cc-mirror.ts';
 import { LIST_NAMES, LIST_ROLES, type ListRole, roleOfListName } from '../mapping/list-roles.ts';
 
@@ -12,7 +13,8 @@ export class CcListDirectory {
   readonly #mirror: CcMirrorRepository;
   readonly #api: CcListsApi;
   readonly #ids: Map<ListRole, string>;
-  #lookedUp = false;
+  /** The account's lists as read in this run (at most one read per run), or null before any read. */
+  #accountLists: CcContactList[] | null = null;
 
   private constructor(
     organizationId: string,
@@ -71,7 +73,7 @@ export class CcListDirectory {
     } catch (error) {
       // Someone made the list between our look-up and our creation: find it again.
       if (!(error instanceof CcConflictError)) throw error;
-      this.#lookedUp = false;
+      this.#accountLists = null;
       await this.#lookUpByName();
       const again = this.#ids.get(role);
       if (!again) throw error;
@@ -79,11 +81,34 @@ export class CcListDirectory {
     }
   }
 
+  /**
+   * Which of the connector's lists among `listIds` no longer exist in the account (deleted in CC). Reads
+   * the account's lists, once per run; ids that are not the connector's are ignored.
+   */
+  async findDeleted(listIds: Iterable<string>): Promise<Array<{ role: ListRole; listId: string }>> {
+    const wanted = [...new Set(listIds)].flatMap((listId) => {
+      const role = this.roleOf(listId);
+      return role ? [{ role, listId }] : [];
+    });
+    if (wanted.length === 0) return [];
+    const existing = new Set((await this.#readAccountLists()).map((l) => l.list_id));
+    return wanted.filter((w) => !existing.has(w.listId));
+  }
+
+  /** Forgets a list deleted in CC: the next `idFor` of its role finds or creates another. */
+  async forget(role: ListRole): Promise<void> {
+    this.#ids.delete(role);
+    await this.#mirror.forgetListId(this.#organizationId, role);
+  }
+
+  async #readAccountLists(): Promise<CcContactList[]> {
+    this.#accountLists ??= await this.#api.all();
+    return this.#accountLists;
+  }
+
   /** Reads the account's lists once per run and keeps the connector's by name. */
   async #lookUpByName(): Promise<void> {
-    if (this.#lookedUp) return;
-    this.#lookedUp = true;
-    for (const list of await this.#api.all()) {
+    for (const list of await this.#readAccountLists()) {
       const role = roleOfListName(list.name);
       if (role && LIST_ROLES.includes(role) && this.#ids.get(role) !== list.list_id)
         await this.#remember(role, list.list_id);

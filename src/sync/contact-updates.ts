@@ -1,3 +1,4 @@
+import { importTakesEmail } from '../constantcontact/bulk-import.ts';
 import type { CcContact } from '../constantcontact/types.ts';
 import { contactToShared, sharedToContactUpdate } from '../mapping/contact-shared.ts';
 import { normalizeEmail } from '../mapping/normalize-email.ts';
@@ -36,8 +37,8 @@ export function queueContactUpdate(ctx: SyncContext, update: ContactUpdate): voi
 
 /**
  * A contact fits CC's bulk import when the import can say everything that changes: it cannot clear a
- * field, change an email (it finds contacts by email), or leave a list, and the connector never imports
- * an unsubscribed contact.
+ * field, change an email (it finds contacts by email), or leave a list, nor take an email over 50
+ * characters, and the connector never imports an unsubscribed contact.
  */
 function importable(update: ContactUpdate): boolean {
   return (
@@ -45,7 +46,7 @@ function importable(update: ContactUpdate): boolean {
     update.listIds.length > 0 &&
     !('email' in update.changed) &&
     Object.values(update.changed).every((v) => v !== null) &&
-    (update.contact.email_address?.address ?? '').length <= 50
+    importTakesEmail(update.contact.email_address?.address ?? '')
   );
 }
 

@@ -12,6 +12,7 @@ import { CcListDirectory } from './cc-list-directory.ts';
 import { sharePendingContacts } from './cc-records.ts';
 import { syncCompany } from './company-sync.ts';
 import { flushPendingWrites } from './creation-buffer.ts';
+import { restoreDeletedLists } from './deleted-lists.ts';
 import { readHubChanges } from './hub-changes.ts';
 import { type HubRecord, shareHubRecords } from './hub-records.ts';
 import { isRecordError, recordErrorReason } from './record-errors.ts';
@@ -74,6 +75,7 @@ export async function runSync(
     membershipChanges: new Map(),
     contactUpdates: new Map(),
     pendingLinks: new Map(),
+    notices: [],
     progress: {},
     async reportProgress() {
       if (options.signal?.aborted) throw new RunCancelledError('The run was cancelled.');
@@ -83,7 +85,8 @@ export async function runSync(
   };
 
   try {
-    await readCcChanges(ctx);
+    const sightings = await readCcChanges(ctx);
+    await restoreDeletedLists(ctx, sightings);
     await retryDueRecords(ctx);
     for (const mapping of CONTACT_MAPPINGS) {
       if (!flowsFor(ctx, mapping.hubCollection).toCc || !mapping.flows.hubToCc) continue;
@@ -95,7 +98,11 @@ export async function runSync(
     }
     await sharePendingContacts(ctx);
     await syncCompany(ctx);
-    const done = await repos.syncRuns.finish(run.id, { status: 'succeeded', counts: ctx.counts });
+    const done = await repos.syncRuns.finish(run.id, {
+      status: 'succeeded',
+      counts: ctx.counts,
+      notices: ctx.notices,
+    });
     logger.info({ counts: ctx.counts }, 'sync run succeeded');
     return done;
   } catch (error) {
@@ -107,6 +114,7 @@ export async function runSync(
       status: cancelled ? 'cancelled' : 'failed',
       counts: ctx.counts,
       error: { code, message },
+      notices: ctx.notices,
     });
   }
 }

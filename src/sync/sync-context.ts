@@ -58,6 +58,8 @@ export interface SyncContext {
   contactUpdates: Map<string, ContactUpdate>;
   /** Contacts whose lists (only) must change, by contact id (see `flushMembershipChanges`). */
   membershipChanges: Map<string, MembershipChange>;
+  /** What the run did besides moving records, for the user (see SyncRun.notices). */
+  notices: string[];
   /** Records processed per collection, for the progress bar. */
   progress: Record<string, number>;
   /** Saves progress and counts so the page can show them while the run goes on. */

@@ -121,6 +121,22 @@ describe('operator commands', () => {
     assert.match(result.stdout, /existed before sharing started/);
   });
 
+  it('`status` tells of a list deleted in Constant Contact that the last run re-created', async () => {
+    cc.accounts.get('acct-cli').deleteListAsUser('Customer list');
+    const sync = await cli(['sync', '--tenant', TEST_TENANT.id, '--org', GROUP_A], env);
+    assert.equal(sync.code, 0, sync.stderr);
+    const note =
+      /Note: The list "Customer list" was deleted in Constant Contact: the connector re-created it and put back 1 contact\./;
+    assert.match(sync.stdout, note);
+    const status = await cli(['status', '--tenant', TEST_TENANT.id, '--org', GROUP_A], env);
+    assert.match(status.stdout, note);
+    const list = cc.accounts.get('acct-cli').findListByName('Customer list');
+    assert.ok(list, 'the list exists again');
+    assert.deepEqual(cc.accounts.get('acct-cli').contact('cli.customer@example.com')?.list_memberships, [
+      list.list_id,
+    ]);
+  });
+
   it('explains a missing option in one line', async () => {
     const result = await cli(['status', '--tenant', TEST_TENANT.id], env);
     assert.equal(result.code, 1);

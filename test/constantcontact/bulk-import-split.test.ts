@@ -1,8 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { CC_IMPORT_LIMITS, splitImportRows } from '../../src/constantcontact/bulk-import.ts';
-import { CcImportRowTooLargeError } from '../../src/constantcontact/errors.ts';
+import {
+  CC_IMPORT_EMAIL_MAX,
+  CC_IMPORT_LIMITS,
+  splitImportRows,
+} from '../../src/constantcontact/bulk-import.ts';
+import { CcImportEmailTooLongError, CcImportRowTooLargeError } from '../../src/constantcontact/errors.ts';
 import type { CcImportRow } from '../../src/constantcontact/types.ts';
 
 const listIds = ['8a1f0f6e-4c1e-11ef-9a3b-0242ac120002'];
@@ -45,7 +49,8 @@ describe('splitImportRows', () => {
 
   it('keeps every body under both limits and fills each one as far as the next row allows', () => {
     const row = fc.record({
-      email: fc.emailAddress(),
+      // Emails the import takes (at most 50 characters); longer ones are refused, tested below.
+      email: fc.emailAddress().filter((e) => e.length <= CC_IMPORT_EMAIL_MAX),
       first_name: fc.string({ maxLength: 50, unit: 'binary' }),
     });
     fc.assert(
@@ -89,6 +94,17 @@ describe('splitImportRows', () => {
         }),
       (e: unknown) =>
         e instanceof CcImportRowTooLargeError && e.rowIndex === 1 && e.code === 'CC_IMPORT_ROW_TOO_LARGE',
+    );
+  });
+
+  it("refuses a row whose email is over the import's 50 characters, and takes one of exactly 50", () => {
+    assert.equal(CC_IMPORT_EMAIL_MAX, 50);
+    const fifty = `${'a'.repeat(38)}@example.com`;
+    assert.equal(splitImportRows([{ email: fifty }], listIds).length, 1);
+    assert.throws(
+      () => splitImportRows([{ email: fifty }, { email: `b${fifty}` }], listIds),
+      (e: unknown) =>
+        e instanceof CcImportEmailTooLongError && e.rowIndex === 1 && e.code === 'CC_IMPORT_EMAIL_LONG',
     );
   });
 });

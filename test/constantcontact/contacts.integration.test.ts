@@ -112,6 +112,30 @@ describe('contacts, lists and account against the emulator', () => {
     );
   });
 
+  it('revives a deleted contact with update_source Account; CC refuses it as Contact, with its own words', async () => {
+    h = await startHarness();
+    const created = await h.api.contacts.create({
+      email_address: { address: 'lazarus@example.com' },
+      create_source: 'Account',
+    });
+    await h.api.contacts.delete(created.contact_id);
+    await assert.rejects(
+      h.api.contacts.update(created.contact_id, {
+        email_address: { address: 'lazarus@example.com' },
+        update_source: 'Contact',
+      }),
+      (e: unknown) =>
+        e instanceof CcValidationError &&
+        e.errors[0]?.error_key === 'contacts.api.validation.error' &&
+        e.message.includes('To restore a deleted contact, update_source must be Account.'),
+    );
+    const revived = await h.api.contacts.update(created.contact_id, {
+      email_address: { address: 'lazarus@example.com' },
+      update_source: 'Account',
+    });
+    assert.equal(revived.deleted_at, undefined);
+  });
+
   it('reads every list and reads and updates the account summary', async () => {
     h = await startHarness({ seed: { lists: ['Customer list', 'Supplier list', 'Lead list'] } });
     const lists = await h.api.lists.all();

@@ -33,6 +33,18 @@ describeEachDatabase('sync runs, cursors and the audit log', (db) => {
     assert.equal(await syncRuns.findRunning(orgId), null);
   });
 
+  it("keeps a run's notices, and none for a run that has none", async () => {
+    const { syncRuns } = db().repos;
+    const told = await syncRuns.start(orgId, 'manual');
+    const notices = ['The list "Lead list" was deleted in Constant Contact: the connector re-created it.'];
+    assert.deepEqual(told.notices, []);
+    await syncRuns.finish(told.id, { status: 'succeeded', counts: emptyCounts(), notices });
+    assert.deepEqual((await syncRuns.get(told.id)).notices, notices);
+    const quiet = await syncRuns.start(orgId, 'manual');
+    await syncRuns.finish(quiet.id, { status: 'succeeded', counts: emptyCounts(), notices: [] });
+    assert.deepEqual((await syncRuns.get(quiet.id)).notices, []);
+  });
+
   it('refuses to finish a run twice', async () => {
     const { syncRuns } = db().repos;
     const run = await syncRuns.start(orgId, 'schedule');

@@ -1,4 +1,4 @@
-import type { Kysely, Selectable } from 'kysely';
+import { type Kysely, type Selectable, sql } from 'kysely';
 import type { CcContact } from '../../constantcontact/types.ts';
 import type { ListRole } from '../../mapping/list-roles.ts';
 import { normalizeEmail } from '../../mapping/normalize-email.ts';
@@ -187,6 +187,27 @@ export function ccMirrorRepository(db: Kysely<Database>, now: () => Date) {
           oc.columns(['organization_id', 'role']).doUpdateSet({ list_id: listId, updated_at }),
         )
         .execute();
+    },
+
+    /** Drops a list id the connector knew (the list was deleted in CC); the role has no list until made. */
+    async forgetListId(organizationId: string, role: ListRole): Promise<void> {
+      await db
+        .deleteFrom('cc_lists')
+        .where('organization_id', '=', organizationId)
+        .where('role', '=', role)
+        .execute();
+    },
+
+    /** Contacts whose last known lists include `listId`. */
+    async inList(organizationId: string, listId: string): Promise<MirroredContact[]> {
+      const pattern = `%${listId.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      const rows = await db
+        .selectFrom('cc_contacts')
+        .selectAll()
+        .where('organization_id', '=', organizationId)
+        .where(sql<boolean>`contact like ${pattern} escape '\\'`)
+        .execute();
+      return rows.map(toMirrored).filter((m) => (m.contact.list_memberships ?? []).includes(listId));
     },
 
     /** Forgets the account's contacts and lists (after unlinking: another account may be linked next). */

@@ -75,6 +75,11 @@ function toIdMap(row: Row): IdMap {
   throw new Error(`id_maps row ${row.id} is inconsistent with its state ${row.state}`);
 }
 
+/** A LIKE pattern finding `fragment` anywhere, its wildcards escaped (with an explicit ESCAPE '\\'). */
+function likePattern(fragment: string): string {
+  return `%${fragment.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
 /** SQLite limits bound parameters per statement; lookups by many keys go in slices of this size. */
 const IN_CHUNK = 500;
 /** Rows per multi-row insert: 500 rows of 16 values stay well under SQLite's bound-parameter limit. */
@@ -431,6 +436,52 @@ export function idMapRepository(db: Kysely<Database>, now: () => Date) {
         .limit(limit)
         .execute();
       return rows.map(toIdMap);
+    },
+
+    /** The next page of id maps in `states`, in id order after `afterId` (a walk over all of them). */
+    async pageInStates(
+      organizationId: string,
+      states: readonly IdMapState[],
+      afterId: string | null,
+      limit: number,
+    ): Promise<IdMap[]> {
+      let query = db
+        .selectFrom('id_maps')
+        .selectAll()
+        .where('organization_id', '=', organizationId)
+        .where('state', 'in', [...states]);
+      if (afterId !== null) query = query.where('id', '>', afterId);
+      const rows = await query.orderBy('id').limit(limit).execute();
+      return rows.map(toIdMap);
+    },
+
+    /** Which of `fragments` (ids CC quotes in its errors) appear in the reasons of failed records. */
+    async failureFragments(organizationId: string, fragments: readonly string[]): Promise<Set<string>> {
+      const found = new Set<string>();
+      for (const fragment of new Set(fragments)) {
+        const row = await db
+          .selectFrom('id_maps')
+          .select('id')
+          .where('organization_id', '=', organizationId)
+          .where('state', '=', 'failed')
+          .where(sql<boolean>`reason like ${likePattern(fragment)} escape '\\'`)
+          .limit(1)
+          .executeTakeFirst();
+        if (row) found.add(fragment);
+      }
+      return found;
+    },
+
+    /** Makes failed records whose reason quotes `fragment` due now (what failed them was repaired). */
+    async retryFailuresMentioning(organizationId: string, fragment: string): Promise<number> {
+      const result = await db
+        .updateTable('id_maps')
+        .set({ next_retry_at: iso() })
+        .where('organization_id', '=', organizationId)
+        .where('state', '=', 'failed')
+        .where(sql<boolean>`reason like ${likePattern(fragment)} escape '\\'`)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows);
     },
 
     /** Makes failed records due now (the Retry button); all of them when `id` is omitted. */

@@ -23,6 +23,7 @@ function toRun(row: Selectable<SyncRunsTable>): SyncRun {
     counts: JSON.parse(row.counts) as RunCounts,
     progress: row.progress ? (JSON.parse(row.progress) as Record<string, number>) : null,
     error: row.error_code ? { code: row.error_code, message: row.error_message ?? '' } : null,
+    notices: row.notices ? (JSON.parse(row.notices) as string[]) : [],
   };
 }
 
@@ -69,7 +70,12 @@ export function syncRunRepository(db: Kysely<Database>, now: () => Date) {
      */
     async finish(
       id: string,
-      outcome: { status: FinishedRunStatus; counts: RunCounts; error?: { code: string; message: string } },
+      outcome: {
+        status: FinishedRunStatus;
+        counts: RunCounts;
+        error?: { code: string; message: string };
+        notices?: readonly string[];
+      },
     ): Promise<SyncRun> {
       const row = await db
         .updateTable('sync_runs')
@@ -79,6 +85,7 @@ export function syncRunRepository(db: Kysely<Database>, now: () => Date) {
           counts: JSON.stringify(outcome.counts),
           error_code: outcome.error?.code ?? null,
           error_message: outcome.error?.message ?? null,
+          notices: outcome.notices?.length ? JSON.stringify(outcome.notices) : null,
         })
         .where('id', '=', id)
         .where('status', 'in', statesLeadingTo(outcome.status))

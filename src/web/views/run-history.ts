@@ -48,7 +48,7 @@ export function renderRunHistory(runs: readonly SyncRun[]): SafeHtml {
 <td data-label="To Constant Contact">${counts(r.counts.cc)}</td>
 <td data-label="To Connec!">${counts(r.counts.hub)}</td>
 <td data-label="Not shared" class="num">${r.counts.cc.excluded + r.counts.hub.excluded}</td>
-<td data-label="Outcome"><span class="nowrap">${r.status}</span>${r.error ? html`<br><span class="muted">${r.error.message}</span>` : ''}</td>
+<td data-label="Outcome"><span class="nowrap">${r.status}</span>${r.error ? html`<br><span class="muted">${r.error.message}</span>` : ''}${r.notices.map((n) => html`<br>${n}`)}</td>
 </tr>`,
   );
   return html`<div class="table-wrap"><table class="responsive">
