@@ -16,6 +16,7 @@ import { LoginSessions } from './login-sessions.ts';
 import { type CcSeedClient, defaultScopes, OAuthAuthority } from './oauth-authority.ts';
 import { oauthBase, oauthRoutes } from './oauth-routes.ts';
 import { ClientRateLimiter } from './rate-limiter.ts';
+import { TokenEndpointLimiter } from './token-rate-limiter.ts';
 
 export type { CcAccountRegistry, CcSeedAccount } from './account-registry.ts';
 export { type CcAccount, type CcContactInput, CcUserActionError } from './account-state.ts';
@@ -120,6 +121,7 @@ export async function startConstantContactEmulator(options: CcEmulatorOptions = 
     clock,
     accessTokenTtlSeconds: options.accessTokenTtlSeconds ?? 86_400,
     rotateRefreshTokens: options.rotateRefreshTokens ?? true,
+    knobs,
   });
   for (const client of options.clients ?? [defaultCcClient]) oauth.registerClient(client);
   const limiter = new ClientRateLimiter({
@@ -194,7 +196,8 @@ export async function startConstantContactEmulator(options: CcEmulatorOptions = 
     return reply.code(404).type('text/plain').send('Not found');
   });
 
-  await app.register(oauthRoutes, { oauth, accounts, sessions });
+  const tokenLimiter = new TokenEndpointLimiter({ clock, knobs });
+  await app.register(oauthRoutes, { oauth, accounts, sessions, tokenLimiter, knobs });
   await app.register(appRoutes, { accounts, sessions });
   await app.register(
     async (api) => {
