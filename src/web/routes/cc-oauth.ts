@@ -200,7 +200,7 @@ async function readAccount(ctx: WebContext, tokens: CcTokenSet): Promise<{ id: s
         held = next;
       },
     },
-    ...(ctx.cc ? { rateLimiter: ctx.cc.rateLimiter } : {}),
+    ...(ctx.cc ? { rateLimiter: ctx.cc.rateLimiter, tokenRateLimiter: ctx.cc.tokenRateLimiter } : {}),
   });
   const summary = await client.forOrganization('linking').account.getSummary();
   if (!summary.encoded_account_id) {
