@@ -2,6 +2,7 @@ import { type Kysely, type Migration, type MigrationResultSet, Migrator } from '
 import { ConnectorError } from '../errors.ts';
 import * as initial from './migrations/0001-initial.ts';
 import * as ccMirror from './migrations/0002-cc-mirror.ts';
+import * as ccLinkHandover from './migrations/0003-cc-link-handover.ts';
 
 export class MigrationFailedError extends ConnectorError {
   readonly code = 'DB_MIGRATION_FAILED';
@@ -11,6 +12,7 @@ export class MigrationFailedError extends ConnectorError {
 const MIGRATIONS: Record<string, Migration> = {
   '0001-initial': initial,
   '0002-cc-mirror': ccMirror,
+  '0003-cc-link-handover': ccLinkHandover,
 };
 
 /** Brings the schema to the latest version; returns the names of the migrations applied now. */

@@ -7,6 +7,7 @@ const TABLES = [
   'audit_log',
   'cc_contacts',
   'cc_lists',
+  'cc_pending_links',
   'cursors',
   'id_maps',
   'memberships',
@@ -26,7 +27,11 @@ for (const kind of TEST_DATABASES) {
       const empty = await createEmptyDatabase(kind);
       drops.push(empty.drop);
       process.stdout.write(`# migrations run on ${kind}: ${empty.location}\n`);
-      assert.deepEqual(await migrateToLatest(empty.store.db), ['0001-initial', '0002-cc-mirror']);
+      assert.deepEqual(await migrateToLatest(empty.store.db), [
+        '0001-initial',
+        '0002-cc-mirror',
+        '0003-cc-link-handover',
+      ]);
       assert.deepEqual(await migrateToLatest(empty.store.db), []);
       const tables = (await empty.store.db.introspection.getTables()).map((t) => t.name).sort();
       assert.deepEqual(tables, TABLES);
@@ -41,7 +46,7 @@ for (const kind of TEST_DATABASES) {
         const second = openStore(empty.config);
         try {
           const [a, b] = await Promise.all([migrateToLatest(empty.store.db), migrateToLatest(second.db)]);
-          assert.deepEqual([...a, ...b], ['0001-initial', '0002-cc-mirror']);
+          assert.deepEqual([...a, ...b], ['0001-initial', '0002-cc-mirror', '0003-cc-link-handover']);
         } finally {
           await second.close();
         }
