@@ -12,8 +12,9 @@ import {
   createSigningIdentity,
   type SigningIdentity,
 } from '../../sandbox/platform/self-signed-certificate.ts';
-import { loadConfig } from '../../src/config/config.ts';
+import { type Config, loadConfig } from '../../src/config/config.ts';
 import type { Tenant } from '../../src/config/tenants.ts';
+import type { ConstantContactClient } from '../../src/constantcontact/client.ts';
 import { createRepositories, type Repositories } from '../../src/db/repositories/index.ts';
 import type { SyncScheduler } from '../../src/jobs/sync-scheduler.ts';
 import { createLogger } from '../../src/logger.ts';
@@ -78,8 +79,15 @@ export interface WebTestApp {
 export const auth = (tenant: Pick<Tenant, 'apiId' | 'apiKey'>) =>
   `Basic ${Buffer.from(`${tenant.apiId}:${tenant.apiKey}`).toString('base64')}`;
 
+export interface WebTestAppOptions {
+  /** More settings, e.g. Constant Contact credentials and URLs pointing at an emulator. */
+  env?: Record<string, string>;
+  /** The Constant Contact client the app links accounts with; none (not configured) by default. */
+  cc?: (config: Config, repos: Repositories) => ConstantContactClient;
+}
+
 /** The web app over a fresh SQLite database, one tenant whose IdP is a key pair made here. */
-export async function startWebTestApp(): Promise<WebTestApp> {
+export async function startWebTestApp(options: WebTestAppOptions = {}): Promise<WebTestApp> {
   const idp = createSigningIdentity('Test IdP');
   const tenant: Tenant = {
     id: 'acme',
@@ -91,7 +99,12 @@ export async function startWebTestApp(): Promise<WebTestApp> {
     dashboardUrl: 'http://idp.test/dashboard',
   };
   const config = {
-    ...loadConfig({ PUBLIC_URL, DATA_DIR: mkdtempSync(join(tmpdir(), 'web-')), LOG_LEVEL: 'silent' }),
+    ...loadConfig({
+      PUBLIC_URL,
+      DATA_DIR: mkdtempSync(join(tmpdir(), 'web-')),
+      LOG_LEVEL: 'silent',
+      ...options.env,
+    }),
     tenants: [tenant],
   };
   const db = await createTestDatabase('sqlite');
@@ -102,7 +115,7 @@ export async function startWebTestApp(): Promise<WebTestApp> {
     store: db.store,
     repositories: repos,
     logger: createLogger('silent'),
-    sync: { cc: null, scheduler },
+    sync: { cc: options.cc ? options.cc(config, repos) : null, scheduler },
   });
 
   const startSignIn = async (tenantId = tenant.id) => {
