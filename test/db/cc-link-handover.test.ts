@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { CcNeedsReconnectError } from '../../src/constantcontact/errors.ts';
 import { organizationTokenStore } from '../../src/db/cc-token-store.ts';
+import { CcAccountAlreadyLinkedError } from '../../src/db/db-errors.ts';
 import { describeEachDatabase } from '../helpers/databases.ts';
 
 const tokens = { accessToken: 'access-1', refreshToken: 'refresh-1', expiresAt: '2026-03-02T09:00:00.000Z' };
@@ -28,6 +29,22 @@ describeEachDatabase('moving a Constant Contact account between organizations', 
     // Linking again (to any account) ends the wait.
     await organizations.link(earlier.id, { id: 'cc-other', name: 'Other' }, tokens);
     assert.equal((await organizations.get(earlier.id)).needsReconnect, null);
+  });
+
+  it('refuses a move when a third organization took the account meanwhile, changing nothing', async () => {
+    const { organizations } = db().repos;
+    const gone = await organizations.upsert({ tenant: 't', groupUid: 'cld-gone', name: 'Gone' });
+    const third = await organizations.upsert({ tenant: 't', groupUid: 'cld-third', name: 'Third' });
+    const mover = await organizations.upsert({ tenant: 't', groupUid: 'cld-mover', name: 'Mover' });
+    const raced = { id: 'cc-raced', name: 'Raced' };
+    await organizations.link(third.id, raced, tokens);
+    await assert.rejects(
+      organizations.transferAccount(gone.id, mover.id, raced, fresh, 'moved'),
+      CcAccountAlreadyLinkedError,
+    );
+    assert.equal((await organizations.get(mover.id)).ccAccount, null);
+    assert.equal((await organizations.findByCcAccount(raced.id))?.id, third.id);
+    assert.equal((await organizations.get(gone.id)).needsReconnect, null);
   });
 
   it('marks a linked organization as needing a reconnect, keeps the first reason, and pauses its schedule', async () => {

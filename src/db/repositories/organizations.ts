@@ -201,7 +201,8 @@ export function organizationRepository(db: Kysely<Database>, cipher: TokenCipher
 
     /**
      * Moves a Constant Contact account from the organization holding it to `toId`, in one transaction: the
-     * earlier one is unlinked and waits for a reconnect with `reason`, the new one is linked.
+     * earlier one is unlinked and waits for a reconnect with `reason`, the new one is linked. Throws
+     * `CcAccountAlreadyLinkedError` when a third organization took the account meanwhile.
      */
     async transferAccount(
       fromId: string,
@@ -210,7 +211,7 @@ export function organizationRepository(db: Kysely<Database>, cipher: TokenCipher
       tokens: CcTokens,
       reason: string,
     ): Promise<Organization> {
-      return db.transaction().execute(async (trx) => {
+      const move = db.transaction().execute(async (trx) => {
         const at = iso();
         await trx
           .updateTable('organizations')
@@ -224,6 +225,13 @@ export function organizationRepository(db: Kysely<Database>, cipher: TokenCipher
           .where('cc_account_id', '=', account.id)
           .execute();
         return linkWith(trx, toId, account, tokens);
+      });
+      return move.catch((error: unknown) => {
+        if (!isUniqueViolation(error)) throw error;
+        throw new CcAccountAlreadyLinkedError(
+          `The Constant Contact account "${account.name}" was just linked to another organization. Start connecting again to see where.`,
+          { cause: error },
+        );
       });
     },
 

@@ -235,7 +235,13 @@ export const ccOAuthRoutes: FastifyPluginAsync<{ ctx: WebContext }> = async (app
         organizationName: elsewhere.tenant === organization.tenant ? organization.name : null,
         at: ctx.now(),
       });
-      await ctx.repos.organizations.transferAccount(elsewhere.id, organization.id, account, tokens, reason);
+      try {
+        await ctx.repos.organizations.transferAccount(elsewhere.id, organization.id, account, tokens, reason);
+      } catch (error) {
+        if (!(error instanceof CcAccountAlreadyLinkedError)) throw error;
+        await revokeUnused(ctx, req, organization.id, tokens.refreshToken);
+        return backToPage(reply, organization.id, 'cc_taken');
+      }
       // As on a disconnect: what the earlier organization knew of the account goes with the link.
       await ctx.repos.idMaps.clear(elsewhere.id);
       await ctx.repos.ccMirror.clear(elsewhere.id);
