@@ -66,7 +66,10 @@ export function noticeForCallbackError(error: unknown): NoticeKey {
  * Linking Constant Contact: `POST /organizations/:id/constantcontact/connect` (admins, CSRF-checked) sends the
  * browser to CC's authorize page with PKCE and a fresh state, both kept in a signed cookie tied to the
  * session; `GET /constantcontact/oauth/callback` checks the state, exchanges the code, reads the account
- * summary and links the organization, then asks for the first sync.
+ * summary and links the organization, then asks for the first sync. When another organization holds the
+ * account, the callback asks first (the tokens wait server side) and
+ * `POST /organizations/:id/constantcontact/confirm-link` moves it, or on cancel hands the fresh
+ * authorization to the holder, whose own one CC has just expired.
  */
 export const ccOAuthRoutes: FastifyPluginAsync<{ ctx: WebContext }> = async (app, { ctx }) => {
   const cookieOptions = {
