@@ -18,6 +18,7 @@ import { type CcSeedClient, defaultScopes, OAuthAuthority } from './oauth-author
 import { oauthBase, oauthRoutes } from './oauth-routes.ts';
 import { ClientRateLimiter } from './rate-limiter.ts';
 import { signUpFormRoutes } from './sign-up-form-routes.ts';
+import { TokenEndpointLimiter } from './token-rate-limiter.ts';
 
 export type { CcAccountRegistry, CcSeedAccount } from './account-registry.ts';
 export { type CcAccount, type CcContactInput, CcUserActionError } from './account-state.ts';
@@ -125,6 +126,7 @@ export async function startConstantContactEmulator(options: CcEmulatorOptions = 
     clock,
     accessTokenTtlSeconds: options.accessTokenTtlSeconds ?? 86_400,
     rotateRefreshTokens: options.rotateRefreshTokens ?? true,
+    knobs,
   });
   for (const client of options.clients ?? [defaultCcClient]) oauth.registerClient(client);
   const limiter = new ClientRateLimiter({
@@ -204,7 +206,8 @@ export async function startConstantContactEmulator(options: CcEmulatorOptions = 
     return reply.code(404).type('text/plain').send('Not found');
   });
 
-  await app.register(oauthRoutes, { oauth, accounts, sessions });
+  const tokenLimiter = new TokenEndpointLimiter({ clock, knobs });
+  await app.register(oauthRoutes, { oauth, accounts, sessions, tokenLimiter, knobs });
   await app.register(appRoutes, { accounts, sessions });
   await app.register(
     async (api) => {

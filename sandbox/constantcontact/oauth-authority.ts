@@ -1,5 +1,6 @@
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { Clock } from '../shared/clock.ts';
+import type { CcKnobs } from './cc-knobs.ts';
 
 /** An application registered with CC (its "API key" and secret). */
 export interface CcSeedClient {
@@ -46,6 +47,8 @@ export interface AccessGrant {
 interface Grant extends AccessGrant {
   id: string;
   revoked: boolean;
+  /** A later authorization of the same account by the same application expired its refresh tokens. */
+  superseded: boolean;
 }
 
 interface AuthorizationCode {
@@ -71,7 +74,10 @@ function sameSecret(a: string, b: string): boolean {
 /**
  * CC's authorization server state: clients, single-use codes, grants and their tokens. Access tokens
  * expire after the configured TTL; refresh tokens either rotate (single use, the default, as CC now
- * issues them) or live until revoked.
+ * issues them) or live until revoked. With `newGrantRevokesEarlier` (CC's behaviour: "generating a new set
+ * of tokens causes all previous refresh tokens to expire"), a new authorization of an account by an
+ * application expires the refresh tokens of that pair's earlier grants; their access tokens live on until
+ * their TTL.
  */
 export class OAuthAuthority {
   readonly #clients = new Map<string, CcSeedClient>();
@@ -82,11 +88,19 @@ export class OAuthAuthority {
   readonly #clock: Clock;
   readonly #accessTokenTtlSeconds: number;
   readonly #rotateRefreshTokens: boolean;
+  readonly #knobs: Pick<CcKnobs, 'newGrantRevokesEarlier'>;
 
-  constructor(options: { clock: Clock; accessTokenTtlSeconds: number; rotateRefreshTokens: boolean }) {
+  constructor(options: {
+    clock: Clock;
+    accessTokenTtlSeconds: number;
+    rotateRefreshTokens: boolean;
+    /** Read at each new grant, so a test can change it while the emulator runs. */
+    knobs: Pick<CcKnobs, 'newGrantRevokesEarlier'>;
+  }) {
     this.#clock = options.clock;
     this.#accessTokenTtlSeconds = options.accessTokenTtlSeconds;
     this.#rotateRefreshTokens = options.rotateRefreshTokens;
+    this.#knobs = options.knobs;
   }
 
   registerClient(client: CcSeedClient): void {
@@ -151,7 +165,7 @@ export class OAuthAuthority {
   refresh(input: { client: CcSeedClient; refreshToken: string }): TokenResponse | OAuthError {
     const entry = this.#refreshTokens.get(input.refreshToken);
     const grant = entry ? this.#grants.get(entry.grantId) : undefined;
-    if (!entry || !grant || grant.revoked || grant.clientId !== input.client.clientId) {
+    if (!entry || !grant || grant.revoked || grant.superseded || grant.clientId !== input.client.clientId) {
       return invalidGrant('The refresh token is invalid or expired.');
     }
     if (entry.spent) return invalidGrant('The refresh token is invalid or expired.');
@@ -162,7 +176,11 @@ export class OAuthAuthority {
     return this.#tokensFor(grant, input.refreshToken);
   }
 
-  /** Tokens as if the account's user had consented (test shortcut past the browser). */
+  /**
+   * Tokens as if the account's user had consented (test shortcut past the browser). It opens a grant like
+   * a consent does, so it expires earlier grants too: a shortcut that skipped CC's rule would let a test
+   * pass that fails against CC.
+   */
   grantTokens(grant: AccessGrant): TokenResponse {
     return this.#openGrant(grant);
   }
@@ -185,7 +203,20 @@ export class OAuthAuthority {
   }
 
   #openGrant(request: AccessGrant): TokenResponse {
-    const grant: Grant = { ...request, scopes: [...request.scopes], id: randomUUID(), revoked: false };
+    if (this.#knobs.newGrantRevokesEarlier) {
+      for (const earlier of this.#grants.values()) {
+        if (earlier.accountId === request.accountId && earlier.clientId === request.clientId) {
+          earlier.superseded = true;
+        }
+      }
+    }
+    const grant: Grant = {
+      ...request,
+      scopes: [...request.scopes],
+      id: randomUUID(),
+      revoked: false,
+      superseded: false,
+    };
     this.#grants.set(grant.id, grant);
     const refreshToken = grant.scopes.includes('offline_access') ? this.#newRefreshToken(grant) : undefined;
     return this.#tokensFor(grant, refreshToken);

@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { CcAccountRegistry } from './account-registry.ts';
+import type { CcKnobs } from './cc-knobs.ts';
 import { escapeHtml, hiddenInputs, htmlPage } from './html.ts';
 import type { LoginSessions } from './login-sessions.ts';
 import { ccScopes, isOAuthError, type OAuthAuthority, type OAuthError } from './oauth-authority.ts';
+import type { TokenEndpointLimiter } from './token-rate-limiter.ts';
 
 export const oauthBase = '/oauth2/default/v1';
 
@@ -38,11 +40,18 @@ function sendOAuthError(reply: FastifyReply, e: OAuthError): FastifyReply {
 
 /**
  * CC's authorization server (authz.constantcontact.com): the authorize page with a login form and a
- * consent step, the token endpoint (HTTP Basic client authentication) and token revocation.
+ * consent step, the token endpoint (HTTP Basic client authentication, its own per-application rate limit)
+ * and token revocation.
  */
 export async function oauthRoutes(
   app: FastifyInstance,
-  deps: { oauth: OAuthAuthority; accounts: CcAccountRegistry; sessions: LoginSessions },
+  deps: {
+    oauth: OAuthAuthority;
+    accounts: CcAccountRegistry;
+    sessions: LoginSessions;
+    tokenLimiter: TokenEndpointLimiter;
+    knobs: Pick<CcKnobs, 'retryAfterHeader'>;
+  },
 ): Promise<void> {
   const pending = new Map<string, PendingAuthorization>();
 
@@ -184,6 +193,16 @@ ${hiddenInputs({ request_id: requestId })}
         status: 401,
         error: 'invalid_client',
         error_description: 'Client authentication failed.',
+      });
+    }
+    const decision = deps.tokenLimiter.take(client.clientId);
+    if (!decision.allowed) {
+      if (deps.knobs.retryAfterHeader) reply.header('retry-after', '1');
+      // The authorization server answers in its own error shape (RFC 6749 section 5.2), not the API's.
+      return sendOAuthError(reply, {
+        status: 429,
+        error: 'too_many_requests',
+        error_description: 'Too many requests: this application exceeded the token endpoint rate limit.',
       });
     }
     // CC's documentation puts the parameters in the query string; form bodies work too.

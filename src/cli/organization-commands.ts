@@ -66,6 +66,7 @@ export async function statusCommand(connector: Connector, args: readonly string[
       name: organization.name,
       constantContact: organization.ccAccount,
       linkedAt: organization.linkedAt,
+      needsReconnect: organization.needsReconnect,
       deletedAt: organization.deletedAt,
       syncEnabled: organization.syncEnabled,
     },
@@ -92,6 +93,9 @@ export async function statusCommand(connector: Connector, args: readonly string[
       : organization.ccAccount
         ? `Linked to Constant Contact account "${organization.ccAccount.name}" since ${organization.linkedAt}.`
         : 'Not linked to Constant Contact.',
+    ...(organization.needsReconnect
+      ? [`Needs reconnect since ${organization.needsReconnect.since}: ${organization.needsReconnect.reason}`]
+      : []),
     `Records: ${counts.linked} shared, ${counts.excluded} excluded, ${counts.failed} failing, ${counts.unlinked} unlinked.`,
     '',
     runs.length ? 'Last runs:' : 'No runs yet.',

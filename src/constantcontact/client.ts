@@ -9,6 +9,7 @@ import { CcListsApi } from './lists-api.ts';
 import { CcOAuth } from './oauth.ts';
 import { InMemoryRateLimiter, type RateLimiter } from './rate-limiter.ts';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry-policy.ts';
+import { createTokenEndpointLimiter } from './token-endpoint-limiter.ts';
 import { TokenRefreshCoordinator, type TokenStore } from './token-refresh-coordinator.ts';
 import type { CcImportRow } from './types.ts';
 
@@ -28,6 +29,8 @@ export interface ConstantContactClientOptions {
   tokenStore: TokenStore;
   /** Shared by every organization, as CC's limits are per application. Default: in memory, 4/s, 10,000/day. */
   rateLimiter?: RateLimiter;
+  /** Spaces code exchanges and refreshes (CC: about 1 a second per application). Default: in memory, 1/s. */
+  tokenRateLimiter?: RateLimiter;
   /** Per request, body included. Default 30 s for the API, 15 s for OAuth. */
   timeoutMs?: number;
   oauthTimeoutMs?: number;
@@ -69,6 +72,7 @@ export interface CcOrganizationClient {
 export class ConstantContactClient {
   readonly oauth: CcOAuth;
   readonly rateLimiter: RateLimiter;
+  readonly tokenRateLimiter: RateLimiter;
   readonly tokens: TokenRefreshCoordinator;
   readonly #transport: CcHttpTransport;
   readonly #apiBaseUrl: string;
@@ -79,6 +83,7 @@ export class ConstantContactClient {
     this.#clock = options.clock ?? systemClientClock;
     this.#apiBaseUrl = config.apiBaseUrl;
     const retryPolicy = options.retryPolicy ?? DEFAULT_RETRY_POLICY;
+    this.tokenRateLimiter = options.tokenRateLimiter ?? createTokenEndpointLimiter({ clock: this.#clock });
     this.oauth = new CcOAuth({
       clientId: config.clientId,
       clientSecret: config.clientSecret,
@@ -87,6 +92,8 @@ export class ConstantContactClient {
       timeoutMs: options.oauthTimeoutMs ?? 15_000,
       retryPolicy,
       clock: this.#clock,
+      tokenRateLimiter: this.tokenRateLimiter,
+      ...(options.random ? { random: options.random } : {}),
     });
     this.rateLimiter = options.rateLimiter ?? new InMemoryRateLimiter({ clock: this.#clock });
     this.tokens = new TokenRefreshCoordinator({

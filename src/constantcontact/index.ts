@@ -33,6 +33,7 @@ export {
   type RatePermit,
 } from './rate-limiter.ts';
 export { backoffDelay, DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry-policy.ts';
+export { CC_TOKEN_REQUESTS_PER_SECOND, createTokenEndpointLimiter } from './token-endpoint-limiter.ts';
 export {
   type AccessTokenProvider,
   TokenRefreshCoordinator,

@@ -1,16 +1,19 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { type ClientClock, systemClientClock } from './clock.ts';
+import { parseRetryAfter } from './error-mapping.ts';
 import {
   CcAuthorizationDeniedError,
   CcNeedsReconnectError,
   CcOAuthError,
   CcOAuthStateMismatchError,
+  CcRateLimitedError,
   type CcRequestContext,
   CcUnavailableError,
   CcUnexpectedResponseError,
 } from './errors.ts';
 import { fetchWithTimeout } from './fetch-with-timeout.ts';
+import type { RateLimiter } from './rate-limiter.ts';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy, withRetry } from './retry-policy.ts';
 import { type CcScope, type CcTokenSet, CONNECTOR_SCOPES } from './types.ts';
 
@@ -26,6 +29,10 @@ export interface CcOAuthOptions {
   retryPolicy?: RetryPolicy;
   clock?: ClientClock;
   fetch?: typeof fetch;
+  /** Spaces token requests (the endpoint's own limit, shared by the process); none when absent. */
+  tokenRateLimiter?: RateLimiter;
+  /** For tests: the jitter source of back-off. */
+  random?: () => number;
 }
 
 /** What to keep (server side, tied to the user's session) between redirecting and the callback. */
@@ -48,7 +55,9 @@ const oauthErrorSchema = z.object({ error: z.string(), error_description: z.stri
 
 /**
  * Constant Contact's OAuth 2 authorization-code flow with PKCE (S256): the authorization URL, the callback
- * check, the code exchange, refresh and revocation. The client authenticates with HTTP Basic.
+ * check, the code exchange, refresh and revocation. The client authenticates with HTTP Basic. Token
+ * requests go through the token-endpoint limiter, and a 429 from the endpoint is retried with back-off: it
+ * says "not now", never that the grant is gone.
  */
 export class CcOAuth {
   readonly #options: CcOAuthOptions;
@@ -133,7 +142,7 @@ export class CcOAuth {
     tokenTypeHint: 'access_token' | 'refresh_token' = 'refresh_token',
   ): Promise<void> {
     const context: CcRequestContext = { method: 'POST', path: `${OAUTH_PATH}/revoke` };
-    const response = await this.#post(context, { token, token_type_hint: tokenTypeHint });
+    const response = await this.#post(context, { token, token_type_hint: tokenTypeHint }, undefined);
     if (response.status >= 200 && response.status < 300) return;
     throw this.#errorFor(response.status, response.text, context, (e, d) => new CcOAuthError(e, d));
   }
@@ -144,7 +153,7 @@ export class CcOAuth {
     grantRefused: (error: string, description: string | undefined) => Error,
   ): Promise<CcTokenSet> {
     const context: CcRequestContext = { method: 'POST', path: `${OAUTH_PATH}/token` };
-    const response = await this.#post(context, form);
+    const response = await this.#post(context, form, this.#options.tokenRateLimiter);
     if (response.status !== 200) throw this.#errorFor(response.status, response.text, context, grantRefused);
     const parsed = tokenResponseSchema.safeParse(safeJson(response.text));
     if (!parsed.success) {
@@ -167,30 +176,46 @@ export class CcOAuth {
     };
   }
 
-  #post(context: CcRequestContext, form: Record<string, string>) {
+  #post(context: CcRequestContext, form: Record<string, string>, limiter: RateLimiter | undefined) {
     const basic = Buffer.from(`${this.#options.clientId}:${this.#options.clientSecret}`).toString('base64');
     const url = `${trimSlash(this.#options.authBaseUrl)}${context.path}`;
+    const send = () =>
+      fetchWithTimeout(
+        url,
+        {
+          method: 'POST',
+          headers: {
+            authorization: `Basic ${basic}`,
+            'content-type': 'application/x-www-form-urlencoded',
+            accept: 'application/json',
+          },
+          body: new URLSearchParams(form).toString(),
+        },
+        { timeoutMs: this.#timeoutMs, context, fetch: this.#options.fetch },
+      );
     return withRetry(
       async () => {
-        const response = await fetchWithTimeout(
-          url,
-          {
-            method: 'POST',
-            headers: {
-              authorization: `Basic ${basic}`,
-              'content-type': 'application/x-www-form-urlencoded',
-              accept: 'application/json',
-            },
-            body: new URLSearchParams(form).toString(),
-          },
-          { timeoutMs: this.#timeoutMs, context, fetch: this.#options.fetch },
-        );
+        const permit = limiter ? await limiter.acquire() : undefined;
+        let response: Awaited<ReturnType<typeof send>>;
+        try {
+          response = await send();
+        } finally {
+          permit?.release();
+        }
         if (response.status >= 500) {
           throw new CcUnavailableError(`HTTP ${response.status}`, context, { status: response.status });
         }
+        if (response.status === 429) {
+          const now = new Date(this.#clock.now());
+          throw new CcRateLimitedError(context, parseRetryAfter(response.headers.get('retry-after'), now));
+        }
         return response;
       },
-      { policy: this.#options.retryPolicy ?? DEFAULT_RETRY_POLICY, clock: this.#clock },
+      {
+        policy: this.#options.retryPolicy ?? DEFAULT_RETRY_POLICY,
+        clock: this.#clock,
+        ...(this.#options.random ? { random: this.#options.random } : {}),
+      },
     );
   }
 

@@ -17,6 +17,11 @@ export interface TokenStore {
    * rotating refresh token.
    */
   withRefreshLock?<T>(organizationId: string, refresh: () => Promise<T>): Promise<T>;
+  /**
+   * Told when CC refused the organization's refresh token, so the organization shows that it must reconnect
+   * (and why) instead of failing silently run after run.
+   */
+  refreshRefused?(organizationId: string, error: CcNeedsReconnectError): Promise<void>;
 }
 
 /** What the API transport needs: a usable token, and a fresh one when CC refuses the one it used. */
@@ -87,7 +92,13 @@ export class TokenRefreshCoordinator implements AccessTokenProvider {
       // and refreshing again would spend a token that is already gone.
       const current = await this.#load(organizationId);
       if (current.accessToken !== staleToken && this.#fresh(current)) return current.accessToken;
-      const next = await this.#refresh(organizationId, current.refreshToken);
+      let next: CcTokenSet;
+      try {
+        next = await this.#refresh(organizationId, current.refreshToken);
+      } catch (error) {
+        if (error instanceof CcNeedsReconnectError) await this.#store.refreshRefused?.(organizationId, error);
+        throw error;
+      }
       await this.#store.save(organizationId, next);
       return next.accessToken;
     };

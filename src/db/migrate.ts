@@ -3,6 +3,7 @@ import { ConnectorError } from '../errors.ts';
 import * as initial from './migrations/0001-initial.ts';
 import * as ccMirror from './migrations/0002-cc-mirror.ts';
 import * as syncRunNotices from './migrations/0003-sync-run-notices.ts';
+import * as ccLinkHandover from './migrations/0004-cc-link-handover.ts';
 
 export class MigrationFailedError extends ConnectorError {
   readonly code = 'DB_MIGRATION_FAILED';
@@ -13,6 +14,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0001-initial': initial,
   '0002-cc-mirror': ccMirror,
   '0003-sync-run-notices': syncRunNotices,
+  '0004-cc-link-handover': ccLinkHandover,
 };
 
 /** Brings the schema to the latest version; returns the names of the migrations applied now. */

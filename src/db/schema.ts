@@ -20,8 +20,26 @@ export interface OrganizationsTable {
   deleted_at: string | null;
   lease_holder: string | null;
   lease_expires_at: string | null;
+  /** Set when the organization must connect Constant Contact again, saying why; null otherwise. */
+  reconnect_reason: string | null;
+  reconnect_since: string | null;
   created_at: string;
   updated_at: string;
+}
+
+/** An authorization of a CC account linked elsewhere, kept (encrypted, briefly) until the user decides. */
+export interface CcPendingLinksTable {
+  id: string;
+  organization_id: string;
+  /** The session that started the link: only it may confirm. */
+  session_id: string;
+  cc_account_id: string;
+  cc_account_name: string;
+  access_token_enc: string;
+  refresh_token_enc: string;
+  token_expires_at: string;
+  expires_at: string;
+  created_at: string;
 }
 
 export interface UsersTable {
@@ -132,4 +150,5 @@ export interface Database {
   audit_log: AuditLogTable;
   cc_contacts: CcContactsTable;
   cc_lists: CcListsTable;
+  cc_pending_links: CcPendingLinksTable;
 }

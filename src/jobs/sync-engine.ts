@@ -48,7 +48,7 @@ export function createSyncServices(
   }
   const cc = new ConstantContactClient({
     config: { clientId, clientSecret, redirectUri, apiBaseUrl, authBaseUrl },
-    tokenStore: organizationTokenStore(repos.organizations),
+    tokenStore: organizationTokenStore(repos.organizations, overrides.now),
     logger,
   });
   const tenants = new Map(config.tenants.map((t) => [t.id, t]));

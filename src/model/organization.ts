@@ -35,6 +35,11 @@ export type OrganizationSettingsInput = z.input<typeof organizationSettingsSchem
 
 export const DEFAULT_SETTINGS: OrganizationSettings = organizationSettingsSchema.parse({});
 
+export interface NeedsReconnect {
+  reason: string;
+  since: string;
+}
+
 export interface CcAccount {
   id: string;
   name: string;
@@ -51,6 +56,8 @@ export interface Organization {
   settings: OrganizationSettings;
   syncEnabled: boolean;
   linkedAt: string | null;
+  /** Set when only a user can restore sharing by connecting Constant Contact again; says why. */
+  needsReconnect: NeedsReconnect | null;
   deletedAt: string | null;
   createdAt: string;
   updatedAt: string;

@@ -39,6 +39,8 @@ describe('operator commands', () => {
   let platform: PlatformEmulator;
   let cc: CcTestEmulator;
   let env: Record<string, string>;
+  let reopen: () => ReturnType<typeof openStore>;
+  let cipher: TokenCipher;
 
   before(async () => {
     platform = await startTestPlatform();
@@ -58,9 +60,11 @@ describe('operator commands', () => {
     writeFileSync(tenantsFile, JSON.stringify([platform.tenant(TEST_TENANT.id)]));
 
     // An organization that launched the connector and linked its CC account.
-    const store = openStore({ kind: 'sqlite', file: join(dataDir, 'connector.sqlite') });
+    reopen = () => openStore({ kind: 'sqlite', file: join(dataDir, 'connector.sqlite') });
+    cipher = new TokenCipher(key);
+    const store = reopen();
     await migrateToLatest(store.db);
-    const repos = createRepositories(store.db, new TokenCipher(key));
+    const repos = createRepositories(store.db, cipher);
     const organization = await repos.organizations.upsert({
       tenant: TEST_TENANT.id,
       groupUid: GROUP_A,
@@ -147,5 +151,27 @@ describe('operator commands', () => {
     const result = await cli(['sync', '--tenant', TEST_TENANT.id, '--org', 'cld-none'], env);
     assert.equal(result.code, 1);
     assert.match(result.stderr, /^DB_NOT_FOUND: No organization cld-none in tenant acme/);
+  });
+
+  it('`status` says when and why the organization must reconnect', async () => {
+    const store = reopen();
+    try {
+      const repos = createRepositories(store.db, cipher);
+      const organization = (await repos.organizations.findByGroup(TEST_TENANT.id, GROUP_A))!;
+      await repos.organizations.markNeedsReconnect(
+        organization.id,
+        'Constant Contact account "Alpha Bikes" was linked to organization "Beta" on 2026-05-01 08:00 UTC; reconnect to share again.',
+      );
+    } finally {
+      await store.close();
+    }
+    const text = await cli(['status', '--tenant', TEST_TENANT.id, '--org', GROUP_A], env);
+    assert.equal(text.code, 0, text.stderr);
+    assert.match(
+      text.stdout,
+      /\nNeeds reconnect since \S+: Constant Contact account "Alpha Bikes" was linked to organization "Beta" on 2026-05-01 08:00 UTC; reconnect to share again\.\n/,
+    );
+    const json = await cli(['status', '--tenant', TEST_TENANT.id, '--org', GROUP_A, '--json'], env);
+    assert.match(JSON.parse(json.stdout).organization.needsReconnect.reason, /linked to organization "Beta"/);
   });
 });

@@ -7,6 +7,7 @@ const TABLES = [
   'audit_log',
   'cc_contacts',
   'cc_lists',
+  'cc_pending_links',
   'cursors',
   'id_maps',
   'memberships',
@@ -30,6 +31,7 @@ for (const kind of TEST_DATABASES) {
         '0001-initial',
         '0002-cc-mirror',
         '0003-sync-run-notices',
+        '0004-cc-link-handover',
       ]);
       assert.deepEqual(await migrateToLatest(empty.store.db), []);
       const tables = (await empty.store.db.introspection.getTables()).map((t) => t.name).sort();
@@ -45,7 +47,10 @@ for (const kind of TEST_DATABASES) {
         const second = openStore(empty.config);
         try {
           const [a, b] = await Promise.all([migrateToLatest(empty.store.db), migrateToLatest(second.db)]);
-          assert.deepEqual([...a, ...b], ['0001-initial', '0002-cc-mirror', '0003-sync-run-notices']);
+          assert.deepEqual(
+            [...a, ...b],
+            ['0001-initial', '0002-cc-mirror', '0003-sync-run-notices', '0004-cc-link-handover'],
+          );
         } finally {
           await second.close();
         }

@@ -13,8 +13,9 @@ import {
   createSigningIdentity,
   type SigningIdentity,
 } from '../../sandbox/platform/self-signed-certificate.ts';
-import { loadConfig } from '../../src/config/config.ts';
+import { type Config, loadConfig } from '../../src/config/config.ts';
 import type { Tenant } from '../../src/config/tenants.ts';
+import type { ConstantContactClient } from '../../src/constantcontact/client.ts';
 import { createRepositories, type Repositories } from '../../src/db/repositories/index.ts';
 import type { SyncScheduler } from '../../src/jobs/sync-scheduler.ts';
 import { createLogger } from '../../src/logger.ts';
@@ -82,11 +83,17 @@ export interface WebTestApp {
 export const auth = (tenant: Pick<Tenant, 'apiId' | 'apiKey'>) =>
   `Basic ${Buffer.from(`${tenant.apiId}:${tenant.apiKey}`).toString('base64')}`;
 
-/**
- * The web app over a fresh SQLite database, one tenant whose IdP is a key pair made here and signs as
- * `options.signing` says (default: `TEST_SAML_SIGNING`, else both).
- */
-export async function startWebTestApp(options: { signing?: SamlSigning } = {}): Promise<WebTestApp> {
+export interface WebTestAppOptions {
+  /** More settings, e.g. Constant Contact credentials and URLs pointing at an emulator. */
+  env?: Record<string, string>;
+  /** The Constant Contact client the app links accounts with; none (not configured) by default. */
+  cc?: (config: Config, repos: Repositories) => ConstantContactClient;
+  /** What the IdP signs (default: `TEST_SAML_SIGNING`, else both). */
+  signing?: SamlSigning;
+}
+
+/** The web app over a fresh SQLite database, one tenant whose IdP is a key pair made here. */
+export async function startWebTestApp(options: WebTestAppOptions = {}): Promise<WebTestApp> {
   const signing = options.signing ?? testSamlSigning();
   const idp = createSigningIdentity('Test IdP');
   const tenant: Tenant = {
@@ -99,7 +106,12 @@ export async function startWebTestApp(options: { signing?: SamlSigning } = {}): 
     dashboardUrl: 'http://idp.test/dashboard',
   };
   const config = {
-    ...loadConfig({ PUBLIC_URL, DATA_DIR: mkdtempSync(join(tmpdir(), 'web-')), LOG_LEVEL: 'silent' }),
+    ...loadConfig({
+      PUBLIC_URL,
+      DATA_DIR: mkdtempSync(join(tmpdir(), 'web-')),
+      LOG_LEVEL: 'silent',
+      ...options.env,
+    }),
     tenants: [tenant],
   };
   const db = await createTestDatabase('sqlite');
@@ -110,7 +122,7 @@ export async function startWebTestApp(options: { signing?: SamlSigning } = {}): 
     store: db.store,
     repositories: repos,
     logger: createLogger('silent'),
-    sync: { cc: null, scheduler },
+    sync: { cc: options.cc ? options.cc(config, repos) : null, scheduler },
   });
 
   const startSignIn = async (tenantId = tenant.id) => {

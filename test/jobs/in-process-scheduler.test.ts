@@ -147,4 +147,33 @@ describe('in-process scheduler on a bad day', () => {
       await h.close();
     }
   });
+
+  it('keeps waiting after a restart: the refusal is recorded on the organization with its reason', async () => {
+    const h = await startSyncHarness();
+    try {
+      await h.repos.organizations.saveTokens(h.organization.id, {
+        accessToken: 'superseded',
+        refreshToken: 'superseded',
+        expiresAt: new Date(Date.now() - 1000).toISOString(),
+      });
+      const first = createInProcessScheduler(h.engine, { intervalMs: 1, tickMs: 10 });
+      assert.equal((await first.runNow(h.organization.id, 'manual'))?.error?.code, 'CC_NEEDS_RECONNECT');
+      await first.stop();
+      const marked = await h.repos.organizations.get(h.organization.id);
+      assert.match(marked.needsReconnect?.reason ?? '', /reconnect to share again/);
+
+      // A new process knows nothing of the first one's memory, only what the database says.
+      const restarted = createInProcessScheduler(h.engine, { intervalMs: 1, tickMs: 10 });
+      restarted.start();
+      await pause(100);
+      await restarted.stop();
+      assert.equal(
+        (await h.repos.syncRuns.listRecent(h.organization.id, 10)).length,
+        1,
+        'no run was scheduled',
+      );
+    } finally {
+      await h.close();
+    }
+  });
 });

@@ -5,6 +5,8 @@ import type { Database } from '../schema.ts';
 export const AUDIT_EVENTS = [
   'organization.linked',
   'organization.unlinked',
+  'organization.cc_account_moved',
+  'organization.authorization_renewed',
   'organization.deleted',
   'organization.settings_changed',
   'member.removed',

@@ -6,6 +6,7 @@ import { ccMirrorRepository } from './cc-mirror.ts';
 import { cursorRepository } from './cursors.ts';
 import { idMapRepository } from './id-maps.ts';
 import { organizationRepository } from './organizations.ts';
+import { pendingLinkRepository } from './pending-links.ts';
 import { syncRunRepository } from './sync-runs.ts';
 import { userRepository } from './users.ts';
 
@@ -25,5 +26,6 @@ export function createRepositories(
     cursors: cursorRepository(db, now),
     auditLog: auditLogRepository(db, now),
     ccMirror: ccMirrorRepository(db, now),
+    pendingLinks: pendingLinkRepository(db, cipher, now),
   };
 }

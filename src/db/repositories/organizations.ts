@@ -30,11 +30,24 @@ function toOrganization(row: Row): Organization {
     settings: organizationSettingsSchema.parse(JSON.parse(row.settings)),
     syncEnabled: row.sync_enabled === 1,
     linkedAt: row.linked_at,
+    needsReconnect: row.reconnect_reason
+      ? { reason: row.reconnect_reason, since: row.reconnect_since ?? row.updated_at }
+      : null,
     deletedAt: row.deleted_at,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
 }
+
+/** The columns of an organization without a Constant Contact link. */
+const unlinkedColumns = {
+  cc_account_id: null,
+  cc_account_name: null,
+  access_token_enc: null,
+  refresh_token_enc: null,
+  token_expires_at: null,
+  linked_at: null,
+} as const;
 
 // Binds a token to its organization and column, so a ciphertext copied elsewhere does not decrypt.
 const tokenContext = (orgId: string, column: 'access' | 'refresh') => `organization:${orgId}:${column}_token`;
@@ -63,6 +76,46 @@ export function organizationRepository(db: Kysely<Database>, cipher: TokenCipher
       refresh_token_enc: cipher.encrypt(tokens.refreshToken, tokenContext(orgId, 'refresh')),
       token_expires_at: tokens.expiresAt,
     };
+  }
+
+  /** Sets the link on `id` through `executor` (the database or a transaction). */
+  async function linkWith(
+    executor: Kysely<Database>,
+    id: string,
+    account: CcAccount,
+    tokens: CcTokens,
+  ): Promise<Organization> {
+    const row = await executor
+      .selectFrom('organizations')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirst();
+    if (!row) throw new NotFoundError(`Organization ${id} does not exist.`);
+    const org = toOrganization(row);
+    if (org.deletedAt) {
+      throw new OrganizationDeletedError(`Organization ${org.groupUid} was deleted on the platform.`);
+    }
+    const at = iso();
+    const settings: OrganizationSettings = {
+      ...org.settings,
+      sharingStartsAt: org.settings.sharingStartsAt ?? at,
+    };
+    const updated = await executor
+      .updateTable('organizations')
+      .set({
+        cc_account_id: account.id,
+        cc_account_name: account.name,
+        ...encryptTokens(id, tokens),
+        settings: JSON.stringify(settings),
+        linked_at: at,
+        reconnect_reason: null,
+        reconnect_since: null,
+        updated_at: at,
+      })
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    return toOrganization(updated);
   }
 
   return {
@@ -113,7 +166,7 @@ export function organizationRepository(db: Kysely<Database>, cipher: TokenCipher
       return toOrganization(row);
     },
 
-    /** Organizations whose sync should run: linked, enabled, not deleted. */
+    /** Organizations whose sync should run: linked, enabled, not deleted, not waiting for a reconnect. */
     async listSyncable(): Promise<Organization[]> {
       const rows = await db
         .selectFrom('organizations')
@@ -121,6 +174,7 @@ export function organizationRepository(db: Kysely<Database>, cipher: TokenCipher
         .where('deleted_at', 'is', null)
         .where('sync_enabled', '=', 1)
         .where('cc_account_id', 'is not', null)
+        .where('reconnect_reason', 'is', null)
         .orderBy('created_at')
         .execute();
       return rows.map(toOrganization);
@@ -128,30 +182,12 @@ export function organizationRepository(db: Kysely<Database>, cipher: TokenCipher
 
     /**
      * Links a Constant Contact account. The first link fixes the date sharing starts from; relinking keeps
-     * it. Throws `CcAccountAlreadyLinkedError` when another organization holds that account.
+     * it, and ends any wait for a reconnect. Throws `CcAccountAlreadyLinkedError` when another organization
+     * holds that account.
      */
     async link(id: string, account: CcAccount, tokens: CcTokens): Promise<Organization> {
-      const org = await getLive(id);
-      const at = iso();
-      const settings: OrganizationSettings = {
-        ...org.settings,
-        sharingStartsAt: org.settings.sharingStartsAt ?? at,
-      };
       try {
-        const row = await db
-          .updateTable('organizations')
-          .set({
-            cc_account_id: account.id,
-            cc_account_name: account.name,
-            ...encryptTokens(id, tokens),
-            settings: JSON.stringify(settings),
-            linked_at: at,
-            updated_at: at,
-          })
-          .where('id', '=', id)
-          .returningAll()
-          .executeTakeFirstOrThrow();
-        return toOrganization(row);
+        return await linkWith(db, id, account, tokens);
       } catch (error) {
         if (isUniqueViolation(error)) {
           throw new CcAccountAlreadyLinkedError(
@@ -163,18 +199,83 @@ export function organizationRepository(db: Kysely<Database>, cipher: TokenCipher
       }
     },
 
+    /**
+     * Moves a Constant Contact account from the organization holding it to `toId`, in one transaction: the
+     * earlier one is unlinked and waits for a reconnect with `reason`, the new one is linked. Throws
+     * `CcAccountAlreadyLinkedError` when a third organization took the account meanwhile.
+     */
+    async transferAccount(
+      fromId: string,
+      toId: string,
+      account: CcAccount,
+      tokens: CcTokens,
+      reason: string,
+    ): Promise<Organization> {
+      const move = db.transaction().execute(async (trx) => {
+        const at = iso();
+        await trx
+          .updateTable('organizations')
+          .set({
+            ...unlinkedColumns,
+            reconnect_reason: reason,
+            reconnect_since: at,
+            updated_at: at,
+          })
+          .where('id', '=', fromId)
+          .where('cc_account_id', '=', account.id)
+          .execute();
+        return linkWith(trx, toId, account, tokens);
+      });
+      return move.catch((error: unknown) => {
+        if (!isUniqueViolation(error)) throw error;
+        throw new CcAccountAlreadyLinkedError(
+          `The Constant Contact account "${account.name}" was just linked to another organization. Start connecting again to see where.`,
+          { cause: error },
+        );
+      });
+    },
+
+    /**
+     * Records that only a user can restore the organization's link, and why. Keeps the first reason given:
+     * the earliest cause is the one to show. Ignored for an organization that is no longer linked.
+     */
+    async markNeedsReconnect(id: string, reason: string): Promise<void> {
+      const at = iso();
+      await db
+        .updateTable('organizations')
+        .set({ reconnect_reason: reason, reconnect_since: at, updated_at: at })
+        .where('id', '=', id)
+        .where('cc_account_id', 'is not', null)
+        .where('reconnect_reason', 'is', null)
+        .execute();
+    },
+
+    /**
+     * Gives the organization still holding `accountId` a fresh authorization of that account (one made
+     * elsewhere for it and not used there), ending any wait for a reconnect. False when it no longer holds
+     * the account.
+     */
+    async renewAuthorization(id: string, accountId: string, tokens: CcTokens): Promise<boolean> {
+      const result = await db
+        .updateTable('organizations')
+        .set({
+          ...encryptTokens(id, tokens),
+          reconnect_reason: null,
+          reconnect_since: null,
+          updated_at: iso(),
+        })
+        .where('id', '=', id)
+        .where('deleted_at', 'is', null)
+        .where('cc_account_id', '=', accountId)
+        .executeTakeFirst();
+      return result.numUpdatedRows === 1n;
+    },
+
+    /** A user disconnected the organization: the link, its tokens and any wait for a reconnect go. */
     async unlink(id: string): Promise<Organization> {
       const row = await db
         .updateTable('organizations')
-        .set({
-          cc_account_id: null,
-          cc_account_name: null,
-          access_token_enc: null,
-          refresh_token_enc: null,
-          token_expires_at: null,
-          linked_at: null,
-          updated_at: iso(),
-        })
+        .set({ ...unlinkedColumns, reconnect_reason: null, reconnect_since: null, updated_at: iso() })
         .where('id', '=', id)
         .returningAll()
         .executeTakeFirst();

@@ -10,15 +10,22 @@ import {
 import type { CcTokenSet } from '../../constantcontact/types.ts';
 import { CcAccountAlreadyLinkedError } from '../../db/db-errors.ts';
 import { ConnectorError } from '../../errors.ts';
+import type { CcAccount, CcTokens, Organization } from '../../model/organization.ts';
+import { linkedElsewhereReason } from '../../model/reconnect-reasons.ts';
 import { adminAccess } from '../access.ts';
 import type { WebContext } from '../context.ts';
+import { FormInvalidError } from '../errors.ts';
+import type { Session } from '../session/session.ts';
 import { errorPage } from '../views/layout.ts';
+import { renderLinkConfirmation } from '../views/link-confirmation.ts';
 import type { NoticeKey } from '../views/notices.ts';
 import { LOGIN_RATE_LIMIT } from './sso.ts';
 
 const PENDING_COOKIE = 'connector_cc_oauth';
 const CALLBACK_PATH = '/constantcontact/oauth/callback';
 const PENDING_TTL_MS = 15 * 60_000;
+/** How long fresh tokens wait server side for the user to confirm moving an account linked elsewhere. */
+const CONFIRM_TTL_MS = 10 * 60_000;
 
 /** What is kept between sending the user to Constant Contact and their return, bound to their session. */
 interface PendingLink {
@@ -59,7 +66,10 @@ export function noticeForCallbackError(error: unknown): NoticeKey {
  * Linking Constant Contact: `POST /organizations/:id/constantcontact/connect` (admins, CSRF-checked) sends the
  * browser to CC's authorize page with PKCE and a fresh state, both kept in a signed cookie tied to the
  * session; `GET /constantcontact/oauth/callback` checks the state, exchanges the code, reads the account
- * summary and links the organization, then asks for the first sync.
+ * summary and links the organization, then asks for the first sync. When another organization holds the
+ * account, the callback asks first (the tokens wait server side) and
+ * `POST /organizations/:id/constantcontact/confirm-link` moves it, or on cancel hands the fresh
+ * authorization to the holder, whose own one CC has just expired.
  */
 export const ccOAuthRoutes: FastifyPluginAsync<{ ctx: WebContext }> = async (app, { ctx }) => {
   const cookieOptions = {
@@ -148,36 +158,166 @@ export const ccOAuthRoutes: FastifyPluginAsync<{ ctx: WebContext }> = async (app
         return backToPage(reply, organization.id, unavailable ? 'cc_unavailable' : 'cc_exchange');
       }
 
-      try {
-        await ctx.repos.organizations.link(organization.id, account, {
-          accessToken: tokens.accessToken,
-          refreshToken: tokens.refreshToken,
-          expiresAt: tokens.expiresAt.toISOString(),
+      const stored: CcTokens = {
+        accessToken: tokens.accessToken,
+        refreshToken: tokens.refreshToken,
+        expiresAt: tokens.expiresAt.toISOString(),
+      };
+      const holder = await ctx.repos.organizations.findByCcAccount(account.id);
+      if (holder && holder.id !== organization.id) {
+        // CC has already ended the holder's refresh token by issuing these; still, our link moves only
+        // once the user has read what it does.
+        const waiting = await ctx.repos.pendingLinks.create({
+          organizationId: organization.id,
+          sessionId: session.sid,
+          account,
+          tokens: stored,
+          ttlMs: CONFIRM_TTL_MS,
         });
-      } catch (error) {
-        if (!(error instanceof CcAccountAlreadyLinkedError)) throw error;
-        await ctx.cc.oauth.revoke(tokens.refreshToken).catch((revokeError: unknown) => {
-          req.log.warn(
-            { organizationId: organization.id, err: revokeError },
-            'revoking an unused token failed',
-          );
-        });
-        return backToPage(reply, organization.id, 'cc_taken');
+        req.log.info(
+          { organizationId: organization.id, heldBy: holder.id, ccAccountId: account.id },
+          'Constant Contact account is linked to another organization; asking before moving it',
+        );
+        return reply.type('text/html').send(
+          renderLinkConfirmation({
+            organization,
+            accountName: account.name || account.id,
+            otherOrganizationName: (await mayKnow(ctx, session, holder)) ? holder.name : null,
+            pendingId: waiting.id,
+            expiresAt: waiting.expiresAt,
+            csrfToken: session.csrf,
+          }),
+        );
       }
-      await ctx.repos.auditLog.record({
-        tenant: organization.tenant,
-        organizationId: organization.id,
-        actor: session.userId,
-        event: 'organization.linked',
-        details: { ccAccountId: account.id },
-      });
-      const requestedAt = ctx.now().toISOString();
-      ctx.scheduler?.request(organization.id, 'first_link');
-      req.log.info({ organizationId: organization.id, ccAccountId: account.id }, 'Constant Contact linked');
-      return backToPage(reply, organization.id, 'linked', `&after=${encodeURIComponent(requestedAt)}`);
+      return finishLink(req, reply, organization, session, account, stored);
     },
   );
+
+  app.post<{ Params: { organizationId: string }; Body: Record<string, string | undefined> }>(
+    '/organizations/:organizationId/constantcontact/confirm-link',
+    { config: { rateLimit: LOGIN_RATE_LIMIT } },
+    async (req, reply) => {
+      const { session, organization } = await adminAccess(ctx, req, req.params.organizationId);
+      const decision = req.body?.decision;
+      if (decision !== 'confirm' && decision !== 'cancel') {
+        throw new FormInvalidError('decision must be one of confirm, cancel.');
+      }
+      const waiting = await ctx.repos.pendingLinks.take(req.body?.pending ?? '', {
+        organizationId: organization.id,
+        sessionId: session.sid,
+      });
+      if (!waiting) return backToPage(reply, organization.id, 'cc_link_expired');
+      const { account, tokens } = waiting;
+      const holder = await ctx.repos.organizations.findByCcAccount(account.id);
+      const elsewhere = holder && holder.id !== organization.id ? holder : null;
+
+      if (decision === 'cancel') {
+        // CC ended the holder's refresh token when it issued these: handing them over keeps it sharing.
+        if (
+          elsewhere &&
+          (await ctx.repos.organizations.renewAuthorization(elsewhere.id, account.id, tokens))
+        ) {
+          await ctx.repos.auditLog.record({
+            tenant: elsewhere.tenant,
+            organizationId: elsewhere.id,
+            actor: session.userId,
+            event: 'organization.authorization_renewed',
+            details: { ccAccountId: account.id, fromOrganizationId: organization.id },
+          });
+        } else {
+          await revokeUnused(ctx, req, organization.id, tokens.refreshToken);
+        }
+        return backToPage(reply, organization.id, 'cc_link_cancelled');
+      }
+
+      if (!elsewhere) return finishLink(req, reply, organization, session, account, tokens);
+      // No run of the earlier organization may go on writing with a link being taken away.
+      await ctx.scheduler?.cancel(elsewhere.id);
+      const reason = linkedElsewhereReason({
+        accountName: account.name || account.id,
+        organizationName: elsewhere.tenant === organization.tenant ? organization.name : null,
+        at: ctx.now(),
+      });
+      try {
+        await ctx.repos.organizations.transferAccount(elsewhere.id, organization.id, account, tokens, reason);
+      } catch (error) {
+        if (!(error instanceof CcAccountAlreadyLinkedError)) throw error;
+        await revokeUnused(ctx, req, organization.id, tokens.refreshToken);
+        return backToPage(reply, organization.id, 'cc_taken');
+      }
+      // As on a disconnect: what the earlier organization knew of the account goes with the link.
+      await ctx.repos.idMaps.clear(elsewhere.id);
+      await ctx.repos.ccMirror.clear(elsewhere.id);
+      await ctx.repos.cursors.reset(elsewhere.id);
+      await ctx.repos.auditLog.record({
+        tenant: elsewhere.tenant,
+        organizationId: elsewhere.id,
+        actor: session.userId,
+        event: 'organization.cc_account_moved',
+        details: { ccAccountId: account.id, toOrganizationId: organization.id },
+      });
+      return linked(req, reply, organization, session, account);
+    },
+  );
+
+  /** Links the organization (relinking its own account only renews its tokens) and starts the first run. */
+  async function finishLink(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    organization: Organization,
+    session: Session,
+    account: CcAccount,
+    tokens: CcTokens,
+  ) {
+    try {
+      await ctx.repos.organizations.link(organization.id, account, tokens);
+    } catch (error) {
+      // Another organization took the account between our check and this write.
+      if (!(error instanceof CcAccountAlreadyLinkedError)) throw error;
+      await revokeUnused(ctx, req, organization.id, tokens.refreshToken);
+      return backToPage(reply, organization.id, 'cc_taken');
+    }
+    return linked(req, reply, organization, session, account);
+  }
+
+  async function linked(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    organization: Organization,
+    session: Session,
+    account: CcAccount,
+  ) {
+    await ctx.repos.auditLog.record({
+      tenant: organization.tenant,
+      organizationId: organization.id,
+      actor: session.userId,
+      event: 'organization.linked',
+      details: { ccAccountId: account.id },
+    });
+    const requestedAt = ctx.now().toISOString();
+    ctx.scheduler?.request(organization.id, 'first_link');
+    req.log.info({ organizationId: organization.id, ccAccountId: account.id }, 'Constant Contact linked');
+    return backToPage(reply, organization.id, 'linked', `&after=${encodeURIComponent(requestedAt)}`);
+  }
 };
+
+/** Whether the signed-in user may see the other organization's name: only as one of its members. */
+async function mayKnow(ctx: WebContext, session: Session, other: Organization): Promise<boolean> {
+  if (other.tenant !== session.tenant || other.deletedAt) return false;
+  return Boolean(await ctx.repos.users.findMembership(session.userId, other.id));
+}
+
+/** Best effort: an authorization nobody will use is revoked; failing that, it expires unused. */
+async function revokeUnused(
+  ctx: WebContext,
+  req: FastifyRequest,
+  organizationId: string,
+  refreshToken: string,
+): Promise<void> {
+  await ctx.cc?.oauth.revoke(refreshToken).catch((error: unknown) => {
+    req.log.warn({ organizationId, err: error }, 'revoking an unused token failed');
+  });
+}
 
 /**
  * The account behind fresh tokens, read before they are stored: a client of its own over the same rate
@@ -200,7 +340,7 @@ async function readAccount(ctx: WebContext, tokens: CcTokenSet): Promise<{ id: s
         held = next;
       },
     },
-    ...(ctx.cc ? { rateLimiter: ctx.cc.rateLimiter } : {}),
+    ...(ctx.cc ? { rateLimiter: ctx.cc.rateLimiter, tokenRateLimiter: ctx.cc.tokenRateLimiter } : {}),
   });
   const summary = await client.forOrganization('linking').account.getSummary();
   if (!summary.encoded_account_id) {

@@ -87,7 +87,7 @@ export const organizationPages: FastifyPluginAsync<{ ctx: WebContext }> = async 
     ).filter((o) => !o.deletedAt && o.tenant === session.tenant);
     const items = organizations.map(
       (o) =>
-        html`<li><strong>${o.name}</strong> — ${o.ccAccount ? `connected to ${o.ccAccount.name || 'Constant Contact'}` : 'not connected'} · <a href="/organizations/${o.id}">Settings</a></li>`,
+        html`<li><strong>${o.name}</strong> — ${o.needsReconnect ? 'needs reconnect' : o.ccAccount ? `connected to ${o.ccAccount.name || 'Constant Contact'}` : 'not connected'} · <a href="/organizations/${o.id}">Settings</a></li>`,
     );
     return reply.type('text/html').send(
       layout({

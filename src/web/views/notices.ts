@@ -32,6 +32,14 @@ export const NOTICES = {
     'error',
     'That Constant Contact account is already connected to another organization. Disconnect it there first, or sign in to Constant Contact with another account.',
   ],
+  cc_link_expired: [
+    'error',
+    'That confirmation expired or was already answered, so nothing was connected. Select "Connect to Constant Contact" to start again.',
+  ],
+  cc_link_cancelled: [
+    'info',
+    'Nothing was connected here: the Constant Contact account stays with the organization it was connected to.',
+  ],
   cc_unavailable: [
     'error',
     'Constant Contact could not be reached to finish the connection. Nothing was connected; try again in a few minutes.',

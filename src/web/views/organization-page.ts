@@ -25,22 +25,28 @@ export interface OrganizationPageModel {
   ccConfigured: boolean;
 }
 
+/** Why the organization must connect again, shown above its link state; nothing when it need not. */
+function reconnectNotice(m: OrganizationPageModel): SafeHtml {
+  const waiting = m.organization.needsReconnect;
+  if (!waiting) return html``;
+  return html`<p class="notice error" role="alert" data-needs-reconnect><strong>Needs reconnect.</strong> ${waiting.reason} <span class="muted">(since ${formatDate(waiting.since)})</span></p>`;
+}
+
 function linkSection(m: OrganizationPageModel, base: string): SafeHtml {
   const { organization } = m;
   const csrf = html`<input type="hidden" name="_csrf" value="${m.csrfToken}">`;
+  const reconnecting = Boolean(organization.needsReconnect);
+  const connectForm = html`<form method="post" action="${base}/constantcontact/connect">${csrf}<button type="submit">${reconnecting ? 'Reconnect to Constant Contact' : 'Connect to Constant Contact'}</button></form>`;
   if (!organization.ccAccount) {
-    return html`<p class="status"><span class="dot" aria-hidden="true"></span> Not connected to Constant Contact</p>
+    return html`${reconnectNotice(m)}<p class="status"><span class="dot" aria-hidden="true"></span> Not connected to Constant Contact</p>
 <p>Connect the organization's Constant Contact account to share its customers, suppliers, leads and employees with your other apps.</p>
-${
-  m.canChange
-    ? html`<form method="post" action="${base}/constantcontact/connect">${csrf}<button type="submit">Connect to Constant Contact</button></form>`
-    : html`<p class="muted">An Admin or Super Admin of the organization can connect it.</p>`
-}`;
+${m.canChange ? connectForm : html`<p class="muted">An Admin or Super Admin of the organization can connect it.</p>`}`;
   }
-  return html`<p class="status"><span class="dot on" aria-hidden="true"></span> Connected to Constant Contact</p>
+  return html`${reconnectNotice(m)}<p class="status"><span class="dot${reconnecting ? '' : ' on'}" aria-hidden="true"></span> ${reconnecting ? 'Constant Contact needs reconnecting' : 'Connected to Constant Contact'}</p>
 <dl class="facts"><dt>Account</dt><dd data-cc-account>${organization.ccAccount.name || organization.ccAccount.id}</dd>
 <dt>Connected since</dt><dd>${formatDate(organization.linkedAt)}</dd>
 <dt>Shared records</dt><dd>${m.counts.linked ?? 0} linked, ${(m.counts.excluded ?? 0) + (m.counts.failed ?? 0) + (m.counts.unlinked ?? 0)} not shared</dd></dl>
+${m.canChange && reconnecting ? connectForm : ''}
 ${
   m.canChange
     ? html`<form method="post" action="${base}/constantcontact/disconnect" class="actions">${csrf}<button type="submit" class="danger">Disconnect</button><span class="muted">Stops sharing and revokes the connector's access to the account.</span></form>`

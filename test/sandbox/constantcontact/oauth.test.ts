@@ -57,6 +57,14 @@ async function signInAndConsent(
 describe('CC emulator: OAuth2', () => {
   let cc: CcTestEmulator;
   const clock = new ManualClock('2026-05-01T08:00:00.000Z');
+  /**
+   * The token endpoint allows one request a second per application; these tests are about other rules, so
+   * they call it as a well-behaved client does, a second apart.
+   */
+  const spacedTokenPost: typeof postTokenForm = (...args) => {
+    clock.advance(1000);
+    return postTokenForm(...args);
+  };
 
   before(async () => {
     cc = await startCcEmulatorForTest({ clock, clients: [client], accounts: [account], ratePerSecond: 1000 });
@@ -72,7 +80,7 @@ describe('CC emulator: OAuth2', () => {
     assert.equal(`${callback.origin}${callback.pathname}`, redirectUri);
     assert.equal(callback.searchParams.get('state'), 'xyz-state');
     const code = callback.searchParams.get('code')!;
-    const tokens = await postTokenForm(cc, tokenPath, client, {
+    const tokens = await spacedTokenPost(cc, tokenPath, client, {
       grant_type: 'authorization_code',
       code,
       redirect_uri: redirectUri,
@@ -86,7 +94,7 @@ describe('CC emulator: OAuth2', () => {
     const summary = await callCc(cc, tokens.body.access_token, 'GET', '/v3/account/summary');
     assert.equal(summary.body.organization_name, 'OAuth Co');
 
-    const reused = await postTokenForm(cc, tokenPath, client, {
+    const reused = await spacedTokenPost(cc, tokenPath, client, {
       grant_type: 'authorization_code',
       code,
       redirect_uri: redirectUri,
@@ -99,7 +107,7 @@ describe('CC emulator: OAuth2', () => {
   it('refuses a PKCE mismatch and an expired code (5 minutes)', async () => {
     const { challenge } = pkcePair();
     const code = (await signInAndConsent(cc, challenge)).searchParams.get('code')!;
-    const wrong = await postTokenForm(cc, tokenPath, client, {
+    const wrong = await spacedTokenPost(cc, tokenPath, client, {
       grant_type: 'authorization_code',
       code,
       redirect_uri: redirectUri,
@@ -111,7 +119,7 @@ describe('CC emulator: OAuth2', () => {
     const pair = pkcePair();
     const late = (await signInAndConsent(cc, pair.challenge)).searchParams.get('code')!;
     clock.advance(5 * 60 * 1000 + 1);
-    const expired = await postTokenForm(cc, tokenPath, client, {
+    const expired = await spacedTokenPost(cc, tokenPath, client, {
       grant_type: 'authorization_code',
       code: late,
       redirect_uri: redirectUri,
@@ -122,7 +130,7 @@ describe('CC emulator: OAuth2', () => {
   });
 
   it('requires HTTP Basic client authentication at the token endpoint', async () => {
-    const wrong = await postTokenForm(
+    const wrong = await spacedTokenPost(
       cc,
       tokenPath,
       { clientId: client.clientId, clientSecret: 'nope' },
@@ -146,19 +154,19 @@ describe('CC emulator: OAuth2', () => {
 
   it('rotates refresh tokens: the second use of one fails with invalid_grant', async () => {
     const first = cc.grantTokens({ accountId: account.accountId, clientId: client.clientId });
-    const refreshed = await postTokenForm(cc, tokenPath, client, {
+    const refreshed = await spacedTokenPost(cc, tokenPath, client, {
       grant_type: 'refresh_token',
       refresh_token: first.refresh_token,
     });
     assert.equal(refreshed.status, 200);
     assert.notEqual(refreshed.body.refresh_token, first.refresh_token);
-    const spent = await postTokenForm(cc, tokenPath, client, {
+    const spent = await spacedTokenPost(cc, tokenPath, client, {
       grant_type: 'refresh_token',
       refresh_token: first.refresh_token,
     });
     assert.equal(spent.status, 400);
     assert.equal(spent.body.error, 'invalid_grant');
-    const next = await postTokenForm(cc, tokenPath, client, {
+    const next = await spacedTokenPost(cc, tokenPath, client, {
       grant_type: 'refresh_token',
       refresh_token: refreshed.body.refresh_token,
     });
@@ -172,7 +180,7 @@ describe('CC emulator: OAuth2', () => {
     const expired = await callCc(cc, tokens.access_token, 'GET', '/v3/contact_lists');
     assert.equal(expired.status, 401);
     assert.deepEqual(expired.body, { error_key: 'unauthorized', error_message: 'Unauthorized' });
-    const refreshed = await postTokenForm(cc, tokenPath, client, {
+    const refreshed = await spacedTokenPost(cc, tokenPath, client, {
       grant_type: 'refresh_token',
       refresh_token: tokens.refresh_token,
     });
@@ -203,13 +211,13 @@ describe('CC emulator: OAuth2', () => {
 
   it('revokes a grant: its access and refresh tokens stop working', async () => {
     const tokens = cc.grantTokens({ accountId: account.accountId, clientId: client.clientId });
-    const revoked = await postTokenForm(cc, '/oauth2/default/v1/revoke', client, {
+    const revoked = await spacedTokenPost(cc, '/oauth2/default/v1/revoke', client, {
       token: tokens.refresh_token,
       token_type_hint: 'refresh_token',
     });
     assert.equal(revoked.status, 200);
     assert.equal((await callCc(cc, tokens.access_token, 'GET', '/v3/contacts')).status, 401);
-    const refresh = await postTokenForm(cc, tokenPath, client, {
+    const refresh = await spacedTokenPost(cc, tokenPath, client, {
       grant_type: 'refresh_token',
       refresh_token: tokens.refresh_token,
     });
@@ -227,7 +235,9 @@ describe('CC emulator: OAuth2', () => {
 
 describe('CC emulator: long-lived refresh tokens', () => {
   it('reuses the same refresh token when rotation is off', async () => {
+    const clock = new ManualClock('2026-05-01T08:00:00.000Z');
     const cc = await startCcEmulatorForTest({
+      clock,
       clients: [client],
       accounts: [account],
       rotateRefreshTokens: false,
@@ -235,6 +245,8 @@ describe('CC emulator: long-lived refresh tokens', () => {
     try {
       const first = cc.grantTokens({ accountId: account.accountId, clientId: client.clientId });
       for (let i = 0; i < 3; i += 1) {
+        // A second apart, as the token endpoint allows one request a second.
+        clock.advance(1000);
         const refreshed = await postTokenForm(cc, tokenPath, client, {
           grant_type: 'refresh_token',
           refresh_token: first.refresh_token,
@@ -245,6 +257,146 @@ describe('CC emulator: long-lived refresh tokens', () => {
       }
     } finally {
       await cc.close();
+    }
+  });
+});
+
+describe('CC emulator: a new authorization expires the refresh tokens of earlier grants', () => {
+  const otherClient = { clientId: 'other-app', clientSecret: 'other-secret', redirectUris: [redirectUri] };
+  const otherAccount = {
+    accountId: 'acct-other',
+    username: 'other@example.com',
+    password: 'pw',
+    organizationName: 'Other Co',
+  };
+  let cc: CcTestEmulator;
+  const clock = new ManualClock('2026-05-01T08:00:00.000Z');
+  const refresh = (who: { clientId: string; clientSecret: string }, refreshToken: string) => {
+    clock.advance(1000);
+    return postTokenForm(cc, tokenPath, who, { grant_type: 'refresh_token', refresh_token: refreshToken });
+  };
+
+  before(async () => {
+    cc = await startCcEmulatorForTest({
+      clock,
+      clients: [client, otherClient],
+      accounts: [account, otherAccount],
+    });
+  });
+  after(async () => {
+    cc.assertConformant();
+    await cc.close();
+  });
+
+  it('a consent in the browser ends the earlier grant of the same account and application only', async () => {
+    assert.equal(cc.knobs.newGrantRevokesEarlier, true, 'on by default');
+    const earlier = cc.grantTokens({ accountId: account.accountId, clientId: client.clientId });
+    const otherApp = cc.grantTokens({ accountId: account.accountId, clientId: otherClient.clientId });
+    const otherAcct = cc.grantTokens({ accountId: otherAccount.accountId, clientId: client.clientId });
+
+    const { verifier, challenge } = pkcePair();
+    const code = (await signInAndConsent(cc, challenge)).searchParams.get('code')!;
+    clock.advance(1000);
+    const later = await postTokenForm(cc, tokenPath, client, {
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: redirectUri,
+      code_verifier: verifier,
+    });
+    assert.equal(later.status, 200);
+
+    const refused = await refresh(client, earlier.refresh_token);
+    assert.equal(refused.status, 400);
+    assert.equal(refused.body.error, 'invalid_grant');
+    assert.equal(
+      (await callCc(cc, earlier.access_token, 'GET', '/v3/account/summary')).status,
+      200,
+      'the earlier access token lives until its TTL',
+    );
+    assert.equal((await refresh(client, later.body.refresh_token)).status, 200, 'the new grant works');
+    assert.equal((await refresh(otherClient, otherApp.refresh_token)).status, 200, 'another application');
+    assert.equal((await refresh(client, otherAcct.refresh_token)).status, 200, 'another account');
+  });
+
+  it('the grantTokens shortcut stands for a consent, so it expires earlier grants too', async () => {
+    const earlier = cc.grantTokens({ accountId: account.accountId, clientId: client.clientId });
+    const later = cc.grantTokens({ accountId: account.accountId, clientId: client.clientId });
+    assert.equal((await refresh(client, earlier.refresh_token)).body.error, 'invalid_grant');
+    assert.equal((await refresh(client, later.refresh_token)).status, 200);
+  });
+
+  it('with newGrantRevokesEarlier off, earlier grants keep their refresh tokens', async () => {
+    cc.knobs.newGrantRevokesEarlier = false;
+    try {
+      const earlier = cc.grantTokens({ accountId: account.accountId, clientId: client.clientId });
+      const later = cc.grantTokens({ accountId: account.accountId, clientId: client.clientId });
+      assert.equal((await refresh(client, earlier.refresh_token)).status, 200);
+      assert.equal((await refresh(client, later.refresh_token)).status, 200);
+    } finally {
+      cc.knobs.newGrantRevokesEarlier = true;
+    }
+  });
+});
+
+describe('CC emulator: the token endpoint rate limit', () => {
+  const otherClient = { clientId: 'other-app', clientSecret: 'other-secret', redirectUris: [redirectUri] };
+  let cc: CcTestEmulator;
+  const clock = new ManualClock('2026-05-01T08:00:00.000Z');
+  const refresh = (who: { clientId: string; clientSecret: string }, refreshToken: string) =>
+    postTokenForm(cc, tokenPath, who, { grant_type: 'refresh_token', refresh_token: refreshToken });
+
+  before(async () => {
+    cc = await startCcEmulatorForTest({ clock, clients: [client, otherClient], accounts: [account] });
+  });
+  after(async () => {
+    cc.assertConformant();
+    await cc.close();
+  });
+
+  it('allows 1 request a second per application and answers 429 beyond, in the OAuth error shape', async () => {
+    assert.equal(cc.knobs.tokenRatePerSecond, 1, 'CC: about 1 request a second');
+    const first = cc.grantTokens({ accountId: account.accountId, clientId: client.clientId });
+    const ok = await refresh(client, first.refresh_token);
+    assert.equal(ok.status, 200);
+    const refused = await refresh(client, ok.body.refresh_token);
+    assert.equal(refused.status, 429);
+    assert.equal(refused.body.error, 'too_many_requests');
+    assert.ok(refused.body.error_description);
+    assert.equal(refused.headers.get('retry-after'), null, 'CC documents no Retry-After');
+
+    const other = cc.grantTokens({ accountId: account.accountId, clientId: otherClient.clientId });
+    assert.equal((await refresh(otherClient, other.refresh_token)).status, 200, 'counted per client id');
+
+    clock.advance(1000);
+    const next = await refresh(client, ok.body.refresh_token);
+    assert.equal(next.status, 200, 'the refused request spent nothing, the refresh token still works');
+  });
+
+  it('counts code exchanges too, before looking at the grant', async () => {
+    clock.advance(1000);
+    assert.equal((await refresh(client, 'not-a-token')).body.error, 'invalid_grant');
+    const exchange = await postTokenForm(cc, tokenPath, client, {
+      grant_type: 'authorization_code',
+      code: 'not-a-code',
+      redirect_uri: redirectUri,
+    });
+    assert.equal(exchange.status, 429);
+  });
+
+  it('follows tokenRatePerSecond at run time; 0 turns the limit off', async () => {
+    cc.knobs.tokenRatePerSecond = 3;
+    cc.knobs.retryAfterHeader = true;
+    try {
+      clock.advance(1000);
+      const statuses: number[] = [];
+      for (let i = 0; i < 4; i++) statuses.push((await refresh(client, 'x')).status);
+      assert.deepEqual(statuses, [400, 400, 400, 429]);
+      assert.equal((await refresh(client, 'x')).headers.get('retry-after'), '1');
+      cc.knobs.tokenRatePerSecond = 0;
+      for (let i = 0; i < 5; i++) assert.equal((await refresh(client, 'x')).status, 400);
+    } finally {
+      cc.knobs.tokenRatePerSecond = 1;
+      cc.knobs.retryAfterHeader = false;
     }
   });
 });
