@@ -1,11 +1,22 @@
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, it } from 'node:test';
-import { validateCcRequest, validateCcResponse } from '../../helpers/cc-contract.ts';
+import { ccSpecPath, validateCcRequest, validateCcResponse } from '../../helpers/cc-contract.ts';
 
 const uuid = '3fa85f64-5717-4562-b3fc-2c963f66afa6';
 
 // The validator must be able to fail, or a green contract check means nothing.
 describe('CC contract validator', () => {
+  it("checks against Constant Contact's file as published, byte for byte", () => {
+    const readme = readFileSync(path.join(path.dirname(ccSpecPath), 'README.md'), 'utf8');
+    const recorded = /SHA-256: `([0-9a-f]{64})`/.exec(readme)?.[1];
+    assert.ok(recorded, 'the contract README records the SHA-256 of the published file');
+    const actual = createHash('sha256').update(readFileSync(ccSpecPath)).digest('hex');
+    assert.equal(actual, recorded, 'the contract file was changed; restore it as published');
+  });
+
   it('accepts a conformant contact page and flags a malformed one', () => {
     const good = {
       contacts: [
