@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { defaultCcKnobs } from '../sandbox/constantcontact/cc-knobs.ts';
+import { defaultPlatformKnobs } from '../sandbox/platform/platform-knobs.ts';
 import { SETTINGS } from '../src/config/settings.ts';
 
 const readme = readFileSync('README.md', 'utf8');
@@ -15,6 +17,13 @@ function sourceFiles(dir: string): string[] {
 }
 
 describe('documentation', () => {
+  it('docs/fidelity.md names every knob of both emulators', () => {
+    const fidelity = readFileSync('docs/fidelity.md', 'utf8');
+    for (const knob of [...Object.keys(defaultCcKnobs), ...Object.keys(defaultPlatformKnobs)]) {
+      assert.ok(fidelity.includes(`\`${knob}\``), `docs/fidelity.md does not name the knob ${knob}`);
+    }
+  });
+
   it('README documents every setting the connector reads', () => {
     for (const setting of SETTINGS) {
       assert.match(
