@@ -6,9 +6,9 @@ import { sharedToContactCreate } from '../mapping/contact-shared.ts';
 import { type ListRole, sortRoles } from '../mapping/list-roles.ts';
 import { normalizeEmail } from '../mapping/normalize-email.ts';
 import type { SharedContact } from '../mapping/shared-contact.ts';
-import { activityGiveUpReason, isActivityGiveUp } from './activity-give-up.ts';
 import { CONTACT_INCLUDES } from './cc-changes.ts';
 import type { HubItem } from './hub-records.ts';
+import { importGroups } from './import-groups.ts';
 import type { FailureOptions } from './membership-changes.ts';
 import { importRefusal, readBackImported } from './read-back.ts';
 import { isRecordError, recordErrorReason } from './record-errors.ts';
@@ -143,36 +143,14 @@ async function importContacts(
     const key = rolesOf(newContact).join(',');
     byLists.set(key, [...(byLists.get(key) ?? []), newContact]);
   }
-  const errors: string[] = [];
-  // Contacts whose import CC did not carry out, with why: they are not read back but retried next run.
-  const gaveUp = new Map<NewContact, string>();
-  let queueFull: string | null = null;
-  for (const [key, group] of byLists) {
-    if (queueFull) {
-      for (const newContact of group) gaveUp.set(newContact, queueFull);
-      continue;
-    }
-    const listIds = await ctx.lists.idsFor(key.split(',') as ListRole[]);
-    const rows = group.map((n) => importRow(n.items[0]!.shared, n.email));
-    // Rows go in order, one request after another: those counted here are in CC even if a later one fails.
-    let imported = 0;
-    try {
-      await ctx.cc.importContacts(rows, listIds, {
-        deadlineMs: ctx.options.activityDeadlineMs,
-        onActivityCompleted: (activity, n) => {
-          imported += n;
-          errors.push(...(activity.activity_errors ?? []));
-        },
-      });
-    } catch (error) {
-      if (!isActivityGiveUp(error)) throw error;
-      const reason = activityGiveUpReason(error, 'import');
-      ctx.logger.warn({ code: error.code, contacts: group.length - imported }, 'bulk import gave up');
-      if (error.code === 'CC_ACTIVITY_QUEUE_FULL') queueFull = reason;
-      for (const newContact of group.slice(imported)) gaveUp.set(newContact, reason);
-    }
-  }
-
+  const { gaveUp, errors } = await importGroups(
+    ctx,
+    [...byLists].map(([key, group]) => ({
+      items: group,
+      rows: group.map((n) => importRow(n.items[0]!.shared, n.email)),
+      listIds: () => ctx.lists.idsFor(key.split(',') as ListRole[]),
+    })),
+  );
   const waiting = new Map(
     newContacts.filter((n) => !gaveUp.has(n)).map((n) => [normalizeEmail(n.email)!, n]),
   );

@@ -3,8 +3,8 @@ import type { CcContact } from '../constantcontact/types.ts';
 import { contactToShared, sharedToContactUpdate } from '../mapping/contact-shared.ts';
 import { normalizeEmail } from '../mapping/normalize-email.ts';
 import type { SharedContact } from '../mapping/shared-contact.ts';
-import { activityGiveUpReason, isActivityGiveUp } from './activity-give-up.ts';
 import { importRow } from './cc-create.ts';
+import { importGroups } from './import-groups.ts';
 import { leaveListsStillHeld } from './lists-left-after-put.ts';
 import { applyActivities, type MembershipChange, type MembershipOutcome } from './membership-changes.ts';
 import { importRefusal, readBackImported } from './read-back.ts';
@@ -104,36 +104,18 @@ async function importUpdates(ctx: SyncContext, updates: readonly ContactUpdate[]
     const key = [...(update.listIds ?? [])].sort().join(',');
     byLists.set(key, [...(byLists.get(key) ?? []), update]);
   }
-  const errors: string[] = [];
   // Updates whose import or list activity CC did not carry out, with why: retried next run.
-  const gaveUp = new Map<ContactUpdate, string>();
-  let queueFull: string | null = null;
-  for (const [key, group] of byLists) {
-    if (queueFull) {
-      for (const update of group) gaveUp.set(update, queueFull);
-      continue;
-    }
-    const rows = group.map((u) => {
-      const email = u.contact.email_address?.address ?? '';
-      return importRow({ ...contactToShared(u.contact), ...u.changed, email }, email);
-    });
-    let imported = 0;
-    try {
-      await ctx.cc.importContacts(rows, key.split(','), {
-        deadlineMs: ctx.options.activityDeadlineMs,
-        onActivityCompleted: (activity, n) => {
-          imported += n;
-          errors.push(...(activity.activity_errors ?? []));
-        },
-      });
-    } catch (error) {
-      if (!isActivityGiveUp(error)) throw error;
-      const reason = activityGiveUpReason(error, 'import');
-      ctx.logger.warn({ code: error.code, contacts: group.length - imported }, 'bulk import gave up');
-      if (error.code === 'CC_ACTIVITY_QUEUE_FULL') queueFull = reason;
-      for (const update of group.slice(imported)) gaveUp.set(update, reason);
-    }
-  }
+  const { gaveUp, errors } = await importGroups(
+    ctx,
+    [...byLists].map(([key, group]) => ({
+      items: group,
+      rows: group.map((u) => {
+        const email = u.contact.email_address?.address ?? '';
+        return importRow({ ...contactToShared(u.contact), ...u.changed, email }, email);
+      }),
+      listIds: async () => key.split(','),
+    })),
+  );
   // The import only adds to lists: the connector's lists each contact must leave go by membership activity.
   const leaving: MembershipChange[] = updates
     .filter((u) => !gaveUp.has(u))
