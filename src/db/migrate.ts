@@ -17,6 +17,9 @@ const MIGRATIONS: Record<string, Migration> = {
   '0004-cc-link-handover': ccLinkHandover,
 };
 
+/** Every migration's name, oldest first. */
+export const MIGRATION_NAMES: readonly string[] = Object.keys(MIGRATIONS);
+
 /** Brings the schema to the latest version; returns the names of the migrations applied now. */
 // biome-ignore lint/suspicious/noExplicitAny: migrations work on any schema
 export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
