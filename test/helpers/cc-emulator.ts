@@ -3,6 +3,7 @@ import {
   type CcEmulator,
   type CcEmulatorOptions,
   type CcExchange,
+  type CcKnobs,
   startConstantContactEmulator,
 } from '../../sandbox/constantcontact/index.ts';
 import { loadCcContract, validateCcRequest, validateCcResponse } from './cc-contract.ts';
@@ -31,6 +32,19 @@ export function contractProblemsOf(x: CcExchange, checkRequests: boolean): strin
 }
 
 /**
+ * `TEST_CC_LIST_MEMBERSHIPS=additive` runs a suite with the emulator reading a PUT's `list_memberships` as
+ * additions (the spec does not settle it); tests that loop over both readings set the knob themselves.
+ */
+function listMembershipsFromEnv(): Partial<CcKnobs> {
+  const mode = process.env.TEST_CC_LIST_MEMBERSHIPS;
+  if (mode === undefined || mode === '') return {};
+  if (mode !== 'replace' && mode !== 'additive') {
+    throw new Error(`TEST_CC_LIST_MEMBERSHIPS must be replace or additive, not "${mode}".`);
+  }
+  return { listMembershipsOnPut: mode };
+}
+
+/**
  * Starts the emulator in-process on a free port with the contract check wired in: every response is
  * checked against the swagger file, and every request too unless `checkRequests` is false (for tests that
  * send CC a deliberately bad request). Assert `contractProblems` is empty, or call `assertConformant()`.
@@ -45,6 +59,7 @@ export async function startCcEmulatorForTest(
     port: 0,
     activityStepMs: 5,
     ...rest,
+    knobs: { ...listMembershipsFromEnv(), ...rest.knobs },
     onExchange(x) {
       contractProblems.push(...contractProblemsOf(x, checkRequests));
       onExchange?.(x);
