@@ -172,7 +172,11 @@ export async function updateLinked(
   const contact = fresh && !fresh.deleted ? fresh.contact : known.contact;
   const snapshot = map?.state === 'linked' || map?.state === 'failed' ? readSnapshot(map.snapshot) : null;
   const flows = flowsFor(ctx, mapping.hubCollection);
-  const ccShared = contactToShared(contact);
+  // Another record of this run sharing the contact may have queued field changes not sent yet: merge with
+  // the contact as it is about to be, so a record found later in the run to be the primary one gets the
+  // last word instead of leaving CC with the fields of a record that only looked primary when it came first.
+  const queued = ctx.contactUpdates.get(contact.contact_id);
+  const ccShared = queued ? { ...contactToShared(contact), ...queued.changed } : contactToShared(contact);
   const {
     roles: wantedRoles,
     primary,
