@@ -183,7 +183,10 @@ export async function updateLinked(
     shared,
     siblingInCollection,
   } = await sharingOf(ctx, mapping, item, contact.contact_id);
-  const carriesId = primary || !siblingInCollection;
+  // Connec! gives an id entry to one record per collection: the record that carries the contact's id keeps
+  // it, and another registers it only when no record of its collection shares the contact (a primary record
+  // arriving later must not take it, or Connec! refuses the write).
+  const carriesId = findOwnId(item.record.id, ctx.realm) === contact.contact_id || !siblingInCollection;
   if (!item.active && ctx.organization.settings.hardDeletes && !shared && map?.state === 'linked') {
     await hardDelete(ctx, mapping, item, contact);
     return;
