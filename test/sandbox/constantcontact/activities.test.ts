@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { importLimits } from '../../../sandbox/constantcontact/index.ts';
 import { type CcTestEmulator, startCcEmulatorForTest } from '../../helpers/cc-emulator.ts';
-import { type CcJson, callCc } from './cc-test-client.ts';
+import { type CcJson, callCc, waitForActivityEnd } from './cc-test-client.ts';
 
 const clientId = 'bulk-client';
 
@@ -12,15 +12,9 @@ async function waitForActivity(
   token: string,
   activityId: string,
 ): Promise<{ states: string[]; activity: CcJson }> {
-  const states: string[] = [];
-  for (let i = 0; i < 2000; i += 1) {
-    const answer = await callCc(cc, token, 'GET', `/v3/activities/${activityId}`);
-    assert.equal(answer.status, 200);
-    if (states.at(-1) !== answer.body.state) states.push(answer.body.state);
-    if (answer.body.state === 'completed') return { states, activity: answer.body };
-    await new Promise((r) => setTimeout(r, 5));
-  }
-  throw new Error(`Activity ${activityId} did not complete.`);
+  const ended = await waitForActivityEnd(cc, token, activityId);
+  assert.equal(ended.activity.state, 'completed', `activity ${activityId} ended ${ended.activity.state}`);
+  return ended;
 }
 
 describe('CC emulator: bulk activities', () => {
@@ -226,23 +220,6 @@ describe('CC emulator: activity states', () => {
   });
 });
 
-/** Polls an activity until it reaches a final state; returns the states seen in order and the last answer. */
-async function waitForEnd(
-  cc: CcTestEmulator,
-  token: string,
-  activityId: string,
-): Promise<{ states: string[]; activity: CcJson }> {
-  const states: string[] = [];
-  for (let i = 0; i < 2000; i += 1) {
-    const answer = await callCc(cc, token, 'GET', `/v3/activities/${activityId}`);
-    assert.equal(answer.status, 200);
-    if (states.at(-1) !== answer.body.state) states.push(answer.body.state);
-    if (!['initialized', 'processing'].includes(answer.body.state)) return { states, activity: answer.body };
-    await new Promise((r) => setTimeout(r, 5));
-  }
-  throw new Error(`Activity ${activityId} did not end.`);
-}
-
 describe('CC emulator: activities that fail, stall or are refused', () => {
   let cc: CcTestEmulator;
   let token: string;
@@ -296,7 +273,7 @@ describe('CC emulator: activities that fail, stall or are refused', () => {
     for (const email of ['f@example.com', 'c@example.com', 't@example.com']) {
       const created = await importOne(email);
       assert.equal(created.status, 201);
-      ends.push(await waitForEnd(cc, token, created.body.activity_id));
+      ends.push(await waitForActivityEnd(cc, token, created.body.activity_id));
     }
     assert.deepEqual(
       ends.map((e) => e.activity.state),
@@ -313,7 +290,7 @@ describe('CC emulator: activities that fail, stall or are refused', () => {
       assert.equal(account.contact(email), undefined);
     assert.deepEqual(cc.knobs.activityOutcomes, [], 'each forced end is used once');
     const next = await importOne('n@example.com');
-    assert.equal((await waitForEnd(cc, token, next.body.activity_id)).activity.state, 'completed');
+    assert.equal((await waitForActivityEnd(cc, token, next.body.activity_id)).activity.state, 'completed');
     assert.ok(account.contact('n@example.com'));
   });
 
@@ -323,10 +300,13 @@ describe('CC emulator: activities that fail, stall or are refused', () => {
     try {
       dice = 0.4;
       const unlucky = await importOne('unlucky@example.com');
-      assert.equal((await waitForEnd(cc, token, unlucky.body.activity_id)).activity.state, 'timed_out');
+      assert.equal(
+        (await waitForActivityEnd(cc, token, unlucky.body.activity_id)).activity.state,
+        'timed_out',
+      );
       dice = 0.6;
       const lucky = await importOne('lucky@example.com');
-      assert.equal((await waitForEnd(cc, token, lucky.body.activity_id)).activity.state, 'completed');
+      assert.equal((await waitForActivityEnd(cc, token, lucky.body.activity_id)).activity.state, 'completed');
     } finally {
       cc.knobs.activityFailureRate = 0;
       dice = 0.99;
@@ -341,7 +321,7 @@ describe('CC emulator: activities that fail, stall or are refused', () => {
     const midway = await callCc(cc, token, 'GET', `/v3/activities/${created.body.activity_id}`);
     assert.equal(midway.body.state, 'processing');
     assert.equal(cc.accounts.get('acct-ends').contact('late@example.com'), undefined);
-    const { activity } = await waitForEnd(cc, token, created.body.activity_id);
+    const { activity } = await waitForActivityEnd(cc, token, created.body.activity_id);
     assert.equal(activity.state, 'completed');
     assert.ok(cc.accounts.get('acct-ends').contact('late@example.com'));
   });
@@ -369,7 +349,7 @@ describe('CC emulator: activities that fail, stall or are refused', () => {
         201,
         'the limit is per account',
       );
-      await waitForEnd(cc, token, first.body.activity_id);
+      await waitForActivityEnd(cc, token, first.body.activity_id);
       assert.equal((await importOne('q3@example.com')).status, 201);
     } finally {
       cc.knobs.activityQueueLimit = 1000;

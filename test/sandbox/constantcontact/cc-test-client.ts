@@ -15,6 +15,26 @@ export interface CcAnswer<T = CcJson> {
   headers: Headers;
 }
 
+/**
+ * Polls an activity until it leaves `initialized` and `processing`; returns the states seen in order (each
+ * once) and the last answer.
+ */
+export async function waitForActivityEnd(
+  emulator: Pick<CcEmulator, 'url'>,
+  token: string,
+  activityId: string,
+): Promise<{ states: string[]; activity: CcJson }> {
+  const states: string[] = [];
+  for (let i = 0; i < 2000; i += 1) {
+    const answer = await callCc(emulator, token, 'GET', `/v3/activities/${activityId}`);
+    if (answer.status !== 200) throw new Error(`GET activity ${activityId} answered ${answer.status}.`);
+    if (states.at(-1) !== answer.body.state) states.push(answer.body.state);
+    if (!['initialized', 'processing'].includes(answer.body.state)) return { states, activity: answer.body };
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  throw new Error(`Activity ${activityId} did not end.`);
+}
+
 /** Calls the emulator's API with a bearer token; JSON in and out. */
 export async function callCc<T = CcJson>(
   emulator: Pick<CcEmulator, 'url'>,
