@@ -317,12 +317,12 @@ export function buildDemoSeed(options: { connectorUrl?: string; organizations?: 
         {
           email: 'alice@sandbox.example',
           password: 'alice-password',
-          role: roles('Super Admin', 'Admin', count),
+          role: roles('Super Admin', 'Admin', 'Admin', count),
         },
         {
           email: 'bob@sandbox.example',
           password: 'bob-password',
-          role: roles('Member', 'Power User', count),
+          role: roles('Member', 'Power User', 'Member', count),
         },
       ],
       constantContact: ccAccounts.map((account, i) => ({
@@ -347,10 +347,10 @@ const contact = (
   lists,
 });
 
-function roles(atBakery: string, elsewhere: string, count: number): string {
+function roles(atBakery: string, atBikes: string, atOthers: string, count: number): string {
   if (count === 1) return `${atBakery} of Demo Bakery`;
-  const others = count > 2 ? ` and of the ${count - 2} other organizations` : '';
-  return `${atBakery} of Demo Bakery, ${elsewhere} of Demo Bikes${others}`;
+  const others = count > 2 ? `, ${atOthers} of the ${count - 2} other organizations` : '';
+  return `${atBakery} of Demo Bakery, ${atBikes} of Demo Bikes${others}`;
 }
 
 /** Group id of the n-th organization (n ≥ 3) of a larger sandbox. */

@@ -133,7 +133,7 @@ export function demoInstructions(demo: Demo, factsFile: string | null): string {
   const [bakeryLogin, ...otherLogins] = demo.seed.logins.constantContact;
   const others = otherLogins.slice(0, 3).map((l) => `${l.username} / ${l.password} for "${l.organization}"`);
   if (otherLogins.length > others.length)
-    others.push(`and ${otherLogins.length - others.length} more in the facts file`);
+    others.push(`and ${otherLogins.length - others.length} more${factsFile ? ' in the facts file' : ''}`);
   return `
 Demo running: the connector with the platform and Constant Contact emulators (Ctrl-C stops it).
 
