@@ -1,19 +1,28 @@
 import type { CcContactInput, CcSeedAccount, CcSeedClient } from './constantcontact/index.ts';
-import type { HubRecordSeed, PlatformSeed } from './platform/seed.ts';
+import type { HubRecordSeed, OrganizationSeed, PlatformSeed } from './platform/seed.ts';
+import { DEFAULT_SANDBOX_ORGS, MAX_SANDBOX_ORGS } from './sandbox-orgs.ts';
 
 /**
  * The demo data of `npm run sandbox` (and of the connector's `npm start` when it runs against the sandbox):
  * one tenant with two organizations, a few dozen customers, suppliers, leads and employees in the hub, and
- * one CC account whose contacts partly share emails with hub records, written with other case and spaces, so
- * first-link matching has work to do. Deterministic: the same facts on every start.
+ * one CC account per organization whose contacts partly share emails with its hub records, written with
+ * other case and spaces, so first-link matching has work to do. Deterministic: the same facts on every start.
  */
 export interface DemoSeed {
   platform: PlatformSeed;
   cc: { accounts: CcSeedAccount[]; client: CcSeedClient };
   logins: {
     platform: { email: string; password: string; role: string }[];
-    constantContact: { username: string; password: string; accountId: string }[];
+    constantContact: DemoCcLogin[];
   };
+}
+
+/** A CC login of the demo, and the organization whose account it is. */
+export interface DemoCcLogin {
+  username: string;
+  password: string;
+  accountId: string;
+  organization: string;
 }
 
 export const DEMO_TENANT = {
@@ -23,6 +32,8 @@ export const DEMO_TENANT = {
   apiKey: 'sandbox-api-key',
 };
 export const DEMO_GROUPS = { bakery: 'cld-d3m0', bikes: 'cld-b1k3' } as const;
+/** Every demo CC account shares this password, so any of them can be tried by hand. */
+export const DEMO_CC_PASSWORD = 'cc-demo-password';
 
 const FIRST = [
   'Ada',
@@ -129,8 +140,17 @@ function employees(groupId: string, count: number, offset: number): HubRecordSee
   });
 }
 
-export function buildDemoSeed(options: { connectorUrl?: string } = {}): DemoSeed {
+/**
+ * The demo for `organizations` organizations (default 2, as `SANDBOX_ORGS`): the first two are always Demo
+ * Bakery and Demo Bikes; the others are small, generated ones, for trying a fleet by hand. Each has its own
+ * CC account and login.
+ */
+export function buildDemoSeed(options: { connectorUrl?: string; organizations?: number } = {}): DemoSeed {
   const connectorUrl = (options.connectorUrl ?? 'http://localhost:3000').replace(/\/+$/, '');
+  const count = options.organizations ?? DEFAULT_SANDBOX_ORGS;
+  if (!Number.isInteger(count) || count < 1 || count > MAX_SANDBOX_ORGS) {
+    throw new RangeError(`organizations must be a whole number from 1 to ${MAX_SANDBOX_ORGS} (got ${count})`);
+  }
   const { bakery, bikes } = DEMO_GROUPS;
   const hubRecords: HubRecordSeed[] = [
     ...people(bakery, 'customer', 14, 0),
@@ -173,26 +193,18 @@ export function buildDemoSeed(options: { connectorUrl?: string } = {}): DemoSeed
         is_lead: true,
       },
     },
+  ];
+  const bikesRecords = [
     ...people(bikes, 'customer', 6, 5),
     ...organizations(bikes, 'supplier', ['Chain Works', 'Tyre Town']),
     ...employees(bikes, 3, 9),
   ];
+  if (count >= 2) hubRecords.push(...bikesRecords);
 
-  const contact = (
-    email: string,
-    first: string,
-    last: string,
-    lists: string[] = [],
-  ): Partial<CcContactInput> => ({
-    email,
-    first_name: first,
-    last_name: last,
-    lists,
-  });
-  const ccAccount: CcSeedAccount = {
+  const bakeryAccount: CcSeedAccount = {
     accountId: 'a07e1sandbox1',
     username: 'owner@demo-bakery.example',
-    password: 'cc-demo-password',
+    password: DEMO_CC_PASSWORD,
     organizationName: 'Demo Bakery',
     contactEmail: 'owner@demo-bakery.example',
     website: 'https://demo-bakery.example',
@@ -210,6 +222,46 @@ export function buildDemoSeed(options: { connectorUrl?: string } = {}): DemoSeed
       contact('old.friend@example.com', 'Oscar', 'Friend'),
     ],
   };
+  const bikesAccount: CcSeedAccount = {
+    accountId: 'a07e1sandbox2',
+    username: 'owner@demo-bikes.example',
+    password: DEMO_CC_PASSWORD,
+    organizationName: 'Demo Bikes',
+    contactEmail: 'hello@demo-bikes.example',
+    website: 'https://demo-bikes.example',
+    lists: ['Riders'],
+    contacts: [
+      // Shared with hub records of Demo Bikes (farid.gupta@, gina.jones@, contact@chainworks.) in another case.
+      contact('Farid.Gupta@Example.com', 'Farid', 'Gupta', ['Riders']),
+      contact('GINA.JONES@EXAMPLE.COM', 'Gina', 'Jones'),
+      contact('Contact@ChainWorks.Example.com', 'Carl', 'Chain'),
+      // Only in CC.
+      contact('trail.rider@example.com', 'Tess', 'Trail', ['Riders']),
+      contact('spoke.fan@example.com', 'Sid', 'Spoke'),
+    ],
+  };
+
+  const bikesOrganization: OrganizationSeed = {
+    uid: bikes,
+    tenant: DEMO_TENANT.id,
+    name: 'Demo Bikes',
+    email: 'hello@demo-bikes.example',
+    members: [
+      { userUid: 'usr-alice', role: 'Admin' },
+      { userUid: 'usr-bob', role: 'Power User' },
+    ],
+  };
+  const generated = Array.from({ length: Math.max(0, count - 2) }, (_, i) => generatedOrganization(i + 3));
+  const ccAccounts = [
+    bakeryAccount,
+    ...(count >= 2 ? [bikesAccount] : []),
+    ...generated.map((g) => g.account),
+  ];
+  const organizationNames = [
+    'Demo Bakery',
+    ...(count >= 2 ? ['Demo Bikes'] : []),
+    ...generated.map((g) => g.organization.name),
+  ];
 
   return {
     platform: {
@@ -247,21 +299,13 @@ export function buildDemoSeed(options: { connectorUrl?: string } = {}): DemoSeed
             website: { url: 'https://demo-bakery.example' },
           },
         },
-        {
-          uid: bikes,
-          tenant: DEMO_TENANT.id,
-          name: 'Demo Bikes',
-          email: 'hello@demo-bikes.example',
-          members: [
-            { userUid: 'usr-alice', role: 'Admin' },
-            { userUid: 'usr-bob', role: 'Power User' },
-          ],
-        },
+        ...(count >= 2 ? [bikesOrganization] : []),
+        ...generated.map((g) => g.organization),
       ],
-      hubRecords,
+      hubRecords: [...hubRecords, ...generated.flatMap((g) => g.hubRecords)],
     },
     cc: {
-      accounts: [ccAccount],
+      accounts: ccAccounts,
       client: {
         clientId: 'cc-sandbox-client',
         clientSecret: 'cc-sandbox-secret',
@@ -273,17 +317,90 @@ export function buildDemoSeed(options: { connectorUrl?: string } = {}): DemoSeed
         {
           email: 'alice@sandbox.example',
           password: 'alice-password',
-          role: 'Super Admin of Demo Bakery, Admin of Demo Bikes',
+          role: roles('Super Admin', 'Admin', 'Admin', count),
         },
         {
           email: 'bob@sandbox.example',
           password: 'bob-password',
-          role: 'Member of Demo Bakery, Power User of Demo Bikes',
+          role: roles('Member', 'Power User', 'Member', count),
         },
       ],
-      constantContact: [
-        { username: ccAccount.username, password: ccAccount.password, accountId: ccAccount.accountId },
+      constantContact: ccAccounts.map((account, i) => ({
+        username: account.username,
+        password: account.password,
+        accountId: account.accountId,
+        organization: organizationNames[i]!,
+      })),
+    },
+  };
+}
+
+const contact = (
+  email: string,
+  first: string,
+  last: string,
+  lists: string[] = [],
+): Partial<CcContactInput> => ({
+  email,
+  first_name: first,
+  last_name: last,
+  lists,
+});
+
+function roles(atBakery: string, atBikes: string, atOthers: string, count: number): string {
+  if (count === 1) return `${atBakery} of Demo Bakery`;
+  const others = count > 2 ? `, ${atOthers} of the ${count - 2} other organizations` : '';
+  return `${atBakery} of Demo Bakery, ${atBikes} of Demo Bikes${others}`;
+}
+
+/** Group id of the n-th organization (n ≥ 3) of a larger sandbox. */
+export function sandboxGroupId(n: number): string {
+  return `cld-s${String(n).padStart(3, '0')}`;
+}
+
+/**
+ * The n-th organization (n ≥ 3) of a larger sandbox: a few hub records, and a CC account whose contacts share
+ * two of their emails in upper case, plus one only in CC.
+ */
+function generatedOrganization(n: number): {
+  organization: OrganizationSeed;
+  hubRecords: HubRecordSeed[];
+  account: CcSeedAccount;
+} {
+  const groupId = sandboxGroupId(n);
+  const name = `Sandbox Org ${n}`;
+  const domain = `sandbox-org-${n}.example`;
+  const hubRecords = [
+    ...people(groupId, 'customer', 3, n),
+    ...organizations(groupId, 'supplier', [`Supplier ${n}`]),
+    ...employees(groupId, 1, n),
+  ];
+  const shared = hubRecords
+    .filter((r) => r.collection === 'people')
+    .slice(0, 2)
+    .map((r) => {
+      const record = r.record as { first_name: string; last_name: string; email: { address: string } };
+      return contact(record.email.address.toUpperCase(), record.first_name, record.last_name);
+    });
+  return {
+    organization: {
+      uid: groupId,
+      tenant: DEMO_TENANT.id,
+      name,
+      email: `owner@${domain}`,
+      members: [
+        { userUid: 'usr-alice', role: 'Admin' },
+        { userUid: 'usr-bob', role: 'Member' },
       ],
+    },
+    hubRecords,
+    account: {
+      accountId: `a07e1sandbox${n}`,
+      username: `owner@${domain}`,
+      password: DEMO_CC_PASSWORD,
+      organizationName: name,
+      contactEmail: `owner@${domain}`,
+      contacts: [...shared, contact(`fan@${domain}`, 'Fay', `Fan${n}`)],
     },
   };
 }

@@ -4,16 +4,29 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { startConstantContactEmulator } from './constantcontact/index.ts';
-import { buildDemoSeed, DEMO_GROUPS, DEMO_TENANT } from './demo-seed.ts';
+import { buildDemoSeed, DEMO_TENANT } from './demo-seed.ts';
 import { startPlatformEmulator } from './platform/index.ts';
+import { parseSandboxOrgs, SandboxOrgsError } from './sandbox-orgs.ts';
 
 const host = process.env.SANDBOX_HOST ?? '127.0.0.1';
 const platformPort = Number(process.env.PLATFORM_SANDBOX_PORT ?? 4000);
 const ccPort = Number(process.env.CC_SANDBOX_PORT ?? 4010);
 const connectorUrl = process.env.CONNECTOR_URL ?? 'http://localhost:3000';
 const outputFile = resolve(process.env.SANDBOX_FILE ?? 'data/sandbox.json');
+const organizationCount = readOrganizationCount();
 
-const seed = buildDemoSeed({ connectorUrl });
+function readOrganizationCount(): number {
+  try {
+    return parseSandboxOrgs(process.env.SANDBOX_ORGS);
+  } catch (error) {
+    if (!(error instanceof SandboxOrgsError)) throw error;
+    console.error(error.message);
+    process.exit(1);
+  }
+}
+
+const seed = buildDemoSeed({ connectorUrl, organizations: organizationCount });
+const groupIds = (seed.platform.organizations ?? []).map((o) => o.uid);
 const platform = await startPlatformEmulator({ port: platformPort, host, seed: seed.platform, connectorUrl });
 const cc = await startConstantContactEmulator({
   port: ccPort,
@@ -32,7 +45,7 @@ const facts = {
     connecHost: tenant.connecHost,
     marketplacesUrl: `${platform.url}/api/config/v1/marketplaces`,
     logins: seed.logins.platform,
-    organizations: Object.values(DEMO_GROUPS),
+    organizations: groupIds,
   },
   /** Ready to use as the connector's TENANTS_FILE. */
   tenants: [tenant],
@@ -56,7 +69,7 @@ Platform (Maestrano + Connec!)  ${platform.url}
   Dashboard:       ${tenant.dashboardUrl}
   Connec! API:     ${tenant.connecHost}/api/v2/{group}/{people|organizations|employees|company}
   Tenant:          ${tenant.id}  API id/key: ${tenant.apiId} / ${tenant.apiKey}
-  Organizations:   ${Object.values(DEMO_GROUPS).join(', ')}
+  Organizations:   ${shortList(groupIds)}
   Logins:          ${seed.logins.platform.map((l) => `${l.email} / ${l.password}`).join('   ')}
   Connector URL:   ${connectorUrl} (notifications, webhooks, Launch; CONNECTOR_URL changes it)
 
@@ -64,9 +77,21 @@ Constant Contact  ${cc.url}
   API:             ${cc.url}/v3
   Client id/secret: ${seed.cc.client.clientId} / ${seed.cc.client.clientSecret}
   Redirect URI:    ${seed.cc.client.redirectUris.join(', ')}
-  Login:           ${seed.logins.constantContact.map((l) => `${l.username} / ${l.password} (account ${l.accountId})`).join('   ')}
+  Logins:          ${shortList(
+    seed.logins.constantContact.map(
+      (l) => `${l.username} / ${l.password} (${l.organization}, account ${l.accountId})`,
+    ),
+    '\n                   ',
+  )}
 
 Facts as JSON:    ${outputFile}`);
+
+/** A fleet's list, cut short on the console: the file has all of it. */
+function shortList(items: string[], separator = ', '): string {
+  const shown = items.slice(0, 5);
+  const more = items.length - shown.length;
+  return [...shown, ...(more > 0 ? [`and ${more} more (see ${outputFile})`] : [])].join(separator);
+}
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {

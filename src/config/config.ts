@@ -1,5 +1,6 @@
 import { join, resolve } from 'node:path';
 import type { z } from 'zod';
+import { DEFAULT_SANDBOX_ORGS } from '../../sandbox/sandbox-orgs.ts';
 import { ConfigError } from './config-error.ts';
 import { SETTINGS, type SettingName, type SettingSpec } from './settings.ts';
 import { loadTenantsFile, type Tenant } from './tenants.ts';
@@ -31,8 +32,8 @@ export interface Config {
     /** Null: derived from the encryption key, so the embedded default needs no setup. */
     sessionSecret: string | null;
   };
-  /** Ports of the emulators when `npm start` runs the demo (no tenants file and no CC credentials). */
-  demo: { platformPort: number; ccPort: number };
+  /** The emulators when `npm start` runs the demo (no tenants file and no CC credentials): ports, and how many organizations and CC accounts to seed. */
+  demo: { platformPort: number; ccPort: number; organizations: number };
 }
 
 type Parsed = { [K in SettingName]?: z.output<Extract<(typeof SETTINGS)[number], { name: K }>['schema']> };
@@ -101,6 +102,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       ccAppUrl: s.CC_APP_URL ?? 'https://app.constantcontact.com',
       sessionSecret: s.SESSION_SECRET ?? null,
     },
-    demo: { platformPort: s.PLATFORM_SANDBOX_PORT ?? 4000, ccPort: s.CC_SANDBOX_PORT ?? 4010 },
+    demo: {
+      platformPort: s.PLATFORM_SANDBOX_PORT ?? 4000,
+      ccPort: s.CC_SANDBOX_PORT ?? 4010,
+      organizations: s.SANDBOX_ORGS ?? DEFAULT_SANDBOX_ORGS,
+    },
   };
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_SANDBOX_ORGS } from '../../sandbox/sandbox-orgs.ts';
 
 /**
  * Every environment variable the connector reads, declared once: README's configuration table is checked
@@ -189,6 +190,18 @@ export const SETTINGS = [
       .int('must be a whole number')
       .min(0, 'must be from 0 to 65535')
       .max(65535, 'must be from 0 to 65535'),
+  },
+  {
+    name: 'SANDBOX_ORGS',
+    default: '2',
+    example: '50',
+    description:
+      'In the demo and `npm run sandbox`, how many organizations the platform emulator seeds, each with its own Constant Contact account (Demo Bakery and Demo Bikes first); at most 500.',
+    schema: z.coerce
+      .number({ error: `must be a whole number from 1 to ${MAX_SANDBOX_ORGS}` })
+      .int(`must be a whole number from 1 to ${MAX_SANDBOX_ORGS}`)
+      .min(1, `must be a whole number from 1 to ${MAX_SANDBOX_ORGS}`)
+      .max(MAX_SANDBOX_ORGS, `must be a whole number from 1 to ${MAX_SANDBOX_ORGS}`),
   },
   {
     name: 'LOG_LEVEL',

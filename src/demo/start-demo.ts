@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { type CcEmulator, startConstantContactEmulator } from '../../sandbox/constantcontact/index.ts';
-import { buildDemoSeed, DEMO_GROUPS, DEMO_TENANT, type DemoSeed } from '../../sandbox/demo-seed.ts';
+import { buildDemoSeed, DEMO_TENANT, type DemoSeed } from '../../sandbox/demo-seed.ts';
 import { type PlatformEmulator, startPlatformEmulator } from '../../sandbox/platform/index.ts';
 import type { Config } from '../config/config.ts';
 import { type Connector, createConnector } from '../connector.ts';
@@ -43,7 +43,7 @@ export function isDemoConfig(config: Config): boolean {
 export async function startDemo(options: DemoOptions): Promise<Demo> {
   const { config, logger } = options;
   const connectorUrl = config.server.publicUrl;
-  const seed = buildDemoSeed({ connectorUrl });
+  const seed = buildDemoSeed({ connectorUrl, organizations: config.demo.organizations });
   const platform = await startPlatformEmulator({
     port: config.demo.platformPort,
     host: '127.0.0.1',
@@ -112,7 +112,7 @@ function writeFacts(
       dashboardUrl: tenant.dashboardUrl,
       connecHost: tenant.connecHost,
       logins: demo.seed.logins.platform,
-      organizations: Object.values(DEMO_GROUPS),
+      organizations: (demo.seed.platform.organizations ?? []).map((o) => o.uid),
     },
     tenants: [tenant],
     constantContact: {
@@ -130,15 +130,18 @@ function writeFacts(
 export function demoInstructions(demo: Demo, factsFile: string | null): string {
   const tenant = demo.platform.tenant(DEMO_TENANT.id);
   const platformLogins = demo.seed.logins.platform.map((l) => `${l.email} / ${l.password}  (${l.role})`);
-  const ccLogin = demo.seed.logins.constantContact[0]!;
+  const [bakeryLogin, ...otherLogins] = demo.seed.logins.constantContact;
+  const others = otherLogins.slice(0, 3).map((l) => `${l.username} / ${l.password} for "${l.organization}"`);
+  if (otherLogins.length > others.length)
+    others.push(`and ${otherLogins.length - others.length} more${factsFile ? ' in the facts file' : ''}`);
   return `
 Demo running: the connector with the platform and Constant Contact emulators (Ctrl-C stops it).
 
   1. Open the dashboard:      ${tenant.dashboardUrl}
   2. Sign in as               ${platformLogins.join('\n                              ')}
   3. Launch the Constant Contact connector of "Demo Bakery", then "Connect to Constant Contact".
-  4. At Constant Contact, sign in as  ${ccLogin.username} / ${ccLogin.password}
-
+  4. At Constant Contact, sign in as  ${bakeryLogin!.username} / ${bakeryLogin!.password}
+${others.length ? `     Each organization has its own account: ${others.join('\n                                            ')}\n` : ''}
   Connector:         ${demo.connectorUrl}
   Constant Contact:  ${demo.cc.url}/app (its own web app; same login)
 ${factsFile ? `  Facts as JSON:     ${factsFile}\n` : ''}`;

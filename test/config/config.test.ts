@@ -80,6 +80,12 @@ describe('configuration', () => {
       /^LOG_LEVEL="loud": must be one of fatal, error, warn, info, debug, trace, silent/,
     ],
     [
+      { SANDBOX_ORGS: '0' },
+      /^SANDBOX_ORGS="0": must be a whole number from 1 to 500 \(example: SANDBOX_ORGS=50\)/,
+    ],
+    [{ SANDBOX_ORGS: '501' }, /^SANDBOX_ORGS="501": must be a whole number from 1 to 500/],
+    [{ SANDBOX_ORGS: 'lots' }, /^SANDBOX_ORGS="lots": must be a whole number from 1 to 500/],
+    [
       { TENANTS_FILE: '/nonexistent/tenants.json' },
       /^TENANTS_FILE: cannot read "\/nonexistent\/tenants.json": ENOENT/,
     ],
@@ -89,6 +95,11 @@ describe('configuration', () => {
       assert.match(configErrorFor(env), expected);
     });
   }
+
+  it('seeds two demo organizations unless SANDBOX_ORGS says how many', () => {
+    assert.equal(loadConfig({}).demo.organizations, 2);
+    assert.equal(loadConfig({ SANDBOX_ORGS: '40' }).demo.organizations, 40);
+  });
 
   it('never echoes a secret value in an error', () => {
     const secret = 'my-super-secret-value';

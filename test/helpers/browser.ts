@@ -36,13 +36,13 @@ export const DEMO_CC_LOGIN = { username: 'owner@demo-bakery.example', password: 
 /** On CC's authorize page: signs in (when asked) and answers the consent screen. */
 export async function authorizeAtConstantContact(
   page: Page,
-  options: { password?: string; decision?: 'Allow access' | 'Deny' } = {},
+  options: { username?: string; password?: string; decision?: 'Allow access' | 'Deny' } = {},
 ) {
   const login = page.getByRole('button', { name: 'Log in' });
   const allow = page.getByRole('button', { name: 'Allow access' });
   await login.or(allow).first().waitFor();
   if (await login.isVisible()) {
-    await page.getByLabel('Username').fill(DEMO_CC_LOGIN.username);
+    await page.getByLabel('Username').fill(options.username ?? DEMO_CC_LOGIN.username);
     await page.getByLabel('Password').fill(options.password ?? DEMO_CC_LOGIN.password);
     await login.click();
     if (options.password && options.password !== DEMO_CC_LOGIN.password) return;
