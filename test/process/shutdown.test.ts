@@ -115,7 +115,7 @@ describe('stopping the connector in the middle of a run', () => {
       const account = demo.seed.cc.accounts[0]!;
       const granted = demo.cc.grantTokens({
         accountId: account.accountId,
-        clientId: defaultCcClient.clientId,
+        clientId: demo.seed.cc.client.clientId,
       });
       const organization = await organizations.upsert({
         tenant: DEMO_TENANT.id,
