@@ -5,6 +5,12 @@ import { createConnector } from './connector.ts';
 import { demoInstructions, isDemoConfig, startDemo } from './demo/start-demo.ts';
 import { createLogger } from './logger.ts';
 
+/**
+ * How long a stop may take before the process exits anyway: under the 10 s orchestrators (and `docker
+ * stop`) wait before killing, so the exit is ours and says why.
+ */
+const STOP_DEADLINE_MS = 8_000;
+
 runCommand(async () => {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
@@ -30,6 +36,11 @@ runCommand(async () => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'stopping');
+    const deadline = setTimeout(() => {
+      logger.error({ deadlineMs: STOP_DEADLINE_MS }, 'the connector did not stop in time; exiting');
+      process.exit(1);
+    }, STOP_DEADLINE_MS);
+    deadline.unref();
     close().then(
       () => process.exit(0),
       (error: unknown) => {

@@ -30,6 +30,11 @@ export interface ConnecClientOptions {
   /** Delay before the first retry; doubles each time (with jitter). */
   retryBaseDelayMs?: number;
   fetch?: typeof fetch;
+  /**
+   * The job's cancellation: once it aborts, the request in flight and any wait before a retry end at once,
+   * and every call rejects with the signal's reason (a stop, not a Connec! failure).
+   */
+  signal?: AbortSignal;
 }
 
 export interface ListOptions {
@@ -62,7 +67,20 @@ export type BatchResult =
   | { ok: true; status: number; record: ConnecRecordOf[ConnecCollection] }
   | { ok: false; status: number; error: ConnecError };
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
 
 function describeIssues(error: z.ZodError, root: string): string {
   return error.issues
@@ -100,6 +118,7 @@ export class ConnecClient {
   readonly #retryBaseDelayMs: number;
   readonly #fetch: typeof fetch;
   readonly #authorization: string;
+  readonly #signal: AbortSignal | undefined;
 
   constructor(options: ConnecClientOptions) {
     this.#tenant = options.tenant;
@@ -109,6 +128,7 @@ export class ConnecClient {
     this.#maxRetries = options.maxRetries ?? 3;
     this.#retryBaseDelayMs = options.retryBaseDelayMs ?? 500;
     this.#fetch = options.fetch ?? fetch;
+    this.#signal = options.signal;
     this.#authorization = `Basic ${Buffer.from(`${options.tenant.apiId}:${options.tenant.apiKey}`).toString('base64')}`;
   }
 
@@ -321,14 +341,17 @@ export class ConnecClient {
     const call: ConnecCallContext = { method, path: url.pathname, tenantId: this.#tenant.id };
     let lastProblem: unknown;
     for (let attempt = 0; attempt <= this.#maxRetries; attempt++) {
+      this.#signal?.throwIfAborted();
       if (attempt > 0) {
         const backoff = this.#retryBaseDelayMs * 2 ** (attempt - 1) * (0.5 + Math.random() / 2);
         const hinted = lastProblem instanceof RetryableAnswer ? lastProblem.retryAfterMs : undefined;
-        await sleep(Math.max(backoff, hinted ?? 0));
+        await sleep(Math.max(backoff, hinted ?? 0), this.#signal);
       }
       try {
         return await this.#attempt(method, url, body, call);
       } catch (error) {
+        // A stop is not an outage: it is neither retried nor reported as Connec! failing.
+        if (this.#signal?.aborted) throw this.#signal.reason;
         if (!(error instanceof RetryableAnswer) && !isNetworkError(error)) throw error;
         lastProblem = error;
       }
@@ -358,7 +381,9 @@ export class ConnecClient {
         ...(body === undefined ? {} : { 'content-type': 'application/json' }),
       },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      signal: AbortSignal.timeout(this.#timeoutMs),
+      signal: this.#signal
+        ? AbortSignal.any([AbortSignal.timeout(this.#timeoutMs), this.#signal])
+        : AbortSignal.timeout(this.#timeoutMs),
     });
     const text = await response.text();
     let json: unknown;

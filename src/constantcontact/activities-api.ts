@@ -1,3 +1,4 @@
+import { eitherSignal } from './abort-signals.ts';
 import type { ClientClock } from './clock.ts';
 import { CcActivityFailedError, CcActivityTimeoutError, CcUnexpectedResponseError } from './errors.ts';
 import type { CcCall } from './http-transport.ts';
@@ -25,10 +26,13 @@ export interface WaitForActivityOptions {
 export class CcActivitiesApi {
   readonly #call: CcCall;
   readonly #clock: ClientClock;
+  /** The job's signal: it also ends the pauses between polls, which are no calls. */
+  readonly #signal: AbortSignal | undefined;
 
-  constructor(call: CcCall, clock: ClientClock) {
+  constructor(call: CcCall, clock: ClientClock, signal?: AbortSignal) {
     this.#call = call;
     this.#clock = clock;
+    this.#signal = signal;
   }
 
   /**
@@ -104,7 +108,7 @@ export class CcActivitiesApi {
       const elapsed = this.#clock.now() - startedAt;
       if (elapsed >= deadlineMs) throw new CcActivityTimeoutError(activityId, current.state, elapsed);
       const delay = Math.min(backoffDelay(round, poll, options.random), deadlineMs - elapsed);
-      await this.#clock.sleep(delay, options.signal);
+      await this.#clock.sleep(delay, eitherSignal(this.#signal, options.signal));
       current = await this.get(activityId, options.signal);
     }
   }

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { eitherSignal } from './abort-signals.ts';
 import { CcAccountApi } from './account-api.ts';
 import { CcActivitiesApi } from './activities-api.ts';
 import { type BulkImportOptions, type BulkImportResult, importContactsInBulk } from './bulk-import.ts';
@@ -114,10 +115,15 @@ export class ConstantContactClient {
     });
   }
 
-  /** The API of one organization's CC account (cheap: build one per job). */
-  forOrganization(organizationId: string): CcOrganizationClient {
-    const call: CcCall = (request) => this.#transport.request(organizationId, request);
-    const activities = new CcActivitiesApi(call, this.#clock);
+  /**
+   * The API of one organization's CC account (cheap: build one per job). With `signal`, every call made
+   * through it (and every wait between polls or retries) ends as soon as the signal aborts, rejecting with
+   * its reason: a job stopped mid-run makes no further request.
+   */
+  forOrganization(organizationId: string, signal?: AbortSignal): CcOrganizationClient {
+    const call: CcCall = (request) =>
+      this.#transport.request(organizationId, { ...request, signal: eitherSignal(signal, request.signal) });
+    const activities = new CcActivitiesApi(call, this.#clock, signal);
     return {
       organizationId,
       account: new CcAccountApi(call),

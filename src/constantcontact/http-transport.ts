@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { untilAborted } from './abort-signals.ts';
 import type { ClientClock } from './clock.ts';
 import { errorFromResponse, parseRetryAfter } from './error-mapping.ts';
 import {
@@ -77,11 +78,12 @@ export class CcHttpTransport {
     context: CcRequestContext,
   ): Promise<T> {
     const { tokens } = this.#options;
-    let token = await tokens.accessToken(organizationId);
+    request.signal?.throwIfAborted();
+    let token = await untilAborted(tokens.accessToken(organizationId), request.signal);
     let response = await this.#send(request, url, body, token, context);
     if (response.status === 401) {
       // Expired early or revoked-and-reissued: renew once (shared with concurrent callers) and resend.
-      token = await tokens.renewAfterRejection(organizationId, token);
+      token = await untilAborted(tokens.renewAfterRejection(organizationId, token), request.signal);
       response = await this.#send(request, url, body, token, context);
       if (response.status === 401) {
         throw new CcNeedsReconnectError(

@@ -3,8 +3,8 @@ import { nextUtcMidnight } from '../constantcontact/error-mapping.ts';
 import type { Repositories } from '../db/repositories/index.ts';
 import type { Logger } from '../logger.ts';
 import type { RunTrigger, SyncRun } from '../model/sync-run.ts';
-import { runSync, type SyncEngineDeps } from '../sync/run-sync.ts';
-import type { SyncScheduler } from './sync-scheduler.ts';
+import { RunCancelledError, runSync, type SyncEngineDeps } from '../sync/run-sync.ts';
+import { SchedulerStoppedError, type SyncScheduler } from './sync-scheduler.ts';
 
 export interface InProcessSchedulerOptions {
   /** Time between scheduled runs of one organization. */
@@ -104,6 +104,8 @@ export function createInProcessScheduler(
     signal: AbortSignal,
   ): Promise<SyncRun | null> {
     try {
+      // Stopped before it began: nothing to cancel, and the lease stays free for the next process.
+      if (signal.aborted) return null;
       if (!(await repos.organizations.acquireLease(organizationId, holder, settings.leaseMs))) {
         logger.info({ organizationId, trigger }, 'another process is running this organization; skipped');
         return null;
@@ -171,7 +173,12 @@ export function createInProcessScheduler(
 
     async runNow(organizationId, trigger) {
       const current = running.get(organizationId);
-      if (current) await current.done;
+      if (current && !stopped) await current.done;
+      if (stopped) {
+        throw new SchedulerStoppedError(
+          'The connector is stopping and starts no new sync run; run it again once the connector is back.',
+        );
+      }
       queued.delete(organizationId);
       start(organizationId, trigger);
       return running.get(organizationId)!.done;
@@ -208,7 +215,8 @@ export function createInProcessScheduler(
       for (const timer of debounces.values()) clearTimeout(timer);
       debounces.clear();
       queued.clear();
-      for (const current of running.values()) current.controller.abort();
+      const reason = new RunCancelledError('The connector was stopping.');
+      for (const current of running.values()) current.controller.abort(reason);
       await Promise.all([...running.values()].map((r) => r.done));
       checkIdle();
     },

@@ -55,14 +55,14 @@ export function createSyncServices(
   const engine: SyncEngineDeps = {
     repos,
     cc,
-    connecFor(organization) {
+    connecFor(organization, signal) {
       const tenant = tenants.get(organization.tenant);
       if (!tenant) {
         throw new TenantUnknownError(
           `Organization ${organization.groupUid} belongs to tenant "${organization.tenant}", which TENANTS_FILE does not list.`,
         );
       }
-      return new ConnecClient({ tenant, groupId: organization.groupUid });
+      return new ConnecClient({ tenant, groupId: organization.groupUid, ...(signal ? { signal } : {}) });
     },
     now: overrides.now ?? (() => new Date()),
     logger,

@@ -1,4 +1,11 @@
+import { ConnectorError } from '../errors.ts';
 import type { RunTrigger, SyncRun } from '../model/sync-run.ts';
+
+/** A run was asked for while the connector is stopping: it takes no new job. */
+export class SchedulerStoppedError extends ConnectorError {
+  readonly code = 'SCHEDULER_STOPPED';
+  override readonly httpStatus = 503;
+}
 
 /**
  * How the rest of the connector asks for sync runs. The embedded mode runs them in this process; the
@@ -10,12 +17,18 @@ export interface SyncScheduler {
   request(organizationId: string, trigger: RunTrigger): void;
   /** A Connec! notification for the organization: a run follows after a short quiet period (debounced). */
   notify(organizationId: string): void;
-  /** Runs now and waits for the result; null when another run holds the organization's lease. */
+  /**
+   * Runs now and waits for the result; null when another run holds the organization's lease. Throws
+   * `SchedulerStoppedError` once `stop` was called.
+   */
   runNow(organizationId: string, trigger: RunTrigger): Promise<SyncRun | null>;
   /** The organization was deleted: queued work is dropped and a running run is stopped. */
   cancel(organizationId: string): Promise<void>;
   /** Starts the periodic schedule. */
   start(): void;
-  /** Stops scheduling and waits for running runs to end. */
+  /**
+   * Takes no new job, drops the queued ones, aborts running runs at their next call (recorded as cancelled
+   * because the connector was stopping) and resolves once they have released their leases.
+   */
   stop(): Promise<void>;
 }

@@ -30,7 +30,7 @@ export class RunCancelledError extends ConnectorError {
 export interface SyncEngineDeps {
   repos: Repositories;
   /** The Connec! API of the organization's group (built per run from its tenant). */
-  connecFor: (organization: Organization) => ConnecClient;
+  connecFor: (organization: Organization, signal?: AbortSignal) => ConnecClient;
   cc: ConstantContactClient;
   now: () => Date;
   logger: Logger;
@@ -59,32 +59,35 @@ export async function runSync(
   }
   const run = await repos.syncRuns.start(organization.id, trigger);
   const logger = deps.logger.child({ organizationId: organization.id, runId: run.id, trigger });
-  const cc = deps.cc.forOrganization(organization.id);
-  const ctx: SyncContext = {
-    organization,
-    realm: organization.ccAccount.id,
-    repos,
-    connec: deps.connecFor(organization),
-    cc,
-    lists: await CcListDirectory.load(organization.id, repos.ccMirror, cc.lists),
-    now: deps.now,
-    logger,
-    options: deps.options,
-    counts: emptyCounts(),
-    creations: new Map(),
-    membershipChanges: new Map(),
-    contactUpdates: new Map(),
-    pendingLinks: new Map(),
-    notices: [],
-    progress: {},
-    async reportProgress() {
-      if (options.signal?.aborted) throw new RunCancelledError('The run was cancelled.');
-      await repos.syncRuns.updateProgress(run.id, ctx.progress, ctx.counts);
-      await options.onProgress?.();
-    },
-  };
-
+  const { signal } = options;
+  const counts = emptyCounts();
+  const notices: string[] = [];
   try {
+    // Both clients carry the run's signal, so a stop ends the run at its next call, whichever it is.
+    const cc = deps.cc.forOrganization(organization.id, signal);
+    const ctx: SyncContext = {
+      organization,
+      realm: organization.ccAccount.id,
+      repos,
+      connec: deps.connecFor(organization, signal),
+      cc,
+      lists: await CcListDirectory.load(organization.id, repos.ccMirror, cc.lists),
+      now: deps.now,
+      logger,
+      options: deps.options,
+      counts,
+      creations: new Map(),
+      membershipChanges: new Map(),
+      contactUpdates: new Map(),
+      pendingLinks: new Map(),
+      notices,
+      progress: {},
+      async reportProgress() {
+        signal?.throwIfAborted();
+        await repos.syncRuns.updateProgress(run.id, ctx.progress, ctx.counts);
+        await options.onProgress?.();
+      },
+    };
     const sightings = await readCcChanges(ctx);
     await restoreDeletedLists(ctx, sightings);
     await retryDueRecords(ctx);
@@ -100,23 +103,33 @@ export async function runSync(
     await syncCompany(ctx);
     const done = await repos.syncRuns.finish(run.id, {
       status: 'succeeded',
-      counts: ctx.counts,
-      notices: ctx.notices,
+      counts,
+      notices,
     });
-    logger.info({ counts: ctx.counts }, 'sync run succeeded');
+    logger.info({ counts }, 'sync run succeeded');
     return done;
-  } catch (error) {
+  } catch (caught) {
+    // Once the signal aborted, whatever the interrupted call threw is the stop showing through.
+    const error = signal?.aborted ? cancellationOf(signal) : caught;
     const cancelled = error instanceof RunCancelledError;
     const code = error instanceof ConnectorError ? error.code : 'RUN_FAILED';
     const message = error instanceof Error ? error.message : String(error);
-    logger.error({ err: error }, 'sync run failed');
+    if (cancelled) logger.warn({ reason: message }, 'sync run cancelled');
+    else logger.error({ err: error }, 'sync run failed');
     return repos.syncRuns.finish(run.id, {
       status: cancelled ? 'cancelled' : 'failed',
-      counts: ctx.counts,
+      counts,
       error: { code, message },
-      notices: ctx.notices,
+      notices,
     });
   }
+}
+
+/** The signal's reason as the run records it: a `RunCancelledError` given by the stopper, or a generic one. */
+function cancellationOf(signal: AbortSignal): RunCancelledError {
+  const reason: unknown = signal.reason;
+  if (reason instanceof RunCancelledError) return reason;
+  return new RunCancelledError('The run was cancelled.', { cause: reason });
 }
 
 /**

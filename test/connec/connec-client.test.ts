@@ -196,6 +196,42 @@ describe('ConnecClient against the platform emulator', () => {
     }
   });
 
+  it("stops at once when the job's signal aborts, in flight or waiting to retry, and sends nothing more", async () => {
+    const stop = new Error('the job was stopped');
+    platform.knobs.latencyMs = 5_000;
+    try {
+      const inFlight = new AbortController();
+      const startedAt = Date.now();
+      const reading = client(GROUP_A, { signal: inFlight.signal }).getCompany();
+      setTimeout(() => inFlight.abort(stop), 50);
+      await assert.rejects(reading, (error) => error === stop);
+      assert.ok(Date.now() - startedAt < 1_000, 'the request in flight was dropped');
+    } finally {
+      platform.knobs.latencyMs = 0;
+    }
+
+    platform.knobs.errorRate = 0.5;
+    faultScript.push(0);
+    platform.requestLog.clear();
+    try {
+      const backingOff = new AbortController();
+      const startedAt = Date.now();
+      const reading = client(GROUP_A, { signal: backingOff.signal, retryBaseDelayMs: 5_000 }).getCompany();
+      setTimeout(() => backingOff.abort(stop), 100);
+      await assert.rejects(reading, (error) => error === stop);
+      assert.ok(Date.now() - startedAt < 1_000, 'the wait before the retry was cut short');
+      assert.deepEqual(
+        platform.requestLog.entries.map((e) => e.status),
+        [503],
+        'no retry after the stop',
+      );
+      await assert.rejects(client(GROUP_A, { signal: backingOff.signal }).getCompany(), (e) => e === stop);
+      assert.equal(platform.requestLog.entries.length, 1, 'an aborted client sends nothing');
+    } finally {
+      platform.knobs.errorRate = 0;
+    }
+  });
+
   it('retries dropped connections and reports an unreachable host', async () => {
     platform.knobs.dropRate = 0.5;
     faultScript.push(0);

@@ -120,7 +120,8 @@ async function wire(
   });
   const deps: SyncEngineDeps = {
     repos,
-    connecFor: (org) => new ConnecClient({ tenant, groupId: org.groupUid, retryBaseDelayMs: 5 }),
+    connecFor: (org, signal) =>
+      new ConnecClient({ tenant, groupId: org.groupUid, retryBaseDelayMs: 5, ...(signal ? { signal } : {}) }),
     cc: ccClient,
     now,
     logger: createLogger('silent'),
