@@ -7,6 +7,7 @@ import {
   launchBrowser,
   launchConnector,
   signInToDashboard,
+  waitForSettledConnectorPage,
 } from '../helpers/browser.ts';
 import { startTestDemo } from '../helpers/connector-demo.ts';
 
@@ -68,6 +69,7 @@ describe('connecting a Constant Contact account already connected to another org
       /Constant Contact is connected/,
     );
     assert.equal((await organization(DEMO_GROUPS.bikes)).ccAccount?.id, 'a07e1sandbox1');
+    await waitForSettledConnectorPage(page);
 
     await page.goto(dashboardUrl);
     await launchConnector(page, 'Demo Bakery');

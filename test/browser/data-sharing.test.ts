@@ -8,6 +8,7 @@ import {
   launchBrowser,
   launchConnector,
   signInToDashboard,
+  waitForSettledConnectorPage,
 } from '../helpers/browser.ts';
 import { startTestDemo } from '../helpers/connector-demo.ts';
 
@@ -47,6 +48,7 @@ describe('sharing data through the connector (browser)', () => {
       const runs = await demo.connector.repositories.syncRuns.listRecent(organization.id);
       return runs.length > before && runs.every((r) => r.status !== 'running');
     });
+    await waitForSettledConnectorPage(page);
   };
 
   before(async () => {
@@ -72,6 +74,7 @@ describe('sharing data through the connector (browser)', () => {
       const runs = await demo.connector.repositories.syncRuns.listRecent(organization.id);
       return runs.length > 0 && runs.every((r) => r.status !== 'running');
     });
+    await waitForSettledConnectorPage(page);
   });
   after(async () => {
     await browser?.close();

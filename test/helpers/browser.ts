@@ -49,3 +49,25 @@ export async function authorizeAtConstantContact(
   }
   await page.getByRole('button', { name: options.decision ?? 'Allow access' }).click();
 }
+
+/**
+ * Waits until the connector page shows no run in progress and will not reload itself. When a run it follows
+ * ends, the page reloads (HX-Refresh), which would interrupt a navigation the test starts meanwhile.
+ */
+export async function waitForSettledConnectorPage(page: Page, timeoutMs = 20_000): Promise<void> {
+  await page.waitForFunction(
+    () => {
+      // Runs in the page; the project's types have no DOM, so the little used here is described.
+      const { document } = globalThis as unknown as {
+        document: {
+          readyState: string;
+          querySelector(selector: string): { hasAttribute(name: string): boolean } | null;
+        };
+      };
+      const progress = document.querySelector('#sync-progress');
+      return document.readyState === 'complete' && progress !== null && !progress.hasAttribute('hx-get');
+    },
+    undefined,
+    { timeout: timeoutMs, polling: 200 },
+  );
+}
