@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { abortableSleep } from '../abortable-sleep.ts';
 import type { Tenant } from '../config/tenants.ts';
 import {
   ConnecBadResponseError,
@@ -66,21 +67,6 @@ export type BatchOperation = {
 export type BatchResult =
   | { ok: true; status: number; record: ConnecRecordOf[ConnecCollection] }
   | { ok: false; status: number; error: ConnecError };
-
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
 
 function describeIssues(error: z.ZodError, root: string): string {
   return error.issues
@@ -345,7 +331,7 @@ export class ConnecClient {
       if (attempt > 0) {
         const backoff = this.#retryBaseDelayMs * 2 ** (attempt - 1) * (0.5 + Math.random() / 2);
         const hinted = lastProblem instanceof RetryableAnswer ? lastProblem.retryAfterMs : undefined;
-        await sleep(Math.max(backoff, hinted ?? 0), this.#signal);
+        await abortableSleep(Math.max(backoff, hinted ?? 0), this.#signal);
       }
       try {
         return await this.#attempt(method, url, body, call);

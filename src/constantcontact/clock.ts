@@ -1,3 +1,5 @@
+import { abortableSleep } from '../abortable-sleep.ts';
+
 /**
  * Time as the client sees it: reading the time and waiting. The rate limiter, the retry loop and the
  * activity poller take one, so tests can drive them with a manual clock instead of real waits.
@@ -10,20 +12,5 @@ export interface ClientClock {
 
 export const systemClientClock: ClientClock = {
   now: () => Date.now(),
-  sleep: (ms, signal) =>
-    new Promise<void>((resolve, reject) => {
-      if (signal?.aborted) {
-        reject(signal.reason);
-        return;
-      }
-      const onAbort = () => {
-        clearTimeout(timer);
-        reject(signal?.reason);
-      };
-      const timer = setTimeout(() => {
-        signal?.removeEventListener('abort', onAbort);
-        resolve();
-      }, ms);
-      signal?.addEventListener('abort', onAbort, { once: true });
-    }),
+  sleep: abortableSleep,
 };

@@ -4,24 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { DEMO_GROUPS, sandboxGroupId } from '../../sandbox/demo-seed.ts';
-import { loadConfig } from '../../src/config/config.ts';
 import { demoInstructions, startDemo } from '../../src/demo/start-demo.ts';
 import { createLogger } from '../../src/logger.ts';
-import { freePort } from '../helpers/connector-demo.ts';
+import { demoTestConfig, freePort } from '../helpers/connector-demo.ts';
 
 describe('the demo of `npm start`', () => {
   it('seeds SANDBOX_ORGS organizations and CC accounts, writes their logins, and prints where to sign in', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'start-demo-'));
-    const port = await freePort();
-    const config = loadConfig({
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      DATA_DIR: dataDir,
-      LOG_LEVEL: 'silent',
-      PLATFORM_SANDBOX_PORT: '0',
-      CC_SANDBOX_PORT: '0',
-      SANDBOX_ORGS: '3',
-    });
+    const config = demoTestConfig(dataDir, await freePort(), { SANDBOX_ORGS: '3' });
     const factsFile = join(dataDir, 'sandbox.json');
     const demo = await startDemo({ config, logger: createLogger('silent'), sandboxFile: factsFile });
     try {

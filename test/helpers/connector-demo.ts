@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig } from '../../src/config/config.ts';
+import { type Config, loadConfig } from '../../src/config/config.ts';
 import { type Demo, startDemo } from '../../src/demo/start-demo.ts';
 import { createLogger } from '../../src/logger.ts';
 
@@ -18,21 +18,28 @@ export async function freePort(): Promise<number> {
 }
 
 /**
+ * The configuration of `npm start` with nothing set (the demo), on 127.0.0.1:`port` with `dataDir`, the
+ * emulators on free ports, and quiet logs (`TEST_LOG_LEVEL` to see them); `env` adds settings.
+ */
+export function demoTestConfig(dataDir: string, port: number, env: Record<string, string> = {}): Config {
+  return loadConfig({
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    DATA_DIR: dataDir,
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    PLATFORM_SANDBOX_PORT: '0',
+    CC_SANDBOX_PORT: '0',
+    ...env,
+  });
+}
+
+/**
  * The one-command demo (`npm start` with no configuration), started in this process on free ports with a
  * fresh SQLite file, a short notification debounce and fast emulator deliveries.
  */
 export async function startTestDemo(): Promise<Demo & { dataDir: string }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'connector-demo-'));
-  const port = await freePort();
-  const config = loadConfig({
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    PUBLIC_URL: `http://localhost:${port}`,
-    DATA_DIR: dataDir,
-    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
-    PLATFORM_SANDBOX_PORT: '0',
-    CC_SANDBOX_PORT: '0',
-  });
+  const config = demoTestConfig(dataDir, await freePort());
   const demo = await startDemo({
     config,
     logger: createLogger(config.logLevel),

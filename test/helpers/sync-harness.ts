@@ -1,7 +1,10 @@
+import assert from 'node:assert/strict';
 import { type CcAccount, defaultCcClient } from '../../sandbox/constantcontact/index.ts';
 import type { PlatformEmulator } from '../../sandbox/platform/index.ts';
 import type { PlatformSeed } from '../../sandbox/platform/seed.ts';
 import { ConnecClient } from '../../src/connec/connec-client.ts';
+import { connecIdOf } from '../../src/connec/ids.ts';
+import type { IdArray } from '../../src/connec/records.ts';
 import { ConstantContactClient } from '../../src/constantcontact/client.ts';
 import { InMemoryRateLimiter } from '../../src/constantcontact/rate-limiter.ts';
 import { organizationTokenStore } from '../../src/db/cc-token-store.ts';
@@ -17,6 +20,20 @@ import { createTestDatabase, type DatabaseKind, type TestDatabase } from './data
 import { GROUP_A, startTestPlatform, TEST_TENANT } from './platform-emulator.ts';
 
 export const CC_ACCOUNT_ID = 'acct-alpha';
+
+/** Connec!'s own id of a hub record as the hub returns it. */
+export function connecId(record: Record<string, unknown>): string {
+  const id = connecIdOf(record.id as IdArray);
+  assert.ok(id, 'the hub record has a Connec! id');
+  return id;
+}
+
+/** Runs one sync and asserts it succeeded; returns its record. */
+export async function syncOk(h: Pick<SyncHarness, 'sync'>): Promise<SyncRun> {
+  const run = await h.sync();
+  assert.equal(run.status, 'succeeded', `run failed: ${JSON.stringify(run.error)}`);
+  return run;
+}
 
 export interface SyncHarness {
   db: TestDatabase;

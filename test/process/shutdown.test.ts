@@ -5,13 +5,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { DEMO_GROUPS, DEMO_TENANT } from '../../sandbox/demo-seed.ts';
-import { loadConfig } from '../../src/config/config.ts';
 import { createCipher } from '../../src/connector.ts';
 import { openStore } from '../../src/db/database.ts';
 import { createRepositories } from '../../src/db/repositories/index.ts';
 import { startDemo } from '../../src/demo/start-demo.ts';
 import { createLogger } from '../../src/logger.ts';
-import { freePort } from '../helpers/connector-demo.ts';
+import { demoTestConfig, freePort } from '../helpers/connector-demo.ts';
 
 const STOP_LIMIT_MS = 10_000;
 
@@ -98,15 +97,7 @@ describe('stopping the connector process', () => {
 describe('stopping the connector in the middle of a run', () => {
   it('cancels the run at its next call, frees the lease for the next start, and closes well within 10 s', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'shutdown-demo-'));
-    const port = await freePort();
-    const config = loadConfig({
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      DATA_DIR: dataDir,
-      LOG_LEVEL: 'silent',
-      PLATFORM_SANDBOX_PORT: '0',
-      CC_SANDBOX_PORT: '0',
-    });
+    const config = demoTestConfig(dataDir, await freePort());
     const logger = createLogger('silent');
     try {
       const demo = await startDemo({ config, logger, sandboxFile: null, activityStepMs: 20 });

@@ -3,22 +3,20 @@ import { after, before, describe, it } from 'node:test';
 import type { ActivityOutcome } from '../../sandbox/constantcontact/index.ts';
 import { findOwnId } from '../../src/connec/ids.ts';
 import { TEST_DATABASES } from '../helpers/databases.ts';
-import { CC_ACCOUNT_ID, type SyncHarness, startSyncHarness } from '../helpers/sync-harness.ts';
+import {
+  CC_ACCOUNT_ID,
+  connecId,
+  type SyncHarness,
+  startSyncHarness,
+  syncOk,
+} from '../helpers/sync-harness.ts';
 
 const IMPORT = 'POST /v3/activities/contacts_json_import';
 const ADD = 'POST /v3/activities/add_list_memberships';
 const PER_BATCH = 3;
 
 type Person = Record<string, unknown>;
-const connecId = (record: Person) =>
-  (record.id as Array<{ id: string; provider: string }>).find((e) => e.provider === 'connec')!.id;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function syncOk(h: SyncHarness) {
-  const run = await h.sync();
-  assert.equal(run.status, 'succeeded', `run failed: ${JSON.stringify(run.error)}`);
-  return run;
-}
 
 /** Creates customers in the hub, as another app would: more than the bulk threshold, so they go by import. */
 function createCustomers(h: SyncHarness, tag: string): Person[] {

@@ -1,17 +1,15 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { findOwnId } from '../../src/connec/ids.ts';
-import { CC_ACCOUNT_ID, type SyncHarness, startSyncHarness } from '../helpers/sync-harness.ts';
+import {
+  CC_ACCOUNT_ID,
+  connecId,
+  type SyncHarness,
+  startSyncHarness,
+  syncOk,
+} from '../helpers/sync-harness.ts';
 
 type Hub = Record<string, unknown>;
-const connecId = (record: Hub) =>
-  (record.id as Array<{ id: string; provider: string }>).find((e) => e.provider === 'connec')!.id;
-
-async function syncOk(h: SyncHarness) {
-  const run = await h.sync();
-  assert.equal(run.status, 'succeeded', `run failed: ${JSON.stringify(run.error)}`);
-  return run;
-}
 
 /** A person the connector shared with CC, by a run of its own. */
 async function sharePerson(h: SyncHarness, email: string, fields: Hub = {}) {

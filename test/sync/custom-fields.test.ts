@@ -1,17 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { TEST_DATABASES } from '../helpers/databases.ts';
-import { type SyncHarness, startSyncHarness } from '../helpers/sync-harness.ts';
-
-type Hub = Record<string, unknown>;
-const connecId = (record: Hub) =>
-  (record.id as Array<{ id: string; provider: string }>).find((e) => e.provider === 'connec')!.id;
-
-async function syncOk(h: SyncHarness) {
-  const run = await h.sync();
-  assert.equal(run.status, 'succeeded', `run failed: ${JSON.stringify(run.error)}`);
-  return run;
-}
+import { connecId, type SyncHarness, startSyncHarness, syncOk } from '../helpers/sync-harness.ts';
 
 const byField = (fields: Array<{ custom_field_id: string }> | undefined) =>
   [...(fields ?? [])].sort((a, b) => a.custom_field_id.localeCompare(b.custom_field_id));

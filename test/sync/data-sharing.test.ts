@@ -2,16 +2,10 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { findOwnId } from '../../src/connec/ids.ts';
 import { TEST_DATABASES } from '../helpers/databases.ts';
-import { CC_ACCOUNT_ID, type SyncHarness, startSyncHarness } from '../helpers/sync-harness.ts';
+import { CC_ACCOUNT_ID, type SyncHarness, startSyncHarness, syncOk } from '../helpers/sync-harness.ts';
 
 const emailsOf = (contacts: Array<{ email_address?: { address?: string } }>) =>
   contacts.map((c) => c.email_address?.address).sort();
-
-async function syncOk(h: SyncHarness) {
-  const run = await h.sync();
-  assert.equal(run.status, 'succeeded', `run failed: ${JSON.stringify(run.error)}`);
-  return run;
-}
 
 for (const kind of TEST_DATABASES) {
   describe(`data sharing, as the test plan lists it [${kind}]`, () => {

@@ -1,19 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { TEST_DATABASES } from '../helpers/databases.ts';
-import { type SyncHarness, startSyncHarness } from '../helpers/sync-harness.ts';
+import { connecId, type SyncHarness, startSyncHarness, syncOk } from '../helpers/sync-harness.ts';
 
 type Hub = Record<string, unknown>;
-const connecId = (record: Hub) =>
-  (record.id as Array<{ id: string; provider: string }>).find((e) => e.provider === 'connec')!.id;
 const emailsOf = (contacts: Array<{ email_address?: { address?: string } }>) =>
   contacts.map((c) => c.email_address?.address).sort();
-
-async function syncOk(h: SyncHarness) {
-  const run = await h.sync();
-  assert.equal(run.status, 'succeeded', `run failed: ${JSON.stringify(run.error)}`);
-  return run;
-}
 
 for (const kind of TEST_DATABASES) {
   describe(`a connector list deleted in Constant Contact [${kind}]`, () => {

@@ -1,20 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { TEST_DATABASES } from '../helpers/databases.ts';
-import { type SyncHarness, startSyncHarness } from '../helpers/sync-harness.ts';
+import { connecId, type SyncHarness, startSyncHarness, syncOk } from '../helpers/sync-harness.ts';
 
 type Hub = Record<string, unknown>;
-const connecId = (record: Hub) =>
-  (record.id as Array<{ id: string; provider: string }>).find((e) => e.provider === 'connec')!.id;
 
 /** An email of exactly `length` characters. */
 const emailOf = (length: number, tag: string) => `${tag}${'x'.repeat(length - tag.length - 12)}@example.com`;
-
-async function syncOk(h: SyncHarness) {
-  const run = await h.sync();
-  assert.equal(run.status, 'succeeded', `run failed: ${JSON.stringify(run.error)}`);
-  return run;
-}
 
 for (const kind of TEST_DATABASES) {
   describe(`emails CC's import does not take, in a bulk run [${kind}]`, () => {

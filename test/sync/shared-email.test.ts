@@ -2,11 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { findOwnId } from '../../src/connec/ids.ts';
 import { TEST_DATABASES } from '../helpers/databases.ts';
-import { CC_ACCOUNT_ID, type SyncHarness, startSyncHarness } from '../helpers/sync-harness.ts';
-
-type Hub = Record<string, unknown>;
-const connecId = (record: Hub) =>
-  (record.id as Array<{ id: string; provider: string }>).find((e) => e.provider === 'connec')!.id;
+import { CC_ACCOUNT_ID, connecId, type SyncHarness, startSyncHarness } from '../helpers/sync-harness.ts';
 
 /** A run that succeeds with no write refused on either side (a refused one would be listed as not shared). */
 async function syncWithoutFailures(h: SyncHarness) {
