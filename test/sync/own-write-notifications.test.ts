@@ -89,10 +89,14 @@ for (const kind of TEST_DATABASES) {
       assert.equal(findOwnId(walkInPerson?.id as never, CC_ACCOUNT_ID), walkIn.contact_id);
 
       // Connec! did notify the connector of what the connector wrote (its id entries, the new person).
-      const notified = h.platform.deliveries
-        .filter((d) => d.kind === 'notification')
-        .flatMap((d) => (d.body as { people?: { id: { provider: string }[] }[] }).people ?? [])
-        .filter((p) => p.id.some((e) => e.provider === 'constantcontact'));
+      const ownWrites = (d: (typeof h.platform.deliveries)[number]) =>
+        ((d.body as { people?: { id: { provider: string }[] }[] }).people ?? []).filter((p) =>
+          p.id.some((e) => e.provider === 'constantcontact'),
+        );
+      const ownWriteDeliveries = h.platform.deliveries.filter(
+        (d) => d.kind === 'notification' && ownWrites(d).length > 0,
+      );
+      const notified = ownWriteDeliveries.flatMap(ownWrites);
       assert.ok(notified.length >= 4, `own writes notified (${notified.length})`);
 
       const all = await runs();
@@ -104,7 +108,11 @@ for (const kind of TEST_DATABASES) {
       assert.equal(writers.length, 1, 'one run wrote to CC');
       const later = all.slice(all.indexOf(writers[0]!) + 1);
       assert.ok(later.length >= 1, 'the own-write notifications caused a run');
-      assert.ok(later.length <= 2, `a bounded number of runs after the work (${later.length})`);
+      // Each notification of own writes causes at most one run (how many the hub sends depends on timing).
+      assert.ok(
+        later.length <= ownWriteDeliveries.length,
+        `at most one run per notification of own writes (${later.length} runs, ${ownWriteDeliveries.length} notifications)`,
+      );
       for (const run of later) {
         assert.equal(run.trigger, 'notification');
         assert.equal(
