@@ -24,14 +24,16 @@ export class HubWriteBatch {
   }
 
   async flush(): Promise<void> {
-    if (this.#ops.length === 0) return;
-    const pending = this.#ops.splice(0);
-    const results = await this.#ctx.connec.batch(pending.map((p) => p.op));
-    for (const [i, entry] of pending.entries()) {
-      const result = results[i];
-      if (!result)
-        throw new Error(`Connec! batch answered ${results.length} results for ${pending.length} writes`);
-      await entry.done(result);
+    // A completion may queue a second attempt: send until nothing is left.
+    while (this.#ops.length > 0) {
+      const pending = this.#ops.splice(0);
+      const results = await this.#ctx.connec.batch(pending.map((p) => p.op));
+      for (const [i, entry] of pending.entries()) {
+        const result = results[i];
+        if (!result)
+          throw new Error(`Connec! batch answered ${results.length} results for ${pending.length} writes`);
+        await entry.done(result);
+      }
     }
   }
 }

@@ -135,6 +135,11 @@ function queueHubWrite(
     async (result) => {
       if (result.ok) {
         if (Object.keys(patch).length > 0) count(ctx, 'hub', 'updated');
+      } else if (addId) {
+        // Another record of the collection may still carry the contact's id (say, one unlinked when the
+        // contact was deleted in CC, which CC revives with the same id): the pair is kept by the id map
+        // alone, and the fields are written without the id entry.
+        queueHubWrite(ctx, mapping, item, contactId, patch, hubWrites, false);
       } else {
         await ctx.repos.idMaps.recordFailure({
           organizationId: ctx.organization.id,

@@ -246,6 +246,19 @@ for (const mode of ['replace', 'additive'] as const) {
                 { kind: 'hubFlag', target: 0, flag: 'is_customer', value: false },
               ],
             ],
+            // Two hub records with one email, one of them losing its role, then their contact deleted in CC.
+            [
+              [
+                { kind: 'hubCreate', email: 0, variant: 0, name: 'Alpha' },
+                { kind: 'sync' },
+                { kind: 'hubCreate', email: 0, variant: 0, name: 'Alpha' },
+                { kind: 'hubCreate', email: 2, variant: 0, name: 'Alpha' },
+                { kind: 'hubFlag', target: 0, flag: 'is_customer', value: false },
+                { kind: 'hubCreate', email: 1, variant: 0, name: 'Alpha' },
+                { kind: 'hubUpdate', target: 0, field: 'job_title', value: 'Alpha' },
+                { kind: 'ccDelete', target: 0 },
+              ],
+            ],
           ],
         },
       );
