@@ -1,7 +1,7 @@
 // Runs the test suite with node's test runner. Node 20 does not expand globs for `--test`, so the file list
 // is built here. Arguments narrow the run to files or folders: `npm test -- test/db`.
 //
-// Outside CI, a machine without PostgreSQL or without Debian's chromium still runs everything else: the
+// Outside CI, a machine without PostgreSQL, Redis or Debian's chromium still runs everything else: the
 // suites that need them are left out and the run says so, before and after, with how to run it all. In
 // CI (CI=true) nothing is left out: a missing service fails the tests that need it.
 import { spawnSync } from 'node:child_process';
@@ -49,6 +49,15 @@ if (env.CI !== 'true') {
           '(start PostgreSQL there, or set TEST_POSTGRES_URL)',
       );
     }
+  }
+  const redisUrl = new URL(env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379');
+  const redisTests = files.filter((f) => f.endsWith('.redis.test.ts'));
+  if (redisTests.length > 0 && !(await answers(redisUrl.hostname, Number(redisUrl.port || 6379)))) {
+    files = files.filter((f) => !redisTests.includes(f));
+    skipped.push(
+      `${redisTests.length} scale-out test file(s) (*.redis.test.ts): nothing answers at ${redisUrl.host} ` +
+        '(start Redis there, or set TEST_REDIS_URL)',
+    );
   }
   const chromium = env.CHROMIUM_PATH ?? '/usr/bin/chromium';
   const browserTests = files.filter((f) => f.split(sep).includes('browser'));

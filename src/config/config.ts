@@ -7,6 +7,9 @@ import { loadTenantsFile, type Tenant } from './tenants.ts';
 
 export type DatabaseConfig = { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
 
+/** What a process does in scale-out mode; the embedded process does everything. */
+export type ProcessRole = 'web' | 'worker' | 'all';
+
 export interface ConstantContactConfig {
   /** Absent until the operator registers the connector with Constant Contact; linking is refused until then. */
   clientId: string | null;
@@ -32,6 +35,12 @@ export interface Config {
     /** Null: derived from the encryption key, so the embedded default needs no setup. */
     sessionSecret: string | null;
   };
+  /** Null in embedded mode (no REDIS_URL): one process, an in-process queue. */
+  scaleOut: { redisUrl: string; role: ProcessRole } | null;
+  /** Constant Contact's budget, shared by every organization and process. */
+  ccBudget: { perSecond: number; perDay: number; priorityReserve: number };
+  /** Bounds of an organization's adaptive poll interval. */
+  polling: { minMs: number; maxMs: number };
   /** The emulators when `npm start` runs the demo (no tenants file and no CC credentials): ports, and how many organizations and CC accounts to seed. */
   demo: { platformPort: number; ccPort: number; organizations: number };
 }
@@ -83,6 +92,24 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     );
   }
 
+  if (s.REDIS_URL && database.kind !== 'postgres') {
+    throw new ConfigError(
+      'REDIS_URL: scale-out mode needs PostgreSQL, which every process shares (example: DATABASE_URL=postgres://postgres@127.0.0.1:5432/connector)',
+    );
+  }
+  if (!s.REDIS_URL && s.ROLE && s.ROLE !== 'all') {
+    throw new ConfigError(
+      `ROLE="${s.ROLE}": needs REDIS_URL, where web processes queue the runs workers take (example: REDIS_URL=redis://127.0.0.1:6379)`,
+    );
+  }
+  const pollMin = s.POLL_MIN ?? 15;
+  const pollMax = s.POLL_MAX ?? 1440;
+  if (pollMax < pollMin) {
+    throw new ConfigError(
+      `POLL_MAX="${pollMax}": must be at least POLL_MIN (${pollMin}) (example: POLL_MAX=1440)`,
+    );
+  }
+
   return {
     server: { host: s.HOST ?? 'localhost', port, publicUrl },
     dataDir,
@@ -102,6 +129,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       ccAppUrl: s.CC_APP_URL ?? 'https://app.constantcontact.com',
       sessionSecret: s.SESSION_SECRET ?? null,
     },
+    scaleOut: s.REDIS_URL ? { redisUrl: s.REDIS_URL, role: s.ROLE ?? 'all' } : null,
+    ccBudget: {
+      perSecond: s.CC_RATE_PER_SECOND ?? 4,
+      perDay: s.CC_DAILY_LIMIT ?? 10_000,
+      priorityReserve: s.CC_PRIORITY_RESERVE ?? 0.25,
+    },
+    polling: { minMs: pollMin * 60_000, maxMs: pollMax * 60_000 },
     demo: {
       platformPort: s.PLATFORM_SANDBOX_PORT ?? 4000,
       ccPort: s.CC_SANDBOX_PORT ?? 4010,

@@ -204,6 +204,81 @@ export const SETTINGS = [
       .max(MAX_SANDBOX_ORGS, `must be a whole number from 1 to ${MAX_SANDBOX_ORGS}`),
   },
   {
+    name: 'REDIS_URL',
+    default: null,
+    example: 'redis://127.0.0.1:6379',
+    description:
+      'Unset: one process (embedded mode). Set: scale-out mode, any number of web and worker processes sharing the job queue, the CC budget and the locks in this Redis; needs PostgreSQL (`DATABASE_URL`).',
+    secret: true,
+    schema: z.string().refine((v) => /^rediss?:\/\/.+/.test(v), 'must be a redis:// or rediss:// URL'),
+  },
+  {
+    name: 'ROLE',
+    default: 'all',
+    example: 'worker',
+    description:
+      'In scale-out mode, what this process does: `web` serves pages, SSO and webhooks and only queues runs; `worker` runs syncs and plans polls; `all` does both.',
+    schema: z.enum(['web', 'worker', 'all'], { error: 'must be one of web, worker, all' }),
+  },
+  {
+    name: 'CC_RATE_PER_SECOND',
+    default: '4',
+    example: '4',
+    description:
+      'Constant Contact calls allowed in any one-second window, for all processes and organizations together (CC allows 4).',
+    schema: z.coerce
+      .number({ error: 'must be a whole number from 1 to 100' })
+      .int('must be a whole number from 1 to 100')
+      .min(1, 'must be a whole number from 1 to 100')
+      .max(100, 'must be a whole number from 1 to 100'),
+  },
+  {
+    name: 'CC_DAILY_LIMIT',
+    default: '10000',
+    example: '50000',
+    description:
+      "Constant Contact calls allowed per UTC day for the whole application (CC's default is 10,000; partners negotiate more).",
+    schema: z.coerce
+      .number({ error: 'must be a whole number of at least 10' })
+      .int('must be a whole number of at least 10')
+      .min(10, 'must be a whole number of at least 10'),
+  },
+  {
+    name: 'CC_PRIORITY_RESERVE',
+    default: '0.25',
+    example: '0.3',
+    description:
+      "Share of the day's CC budget kept for priority work (manual runs, notifications, first links); scheduled polls pace themselves over the rest.",
+    schema: z.coerce
+      .number({ error: 'must be a number from 0 to 0.9' })
+      .min(0, 'must be a number from 0 to 0.9')
+      .max(0.9, 'must be a number from 0 to 0.9'),
+  },
+  {
+    name: 'POLL_MIN',
+    default: '15',
+    example: '30',
+    description:
+      "Shortest time, in minutes, between two polls of an organization's Constant Contact changes (an organization with activity).",
+    schema: z.coerce
+      .number({ error: 'must be a whole number of minutes from 1 to 1440' })
+      .int('must be a whole number of minutes from 1 to 1440')
+      .min(1, 'must be a whole number of minutes from 1 to 1440')
+      .max(1440, 'must be a whole number of minutes from 1 to 1440'),
+  },
+  {
+    name: 'POLL_MAX',
+    default: '1440',
+    example: '720',
+    description:
+      'Longest time, in minutes, between two polls of an organization: idle polls double its interval up to this.',
+    schema: z.coerce
+      .number({ error: 'must be a whole number of minutes from 1 to 10080' })
+      .int('must be a whole number of minutes from 1 to 10080')
+      .min(1, 'must be a whole number of minutes from 1 to 10080')
+      .max(10080, 'must be a whole number of minutes from 1 to 10080'),
+  },
+  {
     name: 'LOG_LEVEL',
     default: 'info',
     example: 'debug',

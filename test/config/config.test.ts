@@ -101,9 +101,45 @@ describe('configuration', () => {
     assert.equal(loadConfig({ SANDBOX_ORGS: '40' }).demo.organizations, 40);
   });
 
+  it('runs as one process unless REDIS_URL asks for scale-out, which needs PostgreSQL', () => {
+    const embedded = loadConfig({});
+    assert.equal(embedded.scaleOut, null);
+    assert.deepEqual(embedded.ccBudget, { perSecond: 4, perDay: 10_000, priorityReserve: 0.25 });
+    assert.deepEqual(embedded.polling, { minMs: 15 * 60_000, maxMs: 24 * 60 * 60_000 });
+    const postgres = { DATABASE_URL: 'postgres://u@db:5432/connector', ENCRYPTION_KEY: KEY };
+    const worker = loadConfig({ ...postgres, REDIS_URL: 'redis://cache:6379', ROLE: 'worker' });
+    assert.deepEqual(worker.scaleOut, { redisUrl: 'redis://cache:6379', role: 'worker' });
+    assert.equal(loadConfig({ ...postgres, REDIS_URL: 'redis://cache:6379' }).scaleOut?.role, 'all');
+    assert.match(
+      configErrorFor({ REDIS_URL: 'redis://cache:6379' }),
+      /^REDIS_URL: scale-out mode needs PostgreSQL.*\(example: DATABASE_URL=postgres:/,
+    );
+    assert.match(configErrorFor({ ROLE: 'web' }), /^ROLE="web": needs REDIS_URL/);
+    assert.match(configErrorFor({ ...postgres, REDIS_URL: 'http://x' }), /^REDIS_URL: must be a redis:/);
+    assert.match(configErrorFor({ ROLE: 'both' }), /^ROLE="both": must be one of web, worker, all/);
+  });
+
+  it('reads the shared CC budget and the poll interval bounds', () => {
+    const config = loadConfig({
+      CC_RATE_PER_SECOND: '2',
+      CC_DAILY_LIMIT: '50000',
+      CC_PRIORITY_RESERVE: '0.3',
+      POLL_MIN: '5',
+      POLL_MAX: '60',
+    });
+    assert.deepEqual(config.ccBudget, { perSecond: 2, perDay: 50_000, priorityReserve: 0.3 });
+    assert.deepEqual(config.polling, { minMs: 5 * 60_000, maxMs: 60 * 60_000 });
+    assert.match(configErrorFor({ CC_DAILY_LIMIT: '0' }), /^CC_DAILY_LIMIT="0": must be a whole number/);
+    assert.match(
+      configErrorFor({ POLL_MIN: '30', POLL_MAX: '20' }),
+      /^POLL_MAX="20": must be at least POLL_MIN/,
+    );
+  });
+
   it('never echoes a secret value in an error', () => {
     const secret = 'my-super-secret-value';
     assert.ok(!configErrorFor({ ENCRYPTION_KEY: secret }).includes(secret));
     assert.ok(!configErrorFor({ DATABASE_URL: `mysql://root:${secret}@db/x` }).includes(secret));
+    assert.ok(!configErrorFor({ REDIS_URL: `http://:${secret}@cache` }).includes(secret));
   });
 });
