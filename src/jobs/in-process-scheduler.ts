@@ -4,6 +4,7 @@ import type { Repositories } from '../db/repositories/index.ts';
 import type { Logger } from '../logger.ts';
 import type { RunTrigger, SyncRun } from '../model/sync-run.ts';
 import { RunCancelledError, runSync, type SyncEngineDeps } from '../sync/run-sync.ts';
+import { DEFAULT_LEASE_TIMINGS, type LeaseTimings, takeRunLease } from './run-lease.ts';
 import { SchedulerStoppedError, type SyncScheduler } from './sync-scheduler.ts';
 
 export interface InProcessSchedulerOptions {
@@ -15,8 +16,8 @@ export interface InProcessSchedulerOptions {
   tickMs: number;
   /** Runs going at once across organizations (CC's budget is shared anyway). */
   concurrency: number;
-  /** Lease length; renewed after each page, so only a dead process lets one expire. */
-  leaseMs: number;
+  /** How long a run's lease lives and how often its heartbeat renews it. */
+  lease: LeaseTimings;
 }
 
 export const DEFAULT_SCHEDULER_OPTIONS: InProcessSchedulerOptions = {
@@ -24,7 +25,7 @@ export const DEFAULT_SCHEDULER_OPTIONS: InProcessSchedulerOptions = {
   debounceMs: 5_000,
   tickMs: 30_000,
   concurrency: 2,
-  leaseMs: 10 * 60_000,
+  lease: DEFAULT_LEASE_TIMINGS,
 };
 
 export interface InProcessScheduler extends SyncScheduler {
@@ -106,7 +107,13 @@ export function createInProcessScheduler(
     try {
       // Stopped before it began: nothing to cancel, and the lease stays free for the next process.
       if (signal.aborted) return null;
-      if (!(await repos.organizations.acquireLease(organizationId, holder, settings.leaseMs))) {
+      const lease = await takeRunLease(repos, organizationId, {
+        owner: holder,
+        timings: settings.lease,
+        logger,
+        onLost: (error) => running.get(organizationId)?.controller.abort(error),
+      });
+      if (!lease) {
         logger.info({ organizationId, trigger }, 'another process is running this organization; skipped');
         return null;
       }
@@ -116,17 +123,12 @@ export function createInProcessScheduler(
           organizationId,
           'The process running it stopped before it finished.',
         );
-        const run = await runSync(engine, organizationId, trigger, {
-          signal,
-          onProgress: async () => {
-            await repos.organizations.acquireLease(organizationId, holder, settings.leaseMs);
-          },
-        });
+        const run = await runSync(engine, organizationId, trigger, { signal, fence: lease.assertHeld });
         if (run.error?.code === 'CC_QUOTA_EXCEEDED') quotaResetsAt = nextUtcMidnight(engine.now()).getTime();
         if (run.error?.code === 'CC_NEEDS_RECONNECT') needReconnect.add(organizationId);
         return run;
       } finally {
-        await repos.organizations.releaseLease(organizationId, holder);
+        await lease.release();
       }
     } catch (error) {
       logger.error({ err: error, organizationId, trigger }, 'sync run could not start');

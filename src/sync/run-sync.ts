@@ -15,6 +15,7 @@ import { flushPendingWrites } from './creation-buffer.ts';
 import { restoreDeletedLists } from './deleted-lists.ts';
 import { readHubChanges } from './hub-changes.ts';
 import { type HubRecord, shareHubRecords } from './hub-records.ts';
+import { LeaseLostError } from './lease-lost-error.ts';
 import { isRecordError, recordErrorReason } from './record-errors.ts';
 import { flowsFor, type SyncContext, type SyncOptions } from './sync-context.ts';
 
@@ -48,9 +49,19 @@ export async function runSync(
   deps: SyncEngineDeps,
   organizationId: string,
   trigger: RunTrigger,
-  options: { signal?: AbortSignal; onProgress?: () => Promise<void> } = {},
+  options: {
+    signal?: AbortSignal;
+    onProgress?: () => Promise<void>;
+    /**
+     * Throws (a `LeaseLostError`) once the caller no longer holds the organization's lease: checked before
+     * every cursor move and before the run is recorded as finished, so a run another process took over
+     * cannot move cursors back or overwrite what the new holder records.
+     */
+    fence?: () => Promise<void>;
+  } = {},
 ): Promise<SyncRun> {
-  const { repos } = deps;
+  const { fence } = options;
+  const repos = fence ? withFencedCursors(deps.repos, fence) : deps.repos;
   const organization = await repos.organizations.get(organizationId);
   if (!organization.ccAccount || organization.deletedAt) {
     throw new OrganizationNotLinkedError(
@@ -101,6 +112,7 @@ export async function runSync(
     }
     await sharePendingContacts(ctx);
     await syncCompany(ctx);
+    await fence?.();
     const done = await repos.syncRuns.finish(run.id, {
       status: 'succeeded',
       counts,
@@ -109,6 +121,11 @@ export async function runSync(
     logger.info({ counts }, 'sync run succeeded');
     return done;
   } catch (caught) {
+    // The organization is another process's now: its run record is the new holder's to close.
+    if (caught instanceof LeaseLostError || signal?.reason instanceof LeaseLostError) {
+      logger.warn('sync run stopped: another process took the organization over');
+      return repos.syncRuns.get(run.id);
+    }
     // Once the signal aborted, whatever the interrupted call threw is the stop showing through.
     const error = signal?.aborted ? cancellationOf(signal) : caught;
     const cancelled = error instanceof RunCancelledError;
@@ -123,6 +140,20 @@ export async function runSync(
       notices,
     });
   }
+}
+
+/** The repositories with every cursor move checked against the lease first. */
+function withFencedCursors(repos: Repositories, fence: () => Promise<void>): Repositories {
+  return {
+    ...repos,
+    cursors: {
+      ...repos.cursors,
+      async set(...args) {
+        await fence();
+        return repos.cursors.set(...args);
+      },
+    },
+  };
 }
 
 /** The signal's reason as the run records it: a `RunCancelledError` given by the stopper, or a generic one. */

@@ -426,6 +426,44 @@ export function organizationRepository(db: Kysely<Database>, cipher: TokenCipher
       return result.numUpdatedRows === 1n;
     },
 
+    /**
+     * Extends the lease while `holder` still has it. False once another holder took it over (it expired
+     * and was taken): the holder's run must stop writing.
+     */
+    async renewLease(id: string, holder: string, ttlMs: number): Promise<boolean> {
+      const at = now();
+      const result = await db
+        .updateTable('organizations')
+        .set({ lease_expires_at: new Date(at.getTime() + ttlMs).toISOString() })
+        .where('id', '=', id)
+        .where('lease_holder', '=', holder)
+        .executeTakeFirst();
+      return result.numUpdatedRows === 1n;
+    },
+
+    /** Whether `holder` still has the organization's lease (expired but not taken over counts). */
+    async holdsLease(id: string, holder: string): Promise<boolean> {
+      const row = await db
+        .selectFrom('organizations')
+        .select('id')
+        .where('id', '=', id)
+        .where('lease_holder', '=', holder)
+        .executeTakeFirst();
+      return row !== undefined;
+    },
+
+    /** Who holds the organization's lease and until when; null when it is free. */
+    async leaseOf(id: string): Promise<{ holder: string; expiresAt: string } | null> {
+      const row = await db
+        .selectFrom('organizations')
+        .select(['lease_holder', 'lease_expires_at'])
+        .where('id', '=', id)
+        .executeTakeFirst();
+      return row?.lease_holder && row.lease_expires_at
+        ? { holder: row.lease_holder, expiresAt: row.lease_expires_at }
+        : null;
+    },
+
     async releaseLease(id: string, holder: string): Promise<void> {
       await db
         .updateTable('organizations')
