@@ -4,7 +4,8 @@ import type { Repositories } from '../db/repositories/index.ts';
 import type { Logger } from '../logger.ts';
 import type { RunTrigger, SyncRun } from '../model/sync-run.ts';
 import { RunCancelledError, runSync, type SyncEngineDeps } from '../sync/run-sync.ts';
-import { DEFAULT_LEASE_TIMINGS, type LeaseTimings, takeRunLease } from './run-lease.ts';
+import { executeRun } from './execute-run.ts';
+import { DEFAULT_LEASE_TIMINGS, type LeaseTimings } from './run-lease.ts';
 import { SchedulerStoppedError, type SyncScheduler } from './sync-scheduler.ts';
 
 export interface InProcessSchedulerOptions {
@@ -92,7 +93,7 @@ export function createInProcessScheduler(
 
   function start(organizationId: string, trigger: RunTrigger): void {
     const controller = new AbortController();
-    const done = execute(organizationId, trigger, controller.signal).finally(() => {
+    const done = execute(organizationId, trigger, controller).finally(() => {
       running.delete(organizationId);
       pump();
     });
@@ -102,34 +103,24 @@ export function createInProcessScheduler(
   async function execute(
     organizationId: string,
     trigger: RunTrigger,
-    signal: AbortSignal,
+    controller: AbortController,
   ): Promise<SyncRun | null> {
     try {
       // Stopped before it began: nothing to cancel, and the lease stays free for the next process.
-      if (signal.aborted) return null;
-      const lease = await takeRunLease(repos, organizationId, {
+      if (controller.signal.aborted) return null;
+      const run = await executeRun(engine, organizationId, trigger, {
         owner: holder,
-        timings: settings.lease,
+        lease: settings.lease,
         logger,
-        onLost: (error) => running.get(organizationId)?.controller.abort(error),
+        controller,
       });
-      if (!lease) {
+      if (!run) {
         logger.info({ organizationId, trigger }, 'another process is running this organization; skipped');
         return null;
       }
-      try {
-        // Holding the lease, any run still marked running belongs to a process that died.
-        await repos.syncRuns.failAbandoned(
-          organizationId,
-          'The process running it stopped before it finished.',
-        );
-        const run = await runSync(engine, organizationId, trigger, { signal, fence: lease.assertHeld });
-        if (run.error?.code === 'CC_QUOTA_EXCEEDED') quotaResetsAt = nextUtcMidnight(engine.now()).getTime();
-        if (run.error?.code === 'CC_NEEDS_RECONNECT') needReconnect.add(organizationId);
-        return run;
-      } finally {
-        await lease.release();
-      }
+      if (run.error?.code === 'CC_QUOTA_EXCEEDED') quotaResetsAt = nextUtcMidnight(engine.now()).getTime();
+      if (run.error?.code === 'CC_NEEDS_RECONNECT') needReconnect.add(organizationId);
+      return run;
     } catch (error) {
       logger.error({ err: error, organizationId, trigger }, 'sync run could not start');
       return null;
