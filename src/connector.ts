@@ -4,6 +4,7 @@ import { migrateToLatest } from './db/migrate.ts';
 import { createRepositories, type Repositories } from './db/repositories/index.ts';
 import { createSyncServices, type SyncServices } from './jobs/sync-engine.ts';
 import type { Logger } from './logger.ts';
+import { openRedis, type SharedRedis } from './redis/redis-connection.ts';
 import { loadOrCreateKeyFile } from './security/encryption-key-file.ts';
 import { TokenCipher } from './security/token-cipher.ts';
 import { type App, buildApp } from './web/app.ts';
@@ -14,6 +15,8 @@ export interface Connector {
   repositories: Repositories;
   /** The CC client, sync engine and scheduler; all null until CC credentials are configured. */
   sync: SyncServices;
+  /** Scale-out mode's shared Redis; null in embedded mode. */
+  redis: SharedRedis | null;
   close(): Promise<void>;
 }
 
@@ -32,11 +35,12 @@ export async function createConnector(
 ): Promise<Connector> {
   const cipher = createCipher(config, logger);
   const store = openStore(config.database);
+  const redis = config.scaleOut ? openRedis(config.scaleOut.redisUrl) : undefined;
   try {
     const applied = await migrateToLatest(store.db);
     if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
     const repositories = createRepositories(store.db, cipher);
-    const sync = createSyncServices(config, repositories, logger, overrides);
+    const sync = createSyncServices(config, repositories, logger, overrides, redis);
     // Read again (the file exists by now) so the session secret can derive from it.
     const encryptionKey = config.encryption.current ?? loadOrCreateKeyFile(config.dataDir, logger);
     const app = await buildApp({ config, store, repositories, logger, sync, encryptionKey });
@@ -45,13 +49,17 @@ export async function createConnector(
       store,
       repositories,
       sync,
+      redis: redis ?? null,
       async close() {
         await sync.scheduler?.stop();
         await app.close();
+        await sync.scheduler?.close?.();
+        await redis?.close();
         await store.close();
       },
     };
   } catch (error) {
+    await redis?.close();
     await store.close();
     throw error;
   }

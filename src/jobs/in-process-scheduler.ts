@@ -32,8 +32,6 @@ export const DEFAULT_SCHEDULER_OPTIONS: InProcessSchedulerOptions = {
 export interface InProcessScheduler extends SyncScheduler {
   /** Organizations whose scheduled runs wait for a user to connect Constant Contact again. */
   needsReconnect(organizationId: string): boolean;
-  /** Resolves once nothing is queued, debouncing or running (tests and graceful stops). */
-  idle(): Promise<void>;
 }
 
 interface Running {

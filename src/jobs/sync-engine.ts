@@ -5,13 +5,13 @@ import { organizationTokenStore } from '../db/cc-token-store.ts';
 import type { Repositories } from '../db/repositories/index.ts';
 import { ConnectorError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
+import type { SharedRedis } from '../redis/redis-connection.ts';
 import type { SyncEngineDeps } from '../sync/run-sync.ts';
 import { DEFAULT_SYNC_OPTIONS, type SyncOptions } from '../sync/sync-context.ts';
-import {
-  createInProcessScheduler,
-  type InProcessScheduler,
-  type InProcessSchedulerOptions,
-} from './in-process-scheduler.ts';
+import { createInProcessScheduler, type InProcessSchedulerOptions } from './in-process-scheduler.ts';
+import { intervalPlan } from './interval-plan.ts';
+import { createQueueScheduler, type QueueSchedulerOptions } from './queue-scheduler.ts';
+import type { SyncScheduler } from './sync-scheduler.ts';
 
 export class TenantUnknownError extends ConnectorError {
   readonly code = 'TENANT_UNKNOWN';
@@ -27,7 +27,8 @@ export interface SyncServices {
   /** Null until CC_CLIENT_ID and CC_CLIENT_SECRET are set: nothing can be linked or synced without them. */
   cc: ConstantContactClient | null;
   engine: SyncEngineDeps | null;
-  scheduler: InProcessScheduler | null;
+  /** In-process in embedded mode; on the shared queue in scale-out mode. */
+  scheduler: SyncScheduler | null;
 }
 
 /** The CC client, the sync engine's dependencies and the scheduler, built from configuration. */
@@ -38,8 +39,11 @@ export function createSyncServices(
   overrides: {
     sync?: Partial<SyncOptions>;
     scheduler?: Partial<InProcessSchedulerOptions>;
+    queue?: Partial<QueueSchedulerOptions>;
     now?: () => Date;
   } = {},
+  /** Scale-out mode: the shared Redis (the queue lives there). */
+  redis?: SharedRedis,
 ): SyncServices {
   const { clientId, clientSecret, redirectUri, apiBaseUrl, authBaseUrl } = config.constantContact;
   if (!clientId || !clientSecret) {
@@ -68,5 +72,16 @@ export function createSyncServices(
     logger,
     options: { ...DEFAULT_SYNC_OPTIONS, ...overrides.sync },
   };
-  return { cc, engine, scheduler: createInProcessScheduler(engine, overrides.scheduler) };
+  if (!config.scaleOut || !redis) {
+    return { cc, engine, scheduler: createInProcessScheduler(engine, overrides.scheduler) };
+  }
+  const works = config.scaleOut.role !== 'web';
+  const scheduler = createQueueScheduler({
+    redis,
+    repos,
+    logger,
+    ...(works ? { engine, planPolls: intervalPlan(repos, config.polling.minMs) } : {}),
+    ...(overrides.queue ? { options: overrides.queue } : {}),
+  });
+  return { cc, engine, scheduler };
 }

@@ -9,7 +9,7 @@ export class SchedulerStoppedError extends ConnectorError {
 
 /**
  * How the rest of the connector asks for sync runs. The embedded mode runs them in this process; the
- * scale-out mode will put them on a queue. Either way at most one run per organization goes at a time
+ * scale-out mode puts them on a queue in Redis that worker processes take them from. Either way at most one run per organization goes at a time
  * (a lease in the database), and asking again while one is queued does not queue another.
  */
 export interface SyncScheduler {
@@ -31,4 +31,8 @@ export interface SyncScheduler {
    * because the connector was stopping) and resolves once they have released their leases.
    */
   stop(): Promise<void>;
+  /** Resolves once nothing is queued, debouncing or running (tests and graceful stops). */
+  idle(): Promise<void>;
+  /** Releases connections the scheduler holds (the queue's), after `stop`. */
+  close?(): Promise<void>;
 }

@@ -47,6 +47,7 @@ export class RecordingScheduler implements SyncScheduler {
   }
   start(): void {}
   async stop(): Promise<void> {}
+  async idle(): Promise<void> {}
 }
 
 export interface SignInAs {
