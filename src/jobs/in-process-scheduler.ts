@@ -3,7 +3,7 @@ import { nextUtcMidnight } from '../constantcontact/error-mapping.ts';
 import type { Repositories } from '../db/repositories/index.ts';
 import type { Logger } from '../logger.ts';
 import type { RunTrigger, SyncRun } from '../model/sync-run.ts';
-import { RunCancelledError, runSync, type SyncEngineDeps } from '../sync/run-sync.ts';
+import { RunCancelledError, type SyncEngineDeps } from '../sync/run-sync.ts';
 import { executeRun } from './execute-run.ts';
 import { DEFAULT_LEASE_TIMINGS, type LeaseTimings } from './run-lease.ts';
 import { SchedulerStoppedError, type SyncScheduler } from './sync-scheduler.ts';
