@@ -8,7 +8,7 @@ import { CcContactsApi } from './contacts-api.ts';
 import { type CcCall, CcHttpTransport } from './http-transport.ts';
 import { CcListsApi } from './lists-api.ts';
 import { CcOAuth } from './oauth.ts';
-import { InMemoryRateLimiter, type RateLimiter } from './rate-limiter.ts';
+import { type CcBudgetLimiter, InMemoryRateLimiter, type RateLimiter } from './rate-limiter.ts';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry-policy.ts';
 import { createTokenEndpointLimiter } from './token-endpoint-limiter.ts';
 import { TokenRefreshCoordinator, type TokenStore } from './token-refresh-coordinator.ts';
@@ -28,8 +28,11 @@ export interface CcClientConfig {
 export interface ConstantContactClientOptions {
   config: CcClientConfig;
   tokenStore: TokenStore;
-  /** Shared by every organization, as CC's limits are per application. Default: in memory, 4/s, 10,000/day. */
-  rateLimiter?: RateLimiter;
+  /**
+   * Shared by every organization, as CC's limits are per application: `createCcBudgetLimiter(config.ccBudget,
+   * redis)` builds the deployment's. Default: in memory, 4/s, 10,000/day.
+   */
+  rateLimiter?: CcBudgetLimiter;
   /** Spaces code exchanges and refreshes (CC: about 1 a second per application). Default: in memory, 1/s. */
   tokenRateLimiter?: RateLimiter;
   /** Per request, body included. Default 30 s for the API, 15 s for OAuth. */
@@ -72,7 +75,8 @@ export interface CcOrganizationClient {
  */
 export class ConstantContactClient {
   readonly oauth: CcOAuth;
-  readonly rateLimiter: RateLimiter;
+  /** The API's limiter, also the reading of the day's budget (metrics, planner). */
+  readonly rateLimiter: CcBudgetLimiter;
   readonly tokenRateLimiter: RateLimiter;
   readonly tokens: TokenRefreshCoordinator;
   readonly #transport: CcHttpTransport;

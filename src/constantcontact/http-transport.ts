@@ -39,8 +39,9 @@ export interface CcHttpTransportOptions {
 
 /**
  * Sends one API call for one organization: through the rate limiter, with the organization's bearer token,
- * a timeout, retries for 5xx, network failures, timeouts and `throttled`, one token renewal on 401, and CC's
- * error answers turned into typed errors.
+ * a timeout, retries for 5xx, network failures and timeouts, waits (through the limiter again) on
+ * `throttled` that do not spend those retries, one token renewal on 401, and CC's error answers turned into
+ * typed errors.
  */
 export class CcHttpTransport {
   readonly #options: CcHttpTransportOptions;
@@ -102,7 +103,8 @@ export class CcHttpTransport {
       now,
       retryAfterMs: parseRetryAfter(response.headers.get('retry-after'), now),
     });
-    if (error instanceof CcQuotaExceededError) this.#options.rateLimiter.blockUntil(error.resetAt);
+    // Every process must stop sending, not only this one: a shared limiter writes the block before we go on.
+    if (error instanceof CcQuotaExceededError) await this.#options.rateLimiter.blockUntil(error.resetAt);
     throw error;
   }
 

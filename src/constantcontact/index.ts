@@ -6,6 +6,7 @@ export {
   MAX_ACTIVITY_LIST_IDS,
   type WaitForActivityOptions,
 } from './activities-api.ts';
+export { createCcBudgetLimiter } from './budget-limiter.ts';
 export {
   type BulkImportOptions,
   type BulkImportResult,
@@ -27,11 +28,14 @@ export * from './errors.ts';
 export { CcListsApi } from './lists-api.ts';
 export { type CcAuthorizationRequest, CcOAuth, pkceChallenge } from './oauth.ts';
 export {
+  type BudgetReading,
+  type CcBudgetLimiter,
   InMemoryRateLimiter,
   type InMemoryRateLimiterOptions,
   type RateLimiter,
   type RatePermit,
 } from './rate-limiter.ts';
+export { RedisRateLimiter, type RedisRateLimiterOptions } from './redis-rate-limiter.ts';
 export { backoffDelay, DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry-policy.ts';
 export { CC_TOKEN_REQUESTS_PER_SECOND, createTokenEndpointLimiter } from './token-endpoint-limiter.ts';
 export {

@@ -22,9 +22,23 @@ export interface RateLimiter {
    * `CcQuotaExceededError` when the day's budget is spent, or with the signal's reason when it aborts.
    */
   acquire(signal?: AbortSignal): Promise<RatePermit>;
-  /** CC said the daily quota is spent (it knows better than our count): refuse every call until `resetAt`. */
-  blockUntil(resetAt: Date): void;
+  /**
+   * CC said the daily quota is spent (it knows better than our count): refuse every call until `resetAt`.
+   * A shared limiter resolves once every process will see the block.
+   */
+  blockUntil(resetAt: Date): void | Promise<void>;
 }
+
+/** How much of the day's CC budget is spent, for metrics and the planner. */
+export interface BudgetReading {
+  /** Requests per UTC day the limiter grants at most. */
+  readonly limit: number;
+  /** Requests granted so far in the current UTC day (by every process, for a shared limiter). */
+  usedToday(): Promise<number>;
+}
+
+/** The limiter in front of CC's API: it gates every call and tells how much of the day is spent. */
+export type CcBudgetLimiter = RateLimiter & BudgetReading;
 
 export interface InMemoryRateLimiterOptions {
   /** Requests per window; CC allows 4 per second. */
@@ -56,7 +70,7 @@ interface Slot {
  * const permit = await limiter.acquire();
  * try { await send(); } finally { permit.release(); }
  */
-export class InMemoryRateLimiter implements RateLimiter {
+export class InMemoryRateLimiter implements RateLimiter, BudgetReading {
   readonly #perSecond: number;
   readonly #perDay: number;
   readonly #windowMs: number;
@@ -83,6 +97,14 @@ export class InMemoryRateLimiter implements RateLimiter {
   /** Grants given so far in the current UTC day (for metrics and tests). */
   get grantedToday(): number {
     return this.#day === utcDay(this.#clock.now()) ? this.#grantedToday : 0;
+  }
+
+  get limit(): number {
+    return this.#perDay;
+  }
+
+  async usedToday(): Promise<number> {
+    return this.grantedToday;
   }
 
   /** Callers waiting for a slot. */

@@ -8,9 +8,17 @@ export interface RetryPolicy {
   baseDelayMs: number;
   /** No delay is longer than this, `Retry-After` included. */
   maxDelayMs: number;
+  /**
+   * Throttled answers (CC's per-second limit) waited out before giving up. They do not spend
+   * `maxAttempts`: being throttled means "wait your turn", not "this call is failing". Default 30 (with
+   * back-off, several minutes of constant throttling).
+   */
+  maxThrottledRetries?: number;
 }
 
 export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxAttempts: 5, baseDelayMs: 500, maxDelayMs: 20_000 };
+
+const DEFAULT_MAX_THROTTLED_RETRIES = 30;
 
 /**
  * The wait before retry number `retry` (1 for the first retry): exponential, capped, with "equal jitter" (a
@@ -86,18 +94,29 @@ export interface RetryOptions {
 }
 
 /**
- * Runs `attempt` until it succeeds, fails with an error that is not retryable, or `maxAttempts` ran; then
- * throws the typed error of the last failure. `attempt` gets the 1-based attempt number.
+ * Runs `attempt` until it succeeds, fails with an error that is not retryable, or runs out of tries; then
+ * throws the typed error of the last failure. Failures (5xx, timeouts, network) spend `maxAttempts`;
+ * throttled answers only spend `maxThrottledRetries`, and each is waited out with its own back-off, so a
+ * busy second at CC delays a call without using up the attempts meant for real failures. `attempt` gets the
+ * 1-based number of the attempt, throttled ones included.
  */
 export async function withRetry<T>(attempt: (n: number) => Promise<T>, options: RetryOptions): Promise<T> {
   const { policy, clock } = options;
+  const maxThrottledRetries = policy.maxThrottledRetries ?? DEFAULT_MAX_THROTTLED_RETRIES;
+  let failures = 0;
+  let throttles = 0;
   for (let n = 1; ; n++) {
     try {
       return await attempt(n);
     } catch (error) {
       if (!isRetryable(error)) throw error;
-      if (n >= policy.maxAttempts) throw exhaustedError(error, n);
-      const delayMs = retryDelay(error, n, policy, options.random);
+      const throttled = error instanceof CcRateLimitedError;
+      if (throttled) throttles += 1;
+      else failures += 1;
+      if (throttled ? throttles > maxThrottledRetries : failures >= policy.maxAttempts) {
+        throw exhaustedError(error, n);
+      }
+      const delayMs = retryDelay(error, throttled ? throttles : failures, policy, options.random);
       options.onRetry?.(error, n, delayMs);
       await clock.sleep(delayMs, options.signal);
     }

@@ -1,5 +1,6 @@
 import type { Config } from '../config/config.ts';
 import { ConnecClient } from '../connec/connec-client.ts';
+import { createCcBudgetLimiter } from '../constantcontact/budget-limiter.ts';
 import { ConstantContactClient } from '../constantcontact/client.ts';
 import { organizationTokenStore } from '../db/cc-token-store.ts';
 import type { Repositories } from '../db/repositories/index.ts';
@@ -53,6 +54,7 @@ export function createSyncServices(
   const cc = new ConstantContactClient({
     config: { clientId, clientSecret, redirectUri, apiBaseUrl, authBaseUrl },
     tokenStore: organizationTokenStore(repos.organizations, overrides.now),
+    rateLimiter: createCcBudgetLimiter(config.ccBudget, { logger }),
     logger,
   });
   const tenants = new Map(config.tenants.map((t) => [t.id, t]));

@@ -63,6 +63,20 @@ describe('limits and retries against the emulator', () => {
     }
   });
 
+  it('a throttled call waits its turn without spending retry attempts, even when only one is allowed', async () => {
+    h = await startHarness({
+      emulator: { ratePerSecond: 1 },
+      client: {
+        rateLimiter: new InMemoryRateLimiter({ perSecond: 100 }),
+        retryPolicy: { maxAttempts: 1, baseDelayMs: 10, maxDelayMs: 1000 },
+      },
+    });
+    const results = await Promise.all(Array.from({ length: 2 }, () => h.api.account.getSummary([])));
+    assert.equal(results.length, 2);
+    const statuses = h.emulator.requestLog.entries.filter((e) => e.endpoint === SUMMARY).map((e) => e.status);
+    assert.deepEqual(statuses.sort(), [200, 200, 429]);
+  });
+
   it('retries injected 5xx answers and succeeds', async () => {
     h = await startHarness({ emulator: { knobs: { errorRate: 0.5 }, random: faultsFirst(2) } });
     const summary = await h.api.account.getSummary([]);

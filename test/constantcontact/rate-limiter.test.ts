@@ -72,9 +72,11 @@ describe('InMemoryRateLimiter', () => {
       assert.ok(failure instanceof CcQuotaExceededError);
       assert.equal(failure.resetAt.toISOString(), '2026-03-11T00:00:00.000Z');
     }
+    assert.equal(await limiter.usedToday(), 3, 'the budget reading says the day is spent');
+    assert.equal(limiter.limit, 3);
     await clock.advance(2000);
     (await limiter.acquire()).release();
-    assert.equal(limiter.grantedToday, 1, 'a new UTC day starts a new budget');
+    assert.equal(await limiter.usedToday(), 1, 'a new UTC day starts a new budget');
   });
 
   it('honours blockUntil from a quota_exceeded answer', async () => {

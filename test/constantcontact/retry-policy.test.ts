@@ -140,6 +140,53 @@ describe('withRetry', () => {
     assert.ok(error.cause instanceof CcUnavailableError);
   });
 
+  it('waits out throttled answers without spending the attempts meant for failures', async () => {
+    const clock = new ManualClientClock(0);
+    // Three throttles, then two 5xx: with 4 attempts in all, only the 5xx count against them.
+    const failures = [
+      new CcRateLimitedError(context),
+      new CcRateLimitedError(context),
+      new CcRateLimitedError(context),
+      new CcUnavailableError('HTTP 503', context),
+      new CcUnavailableError('HTTP 503', context),
+    ];
+    let calls = 0;
+    const result = withRetry(
+      async () => {
+        calls += 1;
+        const failure = failures.shift();
+        if (failure) throw failure;
+        return 'ok';
+      },
+      { policy, clock, random: () => 0 },
+    );
+    await settle();
+    await clock.advance(10_000);
+    assert.equal(await result, 'ok');
+    assert.equal(calls, 6);
+  });
+
+  it('gives up on throttling after maxThrottledRetries with CC_RATE_LIMITED', async () => {
+    const clock = new ManualClientClock(0);
+    let calls = 0;
+    const settled = withRetry(
+      async () => {
+        calls += 1;
+        throw new CcRateLimitedError(context);
+      },
+      { policy: { ...policy, maxThrottledRetries: 2 }, clock, random: () => 0 },
+    ).then(
+      () => assert.fail('should fail'),
+      (e: unknown) => e,
+    );
+    await settle();
+    await clock.advance(10_000);
+    const error = await settled;
+    assert.ok(error instanceof CcRateLimitedError);
+    assert.equal(error.attempts, 3, 'the first attempt and two throttled retries');
+    assert.equal(calls, 3);
+  });
+
   it('does not retry other errors', async () => {
     let calls = 0;
     await assert.rejects(
