@@ -9,6 +9,7 @@ import type { TokenRefreshOutcome } from '../../src/constantcontact/token-refres
 import { organizationTokenStore } from '../../src/db/cc-token-store.ts';
 import { type CcTestEmulator, startCcEmulatorForTest } from '../helpers/cc-emulator.ts';
 import { createTestDatabase, TEST_KEY, type TestDatabase } from '../helpers/databases.ts';
+import type { FixtureReport, FixtureSettings } from './fixtures/cc-calls-in-a-loop.ts';
 
 const FIXTURE = fileURLToPath(new URL('./fixtures/cc-calls-in-a-loop.ts', import.meta.url));
 const CC_ACCOUNT_ID = 'acct-rotating';
@@ -21,21 +22,17 @@ const ROTATIONS = 5;
  */
 const EXPIRY_SKEWS_MS = [0, 300, 600];
 
-interface ProcessReport {
-  calls: number;
-  failures: string[];
-  refreshes: Record<TokenRefreshOutcome, number>;
-}
-
 interface ConnectorProcess {
   child: ChildProcess;
   output: () => string;
+  /** Resolves once the process has made its first successful call. */
   calling: Promise<void>;
 }
 
-function startProcess(env: Record<string, string>): ConnectorProcess {
+/** Starts a process that loads the connector's modules and waits for its settings on stdin. */
+function startProcess(): ConnectorProcess {
   const child = spawn(process.execPath, ['--import', 'tsx', FIXTURE], {
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+    env: { PATH: process.env.PATH, HOME: process.env.HOME },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   let output = '';
@@ -51,28 +48,31 @@ function startProcess(env: Record<string, string>): ConnectorProcess {
       reject(new Error(`a process exited (${code}) before calling CC:\n${output}`)),
     );
   });
-  // Only the stop below settles it; an early exit is reported by the test through this rejection.
+  // The test awaits it later: an exit before then must not count as an unhandled rejection.
   calling.catch(() => {});
   return { child, output: () => output, calling };
 }
 
 /** Closes its stdin (the stop signal) and reads its final report. */
-async function stop(p: ConnectorProcess): Promise<ProcessReport> {
+async function stop(p: ConnectorProcess): Promise<FixtureReport> {
   const exited = p.child.exitCode === null ? once(p.child, 'exit') : Promise.resolve([p.child.exitCode]);
   p.child.stdin?.end();
   const [code] = await exited;
   assert.equal(code, 0, `a connector process failed:\n${p.output()}`);
   const last = p.output().trim().split('\n').at(-1) ?? '';
-  return JSON.parse(last) as ProcessReport;
+  return JSON.parse(last) as FixtureReport;
 }
 
-describe('token refresh with several connector processes on one PostgreSQL', () => {
+// A process that never manages a call would otherwise keep the test waiting for good.
+describe('token refresh with several connector processes on one PostgreSQL', { timeout: 120_000 }, () => {
   let db: TestDatabase;
   let cc: CcTestEmulator;
   let organizationId: string;
   const processes: ConnectorProcess[] = [];
 
   before(async () => {
+    // Started first: they load their modules while the database and the emulator are being set up.
+    for (const _ of EXPIRY_SKEWS_MS) processes.push(startProcess());
     db = await createTestDatabase('postgres');
     cc = await startCcEmulatorForTest({
       accounts: [
@@ -116,18 +116,17 @@ describe('token refresh with several connector processes on one PostgreSQL', () 
 
   it('spends each refresh token once: one refresh per rotation, no invalid_grant, every call answered', async () => {
     if (db.config.kind !== 'postgres') throw new Error('expected PostgreSQL');
-    for (const skew of EXPIRY_SKEWS_MS) {
-      processes.push(
-        startProcess({
-          DATABASE_URL: db.config.url,
-          ENCRYPTION_KEY: TEST_KEY,
-          CC_URL: cc.url,
-          CC_CLIENT_ID: defaultCcClient.clientId,
-          CC_CLIENT_SECRET: defaultCcClient.clientSecret,
-          ORGANIZATION_ID: organizationId,
-          EXPIRY_SKEW_MS: String(skew),
-        }),
-      );
+    for (const [i, p] of processes.entries()) {
+      const settings: FixtureSettings = {
+        databaseUrl: db.config.url,
+        encryptionKey: TEST_KEY,
+        ccUrl: cc.url,
+        ccClientId: defaultCcClient.clientId,
+        ccClientSecret: defaultCcClient.clientSecret,
+        organizationId,
+        expirySkewMs: EXPIRY_SKEWS_MS[i] ?? 0,
+      };
+      p.child.stdin?.write(`${JSON.stringify(settings)}\n`);
     }
     await Promise.all(processes.map((p) => p.calling));
 
@@ -165,7 +164,10 @@ describe('token refresh with several connector processes on one PostgreSQL', () 
     });
     const stored = await db.repos.organizations.getTokens(organizationId);
     assert.ok(stored);
-    assert.notEqual(await client.tokens.renewAfterRejection(organizationId, stored.accessToken), '');
+    assert.notEqual(
+      await client.tokens.renewAfterRejection(organizationId, stored.accessToken),
+      stored.accessToken,
+    );
     assert.equal(tokenAnswers(400), 0);
     cc.assertConformant();
   });
