@@ -11,7 +11,11 @@ import { CcOAuth } from './oauth.ts';
 import { type CcBudgetLimiter, InMemoryRateLimiter, type RateLimiter } from './rate-limiter.ts';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry-policy.ts';
 import { createTokenEndpointLimiter } from './token-endpoint-limiter.ts';
-import { TokenRefreshCoordinator, type TokenStore } from './token-refresh-coordinator.ts';
+import {
+  TokenRefreshCoordinator,
+  type TokenRefreshOutcome,
+  type TokenStore,
+} from './token-refresh-coordinator.ts';
 import type { CcImportRow } from './types.ts';
 
 /** The `cc` section of the connector's configuration. */
@@ -43,6 +47,8 @@ export interface ConstantContactClientOptions {
   logger?: Pick<Logger, 'warn' | 'debug'>;
   /** Refresh access tokens this long before they expire. Default 60 s. */
   expirySkewMs?: number;
+  /** Told how each token refresh attempt ended (e.g. to count them in metrics); it must not throw. */
+  onTokenRefresh?: (outcome: TokenRefreshOutcome) => void;
   /** For tests: the jitter source of back-off. */
   random?: () => number;
 }
@@ -106,6 +112,7 @@ export class ConstantContactClient {
       refresh: (organizationId, refreshToken) => this.oauth.refresh(organizationId, refreshToken),
       clock: this.#clock,
       ...(options.expirySkewMs !== undefined ? { expirySkewMs: options.expirySkewMs } : {}),
+      ...(options.onTokenRefresh ? { onRefresh: options.onTokenRefresh } : {}),
     });
     this.#transport = new CcHttpTransport({
       apiBaseUrl: config.apiBaseUrl,

@@ -41,6 +41,7 @@ export { CC_TOKEN_REQUESTS_PER_SECOND, createTokenEndpointLimiter } from './toke
 export {
   type AccessTokenProvider,
   TokenRefreshCoordinator,
+  type TokenRefreshOutcome,
   type TokenStore,
 } from './token-refresh-coordinator.ts';
 export type * from './types.ts';

@@ -32,12 +32,21 @@ export interface AccessTokenProvider {
 
 export type RefreshTokens = (organizationId: string, refreshToken: string) => Promise<CcTokenSet>;
 
+/**
+ * How one refresh attempt ended: `ok` (new pair saved), `refused` (CC refused the refresh token: the
+ * organization must reconnect), `skipped_already_rotated` (another caller or process had already saved a
+ * usable pair, so nothing was spent), `failed` (anything else: network, lock wait, saving).
+ */
+export type TokenRefreshOutcome = 'ok' | 'refused' | 'skipped_already_rotated' | 'failed';
+
 export interface TokenRefreshCoordinatorOptions {
   store: TokenStore;
   refresh: RefreshTokens;
   clock?: ClientClock;
   /** Tokens this close to expiry are refreshed before use, so a call does not die of expiry in flight. */
   expirySkewMs?: number;
+  /** Told how each refresh attempt ended (for metrics); it must not throw. */
+  onRefresh?: (outcome: TokenRefreshOutcome) => void;
 }
 
 /**
@@ -51,6 +60,7 @@ export class TokenRefreshCoordinator implements AccessTokenProvider {
   readonly #refresh: RefreshTokens;
   readonly #clock: ClientClock;
   readonly #skewMs: number;
+  readonly #onRefresh: (outcome: TokenRefreshOutcome) => void;
   readonly #inFlight = new Map<string, Promise<string>>();
 
   constructor(options: TokenRefreshCoordinatorOptions) {
@@ -58,6 +68,7 @@ export class TokenRefreshCoordinator implements AccessTokenProvider {
     this.#refresh = options.refresh;
     this.#clock = options.clock ?? systemClientClock;
     this.#skewMs = options.expirySkewMs ?? 60_000;
+    this.#onRefresh = options.onRefresh ?? (() => {});
   }
 
   async accessToken(organizationId: string): Promise<string> {
@@ -86,23 +97,36 @@ export class TokenRefreshCoordinator implements AccessTokenProvider {
     return refreshing;
   }
 
-  #refreshUnlessDone(organizationId: string, staleToken: string): Promise<string> {
+  async #refreshUnlessDone(organizationId: string, staleToken: string): Promise<string> {
+    let outcome: TokenRefreshOutcome = 'failed';
     const run = async () => {
-      // Re-read under the lock: another caller or process may have refreshed since `staleToken` was read,
-      // and refreshing again would spend a token that is already gone.
+      // Re-read under the lock: another caller or process may have refreshed since `staleToken` was read
+      // (also when CC just answered 401 to `staleToken`), and refreshing again would spend a token that is
+      // already gone.
       const current = await this.#load(organizationId);
-      if (current.accessToken !== staleToken && this.#fresh(current)) return current.accessToken;
+      if (current.accessToken !== staleToken && this.#fresh(current)) {
+        outcome = 'skipped_already_rotated';
+        return current.accessToken;
+      }
       let next: CcTokenSet;
       try {
         next = await this.#refresh(organizationId, current.refreshToken);
       } catch (error) {
-        if (error instanceof CcNeedsReconnectError) await this.#store.refreshRefused?.(organizationId, error);
+        if (error instanceof CcNeedsReconnectError) {
+          outcome = 'refused';
+          await this.#store.refreshRefused?.(organizationId, error);
+        }
         throw error;
       }
       await this.#store.save(organizationId, next);
+      outcome = 'ok';
       return next.accessToken;
     };
-    return this.#store.withRefreshLock ? this.#store.withRefreshLock(organizationId, run) : run();
+    try {
+      return await (this.#store.withRefreshLock ? this.#store.withRefreshLock(organizationId, run) : run());
+    } finally {
+      this.#onRefresh(outcome);
+    }
   }
 
   async #load(organizationId: string): Promise<CcTokenSet> {

@@ -4,6 +4,7 @@ import SqliteDatabase from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { DatabaseConfig } from '../config/config.ts';
+import { type AdvisoryLocks, postgresAdvisoryLocks } from './advisory-locks.ts';
 import type { Database } from './schema.ts';
 
 export type DatabaseKind = DatabaseConfig['kind'];
@@ -12,6 +13,11 @@ export type DatabaseKind = DatabaseConfig['kind'];
 export interface Store {
   db: Kysely<Database>;
   kind: DatabaseKind;
+  /**
+   * Locks held across processes (on connections of their own); null on SQLite, which one process uses by
+   * design, so in-process coordination is enough there.
+   */
+  advisoryLocks: AdvisoryLocks | null;
   /** Resolves when the database answers a trivial query; rejects otherwise. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -30,17 +36,19 @@ export function openStore(config: DatabaseConfig): Store {
             pool: new pg.Pool({ connectionString: config.url, max: 10, connectionTimeoutMillis: 5_000 }),
           }),
         });
+  const advisoryLocks = config.kind === 'postgres' ? postgresAdvisoryLocks(config.url) : null;
   let closed = false;
   return {
     db,
     kind: config.kind,
+    advisoryLocks,
     async ping() {
       await sql`select 1`.execute(db);
     },
     async close() {
       if (closed) return;
       closed = true;
-      await db.destroy();
+      await Promise.all([db.destroy(), advisoryLocks?.close()]);
     },
   };
 }

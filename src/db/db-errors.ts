@@ -29,3 +29,9 @@ export class InvalidSettingsError extends ConnectorError {
 export class InvalidRunTransitionError extends ConnectorError {
   readonly code = 'RUN_TRANSITION_INVALID';
 }
+
+/** A lock shared across processes was not free within the wait bound: its holder is stuck or very slow. */
+export class LockWaitTimeoutError extends ConnectorError {
+  readonly code = 'DB_LOCK_TIMEOUT';
+  override readonly httpStatus = 503;
+}

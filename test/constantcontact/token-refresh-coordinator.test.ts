@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { CcNeedsReconnectError } from '../../src/constantcontact/errors.ts';
 import {
   TokenRefreshCoordinator,
+  type TokenRefreshOutcome,
   type TokenStore,
 } from '../../src/constantcontact/token-refresh-coordinator.ts';
 import type { CcTokenSet } from '../../src/constantcontact/types.ts';
@@ -112,5 +113,85 @@ describe('TokenRefreshCoordinator', () => {
     });
     await coordinator.accessToken('org');
     assert.deepEqual(locked, ['org']);
+  });
+
+  describe('two processes sharing one store and its refresh lock', () => {
+    /** A lock like the PostgreSQL one: one holder at a time, the others queue. */
+    function lockedStore(store: MemoryStore): TokenStore {
+      let tail = Promise.resolve();
+      return {
+        load: (org) => store.load(org),
+        save: (org, t) => store.save(org, t),
+        refreshRefused: async () => {},
+        withRefreshLock: <T>(_org: string, fn: () => Promise<T>) => {
+          const run = tail.then(fn);
+          tail = run.then(
+            () => undefined,
+            () => undefined,
+          );
+          return run;
+        },
+      };
+    }
+
+    function processOn(store: TokenStore, refresh: ReturnType<typeof rotatingRefresh>['refresh']) {
+      const outcomes: TokenRefreshOutcome[] = [];
+      const coordinator = new TokenRefreshCoordinator({
+        store,
+        refresh,
+        clock,
+        onRefresh: (outcome) => outcomes.push(outcome),
+      });
+      return { coordinator, outcomes };
+    }
+
+    it('refreshes once for both when the token expires in each at once', async () => {
+      const memory = new MemoryStore();
+      memory.tokens.set('org', { accessToken: 'a0', refreshToken: 'r0', expiresAt: at(-1) });
+      const endpoint = rotatingRefresh(memory);
+      const store = lockedStore(memory);
+      const one = processOn(store, endpoint.refresh);
+      const two = processOn(store, endpoint.refresh);
+      const tokens = await Promise.all([
+        one.coordinator.accessToken('org'),
+        two.coordinator.accessToken('org'),
+      ]);
+      assert.deepEqual(tokens, ['access-1', 'access-1']);
+      assert.equal(endpoint.calls(), 1);
+      assert.deepEqual([...one.outcomes, ...two.outcomes].sort(), ['ok', 'skipped_already_rotated']);
+    });
+
+    it('after a 401, takes the pair another process already saved instead of spending its refresh token', async () => {
+      const memory = new MemoryStore();
+      memory.tokens.set('org', { accessToken: 'a0', refreshToken: 'r0', expiresAt: at(3600_000) });
+      const endpoint = rotatingRefresh(memory);
+      const store = lockedStore(memory);
+      const one = processOn(store, endpoint.refresh);
+      const two = processOn(store, endpoint.refresh);
+      // Process two read a0 and sent it; meanwhile process one rotated (CC revoked a0) and saved access-1.
+      assert.equal(await two.coordinator.accessToken('org'), 'a0');
+      assert.equal(await one.coordinator.renewAfterRejection('org', 'a0'), 'access-1');
+      // CC now answers process two's request with 401:
+      assert.equal(await two.coordinator.renewAfterRejection('org', 'a0'), 'access-1');
+      assert.equal(endpoint.calls(), 1);
+      assert.deepEqual(one.outcomes, ['ok']);
+      assert.deepEqual(two.outcomes, ['skipped_already_rotated']);
+    });
+
+    it('counts a refused refresh token as refused and any other failure as failed', async () => {
+      const memory = new MemoryStore();
+      memory.tokens.set('org', { accessToken: 'a0', refreshToken: 'r0', expiresAt: at(-1) });
+      const store = lockedStore(memory);
+      const refused = processOn(store, async (org) => {
+        throw new CcNeedsReconnectError(org, 'invalid_grant');
+      });
+      await assert.rejects(refused.coordinator.accessToken('org'), CcNeedsReconnectError);
+      const unreachable = processOn(store, async () => {
+        throw new Error('connect ECONNREFUSED');
+      });
+      await assert.rejects(unreachable.coordinator.accessToken('org'), /ECONNREFUSED/);
+      assert.deepEqual(refused.outcomes, ['refused']);
+      assert.deepEqual(unreachable.outcomes, ['failed']);
+    });
   });
 });
