@@ -4,6 +4,7 @@ import { migrateToLatest } from './db/migrate.ts';
 import { createRepositories, type Repositories } from './db/repositories/index.ts';
 import { createSyncServices, type SyncServices } from './jobs/sync-engine.ts';
 import type { Logger } from './logger.ts';
+import { openRedis } from './redis/redis-connection.ts';
 import { loadOrCreateKeyFile } from './security/encryption-key-file.ts';
 import { TokenCipher } from './security/token-cipher.ts';
 import { type App, buildApp } from './web/app.ts';
@@ -32,6 +33,8 @@ export async function createConnector(
 ): Promise<Connector> {
   const cipher = createCipher(config, logger);
   const store = openStore(config.database);
+  // Scale-out: what the web processes must share (SAML ids, consumed assertions, login rate limits).
+  const redis = config.scaleOut ? openRedis(config.scaleOut.redisUrl, config.scaleOut.keyPrefix) : null;
   try {
     const applied = await migrateToLatest(store.db);
     if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
@@ -39,7 +42,7 @@ export async function createConnector(
     const sync = createSyncServices(config, repositories, logger, overrides);
     // Read again (the file exists by now) so the session secret can derive from it.
     const encryptionKey = config.encryption.current ?? loadOrCreateKeyFile(config.dataDir, logger);
-    const app = await buildApp({ config, store, repositories, logger, sync, encryptionKey });
+    const app = await buildApp({ config, store, repositories, logger, sync, encryptionKey, redis });
     return {
       app,
       store,
@@ -48,10 +51,12 @@ export async function createConnector(
       async close() {
         await sync.scheduler?.stop();
         await app.close();
+        await redis?.close();
         await store.close();
       },
     };
   } catch (error) {
+    await redis?.close();
     await store.close();
     throw error;
   }

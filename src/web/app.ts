@@ -75,9 +75,7 @@ export async function buildApp(deps: AppDependencies) {
     cc: deps.sync?.cc ?? null,
     scheduler: deps.sync?.scheduler ?? null,
     session: { secure: deps.config.server.publicUrl.startsWith('https://') },
-    sharedState: deps.redis
-      ? new RedisSharedState(deps.redis)
-      : new MemorySharedState(() => now().getTime()),
+    sharedState: deps.redis ? new RedisSharedState(deps.redis) : new MemorySharedState(() => now().getTime()),
     now,
   };
 

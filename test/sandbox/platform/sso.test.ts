@@ -34,9 +34,7 @@ for (const mode of SAML_SIGNING_MODES)
         [platform.tenant(TEST_TENANT.id)],
         CONNECTOR,
         new MemorySharedState(),
-      ).get(
-        TEST_TENANT.id,
-      )!;
+      ).get(TEST_TENANT.id)!;
     });
     after(() => platform.close());
 

@@ -42,7 +42,11 @@ describe('consumed assertions in the shared state', () => {
     assert.equal(await otherProcess.consume('acme', 'a', 2_000), false, 'a replay is refused');
     assert.equal(await consumed.consume('other', 'a', 2_000), true, "another tenant's ids are apart");
     now = 2_000;
-    assert.equal(await consumed.consume('acme', 'a', 3_000), true, 'forgotten once no longer accepted anyway');
+    assert.equal(
+      await consumed.consume('acme', 'a', 3_000),
+      true,
+      'forgotten once no longer accepted anyway',
+    );
   });
 
   it('lets exactly one of two simultaneous consumptions of one assertion win', async () => {
