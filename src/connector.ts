@@ -35,21 +35,25 @@ export async function createConnector(
 ): Promise<Connector> {
   const cipher = createCipher(config, logger);
   const store = openStore(config.database);
-  const redis = config.scaleOut ? openRedis(config.scaleOut.redisUrl) : undefined;
+  // Scale-out: what the web processes must share (SAML ids, consumed assertions, login rate limits).
+  const redis = config.scaleOut ? openRedis(config.scaleOut.redisUrl, config.scaleOut.keyPrefix) : null;
   try {
     const applied = await migrateToLatest(store.db);
     if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
     const repositories = createRepositories(store.db, cipher);
-    const sync = createSyncServices(config, repositories, logger, overrides, redis);
+    const sync = createSyncServices(config, repositories, logger, overrides, {
+      redis,
+      advisoryLocks: store.advisoryLocks,
+    });
     // Read again (the file exists by now) so the session secret can derive from it.
     const encryptionKey = config.encryption.current ?? loadOrCreateKeyFile(config.dataDir, logger);
-    const app = await buildApp({ config, store, repositories, logger, sync, encryptionKey });
+    const app = await buildApp({ config, store, repositories, logger, sync, encryptionKey, redis });
     return {
       app,
       store,
       repositories,
       sync,
-      redis: redis ?? null,
+      redis,
       async close() {
         await sync.scheduler?.stop();
         await app.close();

@@ -1,6 +1,7 @@
 import { join, resolve } from 'node:path';
 import type { z } from 'zod';
 import { DEFAULT_SANDBOX_ORGS } from '../../sandbox/sandbox-orgs.ts';
+import { DEFAULT_KEY_PREFIX } from '../redis/redis-connection.ts';
 import { ConfigError } from './config-error.ts';
 import { SETTINGS, type SettingName, type SettingSpec } from './settings.ts';
 import { loadTenantsFile, type Tenant } from './tenants.ts';
@@ -36,7 +37,7 @@ export interface Config {
     sessionSecret: string | null;
   };
   /** Null in embedded mode (no REDIS_URL): one process, an in-process queue. */
-  scaleOut: { redisUrl: string; role: ProcessRole } | null;
+  scaleOut: { redisUrl: string; role: ProcessRole; keyPrefix: string } | null;
   /** Constant Contact's budget, shared by every organization and process. */
   ccBudget: { perSecond: number; perDay: number; priorityReserve: number };
   /** Bounds of an organization's adaptive poll interval. */
@@ -129,7 +130,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       ccAppUrl: s.CC_APP_URL ?? 'https://app.constantcontact.com',
       sessionSecret: s.SESSION_SECRET ?? null,
     },
-    scaleOut: s.REDIS_URL ? { redisUrl: s.REDIS_URL, role: s.ROLE ?? 'all' } : null,
+    scaleOut: s.REDIS_URL
+      ? { redisUrl: s.REDIS_URL, role: s.ROLE ?? 'all', keyPrefix: s.REDIS_KEY_PREFIX ?? DEFAULT_KEY_PREFIX }
+      : null,
     ccBudget: {
       perSecond: s.CC_RATE_PER_SECOND ?? 4,
       perDay: s.CC_DAILY_LIMIT ?? 10_000,

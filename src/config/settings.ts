@@ -221,6 +221,14 @@ export const SETTINGS = [
     schema: z.enum(['web', 'worker', 'all'], { error: 'must be one of web, worker, all' }),
   },
   {
+    name: 'REDIS_KEY_PREFIX',
+    default: 'cc-connector',
+    example: 'cc-connector-staging',
+    description:
+      'In scale-out mode, what every key the connector writes in Redis starts with, so deployments can share one Redis; every process of a deployment must use the same.',
+    schema: z.string().regex(/^[\w.:-]+$/, 'must be letters, digits, and . _ : - only'),
+  },
+  {
     name: 'CC_RATE_PER_SECOND',
     default: '4',
     example: '4',

@@ -2,6 +2,7 @@ import type { Config } from '../config/config.ts';
 import { ConnecClient } from '../connec/connec-client.ts';
 import { createCcBudgetLimiter } from '../constantcontact/budget-limiter.ts';
 import { ConstantContactClient } from '../constantcontact/client.ts';
+import type { AdvisoryLocks } from '../db/advisory-locks.ts';
 import { organizationTokenStore } from '../db/cc-token-store.ts';
 import type { Repositories } from '../db/repositories/index.ts';
 import { ConnectorError } from '../errors.ts';
@@ -43,9 +44,14 @@ export function createSyncServices(
     queue?: Partial<QueueSchedulerOptions>;
     now?: () => Date;
   } = {},
-  /** Scale-out mode: the shared Redis (the queue lives there). */
-  redis?: SharedRedis,
+  shared: {
+    /** Scale-out mode: the shared Redis (the queue and the CC budget live there). */
+    redis?: SharedRedis | null;
+    /** PostgreSQL's advisory locks, so processes refresh an organization's token one at a time. */
+    advisoryLocks?: AdvisoryLocks | null;
+  } = {},
 ): SyncServices {
+  const { redis, advisoryLocks } = shared;
   const { clientId, clientSecret, redirectUri, apiBaseUrl, authBaseUrl } = config.constantContact;
   if (!clientId || !clientSecret) {
     logger.warn('CC_CLIENT_ID and CC_CLIENT_SECRET are not set: organizations cannot link Constant Contact.');
@@ -53,8 +59,8 @@ export function createSyncServices(
   }
   const cc = new ConstantContactClient({
     config: { clientId, clientSecret, redirectUri, apiBaseUrl, authBaseUrl },
-    tokenStore: organizationTokenStore(repos.organizations, overrides.now),
-    rateLimiter: createCcBudgetLimiter(config.ccBudget, { logger }),
+    tokenStore: organizationTokenStore(repos.organizations, overrides.now, advisoryLocks ?? undefined),
+    rateLimiter: createCcBudgetLimiter(config.ccBudget, { redis: config.scaleOut ? redis : null, logger }),
     logger,
   });
   const tenants = new Map(config.tenants.map((t) => [t.id, t]));

@@ -10,6 +10,7 @@ import type { Store } from '../db/database.ts';
 import type { Repositories } from '../db/repositories/index.ts';
 import type { SyncScheduler } from '../jobs/sync-scheduler.ts';
 import type { Logger } from '../logger.ts';
+import type { SharedRedis } from '../redis/redis-connection.ts';
 import type { WebContext } from './context.ts';
 import { installErrorHandler } from './error-handler.ts';
 import { accountWebhooks } from './routes/account-webhooks.ts';
@@ -22,6 +23,8 @@ import { platformNotifications } from './routes/platform-notifications.ts';
 import { ssoRoutes } from './routes/sso.ts';
 import { installCsrfProtection } from './session/csrf.ts';
 import { installSessions } from './session/session.ts';
+import { MemorySharedState } from './shared-state/memory-shared-state.ts';
+import { RedisSharedState } from './shared-state/redis-shared-state.ts';
 
 export interface AppDependencies {
   config: Config;
@@ -32,6 +35,11 @@ export interface AppDependencies {
   sync?: { cc: ConstantContactClient | null; scheduler: SyncScheduler | null };
   /** The key tokens are encrypted with; the session secret derives from it when SESSION_SECRET is unset. */
   encryptionKey?: string;
+  /**
+   * Scale-out mode: the deployment's Redis, where SAML request ids, consumed assertions and login rate
+   * limits are kept so any web process can serve any request. Absent: this process's memory (embedded).
+   */
+  redis?: SharedRedis | null;
   now?: () => Date;
 }
 
@@ -58,6 +66,7 @@ function originOf(url: string): string {
 export async function buildApp(deps: AppDependencies) {
   // Typed as Fastify's logger so plugins written against the default instance type accept this app.
   const app = Fastify({ loggerInstance: deps.logger as FastifyBaseLogger, trustProxy: true });
+  const now = deps.now ?? (() => new Date());
   const ctx: WebContext = {
     config: deps.config,
     store: deps.store,
@@ -66,7 +75,8 @@ export async function buildApp(deps: AppDependencies) {
     cc: deps.sync?.cc ?? null,
     scheduler: deps.sync?.scheduler ?? null,
     session: { secure: deps.config.server.publicUrl.startsWith('https://') },
-    now: deps.now ?? (() => new Date()),
+    sharedState: deps.redis ? new RedisSharedState(deps.redis) : new MemorySharedState(() => now().getTime()),
+    now,
   };
 
   installErrorHandler(app);
@@ -89,7 +99,7 @@ export async function buildApp(deps: AppDependencies) {
     // The platform's IdP posts the SAML Response from its own origin.
     crossOriginOpenerPolicy: { policy: 'same-origin-allow-popups' },
   });
-  await app.register(rateLimit, { global: false });
+  await app.register(rateLimit, { global: false, ...ctx.sharedState.rateLimitOptions() });
   installSessions(app, ctx.session);
   installCsrfProtection(app);
 

@@ -5,6 +5,7 @@ import type { Repositories } from '../db/repositories/index.ts';
 import type { SyncScheduler } from '../jobs/sync-scheduler.ts';
 import type { Logger } from '../logger.ts';
 import type { SessionOptions } from './session/session.ts';
+import type { SharedStateStore } from './shared-state/shared-state-store.ts';
 
 /** What the web plugins share. `cc` and `scheduler` are null until Constant Contact credentials are set. */
 export interface WebContext {
@@ -15,5 +16,7 @@ export interface WebContext {
   cc: ConstantContactClient | null;
   scheduler: SyncScheduler | null;
   session: SessionOptions;
+  /** What every web process must see alike (SAML request ids, consumed assertions, login rate limits). */
+  sharedState: SharedStateStore;
   now: () => Date;
 }

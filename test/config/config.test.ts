@@ -108,8 +108,19 @@ describe('configuration', () => {
     assert.deepEqual(embedded.polling, { minMs: 15 * 60_000, maxMs: 24 * 60 * 60_000 });
     const postgres = { DATABASE_URL: 'postgres://u@db:5432/connector', ENCRYPTION_KEY: KEY };
     const worker = loadConfig({ ...postgres, REDIS_URL: 'redis://cache:6379', ROLE: 'worker' });
-    assert.deepEqual(worker.scaleOut, { redisUrl: 'redis://cache:6379', role: 'worker' });
+    assert.deepEqual(worker.scaleOut, {
+      redisUrl: 'redis://cache:6379',
+      role: 'worker',
+      keyPrefix: 'cc-connector',
+    });
     assert.equal(loadConfig({ ...postgres, REDIS_URL: 'redis://cache:6379' }).scaleOut?.role, 'all');
+    const staging = loadConfig({
+      ...postgres,
+      REDIS_URL: 'redis://cache:6379',
+      REDIS_KEY_PREFIX: 'cc-staging',
+    });
+    assert.equal(staging.scaleOut?.keyPrefix, 'cc-staging', 'deployments sharing one Redis keep apart');
+    assert.match(configErrorFor({ REDIS_KEY_PREFIX: 'has space' }), /^REDIS_KEY_PREFIX="has space": must be/);
     assert.match(
       configErrorFor({ REDIS_URL: 'redis://cache:6379' }),
       /^REDIS_URL: scale-out mode needs PostgreSQL.*\(example: DATABASE_URL=postgres:/,

@@ -3,7 +3,6 @@ import { after, before, describe, it } from 'node:test';
 import { SAML_SIGNING_MODES } from '../../sandbox/platform/platform-knobs.ts';
 import { signElement } from '../../sandbox/platform/saml-idp.ts';
 import { createSigningIdentity } from '../../sandbox/platform/self-signed-certificate.ts';
-import { ConsumedAssertions } from '../../src/web/sso/consumed-assertions.ts';
 import { PUBLIC_URL, startWebTestApp, type WebTestApp } from '../helpers/web-app.ts';
 
 const RESPONSE_XPATH = "/*[local-name(.)='Response']";
@@ -197,15 +196,3 @@ for (const mode of SAML_SIGNING_MODES)
       assert.ok(limited > 0);
     });
   });
-
-describe('ConsumedAssertions', () => {
-  it('accepts an id once until it expires, then forgets it', () => {
-    let now = 1000;
-    const consumed = new ConsumedAssertions(() => now);
-    assert.equal(consumed.consume('a', 2000), true);
-    assert.equal(consumed.consume('a', 2000), false);
-    now = 2001;
-    assert.equal(consumed.consume('b', 3000), true);
-    assert.equal(consumed.size, 1, 'expired ids are dropped');
-  });
-});

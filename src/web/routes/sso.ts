@@ -5,7 +5,7 @@ import type { WebContext } from '../context.ts';
 import { SsoRejectedError, SsoUnknownTenantError } from '../errors.ts';
 import { startSession } from '../session/session.ts';
 import { ConsumedAssertions } from '../sso/consumed-assertions.ts';
-import { assertionIdentity, createServiceProviders } from '../sso/service-providers.ts';
+import { assertionIdentity, CLOCK_SKEW_MS, createServiceProviders } from '../sso/service-providers.ts';
 import { errorPage } from '../views/layout.ts';
 
 /** The attributes the platform sends (DESIGN 2.1); the others are not needed. */
@@ -30,11 +30,9 @@ export const LOGIN_RATE_LIMIT = { max: 30, timeWindow: '1 minute' } as const;
  * the organization and the membership, starts the session, and opens Constant Contact's app when the
  * organization is linked (the connector page otherwise, or with `?to=settings`).
  */
-export const ssoRoutes: FastifyPluginAsync<{ ctx: WebContext; consumed?: ConsumedAssertions }> = async (
-  app,
-  { ctx, consumed = new ConsumedAssertions() },
-) => {
-  const providers = createServiceProviders(ctx.config.tenants, ctx.config.server.publicUrl);
+export const ssoRoutes: FastifyPluginAsync<{ ctx: WebContext }> = async (app, { ctx }) => {
+  const providers = createServiceProviders(ctx.config.tenants, ctx.config.server.publicUrl, ctx.sharedState);
+  const consumed = new ConsumedAssertions(ctx.sharedState, () => ctx.now().getTime());
   const providerFor = (tenantId: string) => {
     const provider = providers.get(tenantId);
     if (!provider)
@@ -78,8 +76,9 @@ export const ssoRoutes: FastifyPluginAsync<{ ctx: WebContext; consumed?: Consume
 
       const identity = assertionIdentity(profile.getAssertionXml?.() ?? '');
       if (!identity.id) throw new SsoRejectedError('The assertion has no ID.');
-      const expiresAt = identity.notOnOrAfter ?? ctx.now().getTime() + 10 * 60_000;
-      if (!consumed.consume(identity.id, expiresAt)) {
+      // Kept while node-saml would still accept the assertion: until its end plus the clock skew allowed.
+      const keepUntil = (identity.notOnOrAfter ?? ctx.now().getTime() + 10 * 60_000) + CLOCK_SKEW_MS;
+      if (!(await consumed.consume(tenant, identity.id, keepUntil))) {
         throw new SsoRejectedError(
           'This sign-in was already used. Launch the connector again from your dashboard.',
         );

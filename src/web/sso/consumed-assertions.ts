@@ -1,27 +1,24 @@
+import type { SharedStateStore } from '../shared-state/shared-state-store.ts';
+
 /**
- * Assertion ids already used to sign in, kept until the assertion would have expired anyway, so a captured
- * SAML Response cannot be posted a second time. In memory: right for the embedded mode (one process). With
- * several web processes a replay could be accepted once per process; the scale-out mode needs this list in
- * the shared database or Redis.
+ * Assertion ids already used to sign in, kept in the shared state until the assertion would be refused
+ * anyway, so a captured SAML Response cannot be posted a second time, to this web process or any other.
  */
 export class ConsumedAssertions {
-  readonly #expiries = new Map<string, number>();
+  readonly #store: SharedStateStore;
   readonly #now: () => number;
 
-  constructor(now: () => number = Date.now) {
+  constructor(store: SharedStateStore, now: () => number = Date.now) {
+    this.#store = store;
     this.#now = now;
   }
 
-  /** Records the id; false when it was already used and has not expired. */
-  consume(assertionId: string, expiresAt: number): boolean {
-    const now = this.#now();
-    for (const [id, expiry] of this.#expiries) if (expiry <= now) this.#expiries.delete(id);
-    if (this.#expiries.has(assertionId)) return false;
-    this.#expiries.set(assertionId, Math.max(expiresAt, now));
-    return true;
-  }
-
-  get size(): number {
-    return this.#expiries.size;
+  /**
+   * Records the tenant's assertion id until `keepUntil` (epoch ms); false when it was already used and is
+   * still kept. Of two processes consuming the same id at the same moment, exactly one gets true.
+   */
+  async consume(tenantId: string, assertionId: string, keepUntil: number): Promise<boolean> {
+    const ttlMs = Math.max(1, keepUntil - this.#now());
+    return this.#store.putIfAbsent(`consumed-assertion:${tenantId}:${assertionId}`, '1', ttlMs);
   }
 }

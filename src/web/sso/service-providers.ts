@@ -1,10 +1,14 @@
 import { SAML, ValidateInResponseTo } from '@node-saml/node-saml';
 import type { Tenant } from '../../config/tenants.ts';
+import type { SharedStateStore } from '../shared-state/shared-state-store.ts';
+import { SamlRequestCache } from './saml-request-cache.ts';
 
 /** How far the IdP's clock may be from ours. */
-const CLOCK_SKEW_MS = 30_000;
+export const CLOCK_SKEW_MS = 30_000;
 /** An assertion older than this is refused even if the IdP allowed longer. */
 const MAX_ASSERTION_AGE_MS = 5 * 60_000;
+/** How long a Response to one of our AuthnRequests may take to come back. */
+const REQUEST_ID_TTL_MS = 10 * 60_000;
 
 export const spEntityId = (publicUrl: string, tenantId: string) =>
   `${publicUrl}/maestrano/auth/saml/metadata/${encodeURIComponent(tenantId)}`;
@@ -17,9 +21,13 @@ export const acsUrl = (publicUrl: string, tenantId: string) =>
  * covers its one Assertion: the Response's (the Assertion is then read from the signed Response) or the
  * Assertion's own; an unsigned Response whose Assertion is unsigned, or whose signatures do not verify, is
  * refused. The audience must be our entity id, times are checked, and a Response that answers a request must
- * answer one this process sent (node-saml keeps the request ids in memory).
+ * answer one the connector sent, from whichever web process: the request ids are kept in `sharedState`.
  */
-export function createServiceProviders(tenants: readonly Tenant[], publicUrl: string): Map<string, SAML> {
+export function createServiceProviders(
+  tenants: readonly Tenant[],
+  publicUrl: string,
+  sharedState: SharedStateStore,
+): Map<string, SAML> {
   return new Map(
     tenants.map((tenant) => [
       tenant.id,
@@ -37,7 +45,8 @@ export function createServiceProviders(tenants: readonly Tenant[], publicUrl: st
         acceptedClockSkewMs: CLOCK_SKEW_MS,
         maxAssertionAgeMs: MAX_ASSERTION_AGE_MS,
         validateInResponseTo: ValidateInResponseTo.ifPresent,
-        requestIdExpirationPeriodMs: 10 * 60_000,
+        requestIdExpirationPeriodMs: REQUEST_ID_TTL_MS,
+        cacheProvider: new SamlRequestCache(sharedState, tenant.id, REQUEST_ID_TTL_MS),
         identifierFormat: 'urn:oasis:names:tc:SAML:2.0:nameid-format:persistent',
         disableRequestedAuthnContext: true,
       }),

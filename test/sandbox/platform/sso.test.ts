@@ -6,6 +6,7 @@ import type { PlatformEmulator } from '../../../sandbox/platform/index.ts';
 import { SAML_SIGNING_MODES } from '../../../sandbox/platform/platform-knobs.ts';
 import { signElement } from '../../../sandbox/platform/saml-idp.ts';
 import { createSigningIdentity } from '../../../sandbox/platform/self-signed-certificate.ts';
+import { MemorySharedState } from '../../../src/web/shared-state/memory-shared-state.ts';
 import { createServiceProviders } from '../../../src/web/sso/service-providers.ts';
 import { ADMIN, GROUP_B, MEMBER, startTestPlatform, TEST_TENANT } from '../../helpers/platform-emulator.ts';
 
@@ -29,9 +30,11 @@ for (const mode of SAML_SIGNING_MODES)
 
     before(async () => {
       platform = await startTestPlatform({ connectorUrl: CONNECTOR, knobs: { samlSigning: mode } });
-      serviceProvider = createServiceProviders([platform.tenant(TEST_TENANT.id)], CONNECTOR).get(
-        TEST_TENANT.id,
-      )!;
+      serviceProvider = createServiceProviders(
+        [platform.tenant(TEST_TENANT.id)],
+        CONNECTOR,
+        new MemorySharedState(),
+      ).get(TEST_TENANT.id)!;
     });
     after(() => platform.close());
 
