@@ -4,16 +4,22 @@ import { migrateToLatest } from './db/migrate.ts';
 import { createRepositories, type Repositories } from './db/repositories/index.ts';
 import { createSyncServices, type SyncServices } from './jobs/sync-engine.ts';
 import type { Logger } from './logger.ts';
+import { ConnectorMetrics } from './metrics/connector-metrics.ts';
+import { databaseFleetReading } from './metrics/fleet-summary.ts';
+import { budgetReadingOf } from './metrics/readings.ts';
 import { loadOrCreateKeyFile } from './security/encryption-key-file.ts';
 import { TokenCipher } from './security/token-cipher.ts';
 import { type App, buildApp } from './web/app.ts';
 
 export interface Connector {
+  config: Config;
   app: App;
   store: Store;
   repositories: Repositories;
   /** The CC client, sync engine and scheduler; all null until CC credentials are configured. */
   sync: SyncServices;
+  /** This process's metrics (served at /metrics). */
+  metrics: ConnectorMetrics;
   close(): Promise<void>;
 }
 
@@ -36,15 +42,21 @@ export async function createConnector(
     const applied = await migrateToLatest(store.db);
     if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
     const repositories = createRepositories(store.db, cipher);
-    const sync = createSyncServices(config, repositories, logger, overrides);
+    const metrics = new ConnectorMetrics({ logger, processMetrics: true });
+    const sync = createSyncServices(config, repositories, logger, overrides, metrics);
+    const budget = sync.cc ? budgetReadingOf(sync.cc.rateLimiter, config.ccBudget.perDay) : null;
+    if (budget) metrics.readBudgetFrom(budget);
+    metrics.readFleetFrom(databaseFleetReading(repositories.fleet, config.polling.maxMs));
     // Read again (the file exists by now) so the session secret can derive from it.
     const encryptionKey = config.encryption.current ?? loadOrCreateKeyFile(config.dataDir, logger);
-    const app = await buildApp({ config, store, repositories, logger, sync, encryptionKey });
+    const app = await buildApp({ config, store, repositories, logger, sync, encryptionKey, metrics });
     return {
+      config,
       app,
       store,
       repositories,
       sync,
+      metrics,
       async close() {
         await sync.scheduler?.stop();
         await app.close();

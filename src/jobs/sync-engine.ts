@@ -5,6 +5,7 @@ import { organizationTokenStore } from '../db/cc-token-store.ts';
 import type { Repositories } from '../db/repositories/index.ts';
 import { ConnectorError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
+import type { ConnectorMetrics } from '../metrics/connector-metrics.ts';
 import type { SyncEngineDeps } from '../sync/run-sync.ts';
 import { DEFAULT_SYNC_OPTIONS, type SyncOptions } from '../sync/sync-context.ts';
 import {
@@ -40,6 +41,8 @@ export function createSyncServices(
     scheduler?: Partial<InProcessSchedulerOptions>;
     now?: () => Date;
   } = {},
+  /** Counts CC calls, runs and CC-to-hub lag; none when absent. */
+  metrics?: ConnectorMetrics,
 ): SyncServices {
   const { clientId, clientSecret, redirectUri, apiBaseUrl, authBaseUrl } = config.constantContact;
   if (!clientId || !clientSecret) {
@@ -50,6 +53,7 @@ export function createSyncServices(
     config: { clientId, clientSecret, redirectUri, apiBaseUrl, authBaseUrl },
     tokenStore: organizationTokenStore(repos.organizations, overrides.now),
     logger,
+    ...(metrics ? { metrics } : {}),
   });
   const tenants = new Map(config.tenants.map((t) => [t.id, t]));
   const engine: SyncEngineDeps = {
@@ -67,6 +71,7 @@ export function createSyncServices(
     now: overrides.now ?? (() => new Date()),
     logger,
     options: { ...DEFAULT_SYNC_OPTIONS, ...overrides.sync },
+    ...(metrics ? { metrics } : {}),
   };
   return { cc, engine, scheduler: createInProcessScheduler(engine, overrides.scheduler) };
 }

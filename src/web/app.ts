@@ -10,12 +10,15 @@ import type { Store } from '../db/database.ts';
 import type { Repositories } from '../db/repositories/index.ts';
 import type { SyncScheduler } from '../jobs/sync-scheduler.ts';
 import type { Logger } from '../logger.ts';
+import { ConnectorMetrics } from '../metrics/connector-metrics.ts';
+import type { SharedRedis } from '../redis/redis-connection.ts';
 import type { WebContext } from './context.ts';
 import { installErrorHandler } from './error-handler.ts';
 import { accountWebhooks } from './routes/account-webhooks.ts';
 import { assetRoutes } from './routes/assets.ts';
 import { ccOAuthRoutes } from './routes/cc-oauth.ts';
 import { healthRoutes } from './routes/health.ts';
+import { metricsRoutes } from './routes/metrics.ts';
 import { organizationActions } from './routes/organization-actions.ts';
 import { organizationPages } from './routes/organization-pages.ts';
 import { platformNotifications } from './routes/platform-notifications.ts';
@@ -32,6 +35,10 @@ export interface AppDependencies {
   sync?: { cc: ConstantContactClient | null; scheduler: SyncScheduler | null };
   /** The key tokens are encrypted with; the session secret derives from it when SESSION_SECRET is unset. */
   encryptionKey?: string;
+  /** The process's metrics, served at /metrics; a fresh set when absent (tests). */
+  metrics?: ConnectorMetrics;
+  /** Scale-out mode's Redis, checked by readiness; null or absent in embedded mode. */
+  redis?: SharedRedis | null;
   now?: () => Date;
 }
 
@@ -93,7 +100,10 @@ export async function buildApp(deps: AppDependencies) {
   installSessions(app, ctx.session);
   installCsrfProtection(app);
 
-  await app.register(healthRoutes, { store: deps.store });
+  await app.register(healthRoutes, { store: deps.store, redis: deps.redis ?? null });
+  await app.register(metricsRoutes, {
+    metrics: deps.metrics ?? new ConnectorMetrics({ logger: deps.logger }),
+  });
   await app.register(assetRoutes);
   await app.register(ssoRoutes, { ctx });
   await app.register(ccOAuthRoutes, { ctx });
