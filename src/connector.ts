@@ -4,12 +4,16 @@ import { migrateToLatest } from './db/migrate.ts';
 import { createRepositories, type Repositories } from './db/repositories/index.ts';
 import { createSyncServices, type SyncServices } from './jobs/sync-engine.ts';
 import type { Logger } from './logger.ts';
+import { ConnectorMetrics } from './metrics/connector-metrics.ts';
+import { databaseFleetReading } from './metrics/fleet-summary.ts';
+import { budgetReadingOf } from './metrics/readings.ts';
 import { openRedis, type SharedRedis } from './redis/redis-connection.ts';
 import { loadOrCreateKeyFile } from './security/encryption-key-file.ts';
 import { TokenCipher } from './security/token-cipher.ts';
 import { type App, buildApp } from './web/app.ts';
 
 export interface Connector {
+  config: Config;
   app: App;
   store: Store;
   repositories: Repositories;
@@ -17,6 +21,8 @@ export interface Connector {
   sync: SyncServices;
   /** Scale-out mode's shared Redis; null in embedded mode. */
   redis: SharedRedis | null;
+  /** This process's metrics (served at /metrics). */
+  metrics: ConnectorMetrics;
   close(): Promise<void>;
 }
 
@@ -41,19 +47,33 @@ export async function createConnector(
     const applied = await migrateToLatest(store.db);
     if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
     const repositories = createRepositories(store.db, cipher);
+    const metrics = new ConnectorMetrics({ logger, processMetrics: true });
     const sync = createSyncServices(config, repositories, logger, overrides, {
       redis,
       advisoryLocks: store.advisoryLocks,
+      metrics,
     });
+    const budget = sync.cc ? budgetReadingOf(sync.cc.rateLimiter, config.ccBudget.perDay) : null;
+    if (budget) metrics.readBudgetFrom(budget);
+    const scheduler = sync.scheduler;
+    metrics.readFleetFrom(
+      databaseFleetReading(
+        repositories.fleet,
+        config.polling.maxMs,
+        scheduler ? { queueDepth: () => scheduler.queueDepth() } : {},
+      ),
+    );
     // Read again (the file exists by now) so the session secret can derive from it.
     const encryptionKey = config.encryption.current ?? loadOrCreateKeyFile(config.dataDir, logger);
-    const app = await buildApp({ config, store, repositories, logger, sync, encryptionKey, redis });
+    const app = await buildApp({ config, store, repositories, logger, sync, encryptionKey, redis, metrics });
     return {
+      config,
       app,
       store,
       repositories,
       sync,
       redis,
+      metrics,
       async close() {
         await sync.scheduler?.stop();
         await app.close();

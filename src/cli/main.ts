@@ -1,6 +1,7 @@
 import { loadConfig } from '../config/config.ts';
 import { type Connector, createConnector } from '../connector.ts';
 import { createLogger } from '../logger.ts';
+import { fleetCommand } from './fleet-command.ts';
 import { statusCommand, syncCommand } from './organization-commands.ts';
 import { runCommand } from './run-command.ts';
 
@@ -11,12 +12,15 @@ Commands:
                                        and print what it did. Exits 1 when the run failed.
   status --tenant T --org G [--json]   Print the organization's link state, last runs, and the records not
                                        shared with their reasons.
+  fleet [--json]                       Per tenant: organizations linked, needing reconnect, running now and
+                                       overdue, how their last runs ended; the Constant Contact budget today.
   rotate-key                           Re-encrypt stored tokens under the current ENCRYPTION_KEY (after moving
                                        the old key to ENCRYPTION_PREVIOUS_KEYS).`;
 
 const COMMANDS: Record<string, (connector: Connector, args: readonly string[]) => Promise<number>> = {
   sync: syncCommand,
   status: statusCommand,
+  fleet: fleetCommand,
   'rotate-key': async (connector) => {
     const count = await connector.repositories.organizations.reencryptTokens();
     console.log(`Re-encrypted the tokens of ${count} organization(s) under the current key.`);

@@ -3,6 +3,7 @@ import { eitherSignal } from './abort-signals.ts';
 import { CcAccountApi } from './account-api.ts';
 import { CcActivitiesApi } from './activities-api.ts';
 import { type BulkImportOptions, type BulkImportResult, importContactsInBulk } from './bulk-import.ts';
+import type { CcCallMetrics } from './call-metrics.ts';
 import { type ClientClock, systemClientClock } from './clock.ts';
 import { CcContactsApi } from './contacts-api.ts';
 import { type CcCall, CcHttpTransport } from './http-transport.ts';
@@ -51,6 +52,8 @@ export interface ConstantContactClientOptions {
   onTokenRefresh?: (outcome: TokenRefreshOutcome) => void;
   /** For tests: the jitter source of back-off. */
   random?: () => number;
+  /** Counts every call to CC (API and token endpoint) by how it ended. */
+  metrics?: CcCallMetrics;
 }
 
 /** One organization's CC account, as the sync engine uses it. */
@@ -104,6 +107,7 @@ export class ConstantContactClient {
       retryPolicy,
       clock: this.#clock,
       tokenRateLimiter: this.tokenRateLimiter,
+      metrics: options.metrics,
       ...(options.random ? { random: options.random } : {}),
     });
     this.rateLimiter = options.rateLimiter ?? new InMemoryRateLimiter({ clock: this.#clock });
@@ -122,6 +126,7 @@ export class ConstantContactClient {
       clock: this.#clock,
       tokens: this.tokens,
       logger: options.logger,
+      metrics: options.metrics,
       ...(options.random ? { random: options.random } : {}),
     });
   }

@@ -1,3 +1,4 @@
+import type { CcCallMetrics } from './call-metrics.ts';
 import { type CcRequestContext, CcTimeoutError, CcUnavailableError } from './errors.ts';
 
 export interface FetchWithTimeoutOptions {
@@ -6,6 +7,8 @@ export interface FetchWithTimeoutOptions {
   signal?: AbortSignal | undefined;
   context: CcRequestContext;
   fetch?: typeof fetch;
+  /** Told how the call ended (status, timeout, network failure or abort). */
+  metrics?: CcCallMetrics | undefined;
 }
 
 export interface RawResponse {
@@ -27,12 +30,20 @@ export async function fetchWithTimeout(
   const timeout = AbortSignal.timeout(options.timeoutMs);
   const signal = options.signal ? AbortSignal.any([timeout, options.signal]) : timeout;
   const doFetch = options.fetch ?? fetch;
+  // Counted once: an answer whose body then times out was still answered with its status.
+  let answered = false;
   try {
     const response = await doFetch(url, { ...init, signal });
+    answered = true;
+    options.metrics?.ccCallEnded(response.status);
     const text = await response.text();
     return { status: response.status, headers: response.headers, text };
   } catch (error) {
-    if (options.signal?.aborted) throw options.signal.reason;
+    if (options.signal?.aborted) {
+      if (!answered) options.metrics?.ccCallEnded('aborted');
+      throw options.signal.reason;
+    }
+    if (!answered) options.metrics?.ccCallEnded(timeout.aborted ? 'timeout' : 'network_error');
     if (timeout.aborted) throw new CcTimeoutError(options.timeoutMs, options.context, { cause: error });
     throw new CcUnavailableError(`network error (${networkErrorCode(error)})`, options.context, {
       cause: error,

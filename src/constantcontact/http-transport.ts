@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { untilAborted } from './abort-signals.ts';
+import type { CcCallMetrics } from './call-metrics.ts';
 import type { ClientClock } from './clock.ts';
 import { errorFromResponse, parseRetryAfter } from './error-mapping.ts';
 import {
@@ -35,6 +36,8 @@ export interface CcHttpTransportOptions {
   fetch?: typeof fetch;
   logger?: Pick<Logger, 'warn' | 'debug'> | undefined;
   random?: () => number;
+  /** Counts every call by how it ended. */
+  metrics?: CcCallMetrics | undefined;
 }
 
 /**
@@ -123,7 +126,13 @@ export class CcHttpTransport {
       return await fetchWithTimeout(
         url.toString(),
         { method: request.method, headers, ...(body !== undefined ? { body } : {}) },
-        { timeoutMs: this.#options.timeoutMs, signal: request.signal, context, fetch: this.#options.fetch },
+        {
+          timeoutMs: this.#options.timeoutMs,
+          signal: request.signal,
+          context,
+          fetch: this.#options.fetch,
+          metrics: this.#options.metrics,
+        },
       );
     } finally {
       permit.release();

@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { z } from 'zod';
+import type { CcCallMetrics } from './call-metrics.ts';
 import { type ClientClock, systemClientClock } from './clock.ts';
 import { parseRetryAfter } from './error-mapping.ts';
 import {
@@ -33,6 +34,8 @@ export interface CcOAuthOptions {
   tokenRateLimiter?: RateLimiter;
   /** For tests: the jitter source of back-off. */
   random?: () => number;
+  /** Counts every call to the token endpoint by how it ended. */
+  metrics?: CcCallMetrics | undefined;
 }
 
 /** What to keep (server side, tied to the user's session) between redirecting and the callback. */
@@ -191,7 +194,7 @@ export class CcOAuth {
           },
           body: new URLSearchParams(form).toString(),
         },
-        { timeoutMs: this.#timeoutMs, context, fetch: this.#options.fetch },
+        { timeoutMs: this.#timeoutMs, context, fetch: this.#options.fetch, metrics: this.#options.metrics },
       );
     return withRetry(
       async () => {

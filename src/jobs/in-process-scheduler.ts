@@ -6,6 +6,7 @@ import type { RunTrigger, SyncRun } from '../model/sync-run.ts';
 import { RunCancelledError, type SyncEngineDeps } from '../sync/run-sync.ts';
 import { executeRun } from './execute-run.ts';
 import { DEFAULT_LEASE_TIMINGS, type LeaseTimings } from './run-lease.ts';
+import { PRIORITY_NAMES, PRIORITY_OF } from './run-priorities.ts';
 import { SchedulerStoppedError, type SyncScheduler } from './sync-scheduler.ts';
 
 export interface InProcessSchedulerOptions {
@@ -214,6 +215,15 @@ export function createInProcessScheduler(
 
     needsReconnect(organizationId) {
       return needReconnect.has(organizationId);
+    },
+
+    async queueDepth() {
+      const depth: Record<string, number> = {};
+      for (const trigger of queued.values()) {
+        const name = PRIORITY_NAMES[PRIORITY_OF[trigger]] ?? trigger;
+        depth[name] = (depth[name] ?? 0) + 1;
+      }
+      return depth;
     },
 
     idle() {

@@ -7,6 +7,7 @@ import { organizationTokenStore } from '../db/cc-token-store.ts';
 import type { Repositories } from '../db/repositories/index.ts';
 import { ConnectorError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
+import type { ConnectorMetrics } from '../metrics/connector-metrics.ts';
 import type { SharedRedis } from '../redis/redis-connection.ts';
 import type { SyncEngineDeps } from '../sync/run-sync.ts';
 import { DEFAULT_SYNC_OPTIONS, type SyncOptions } from '../sync/sync-context.ts';
@@ -49,9 +50,11 @@ export function createSyncServices(
     redis?: SharedRedis | null;
     /** PostgreSQL's advisory locks, so processes refresh an organization's token one at a time. */
     advisoryLocks?: AdvisoryLocks | null;
+    /** Counts CC calls, token refreshes, runs and CC-to-hub lag; none when absent. */
+    metrics?: ConnectorMetrics;
   } = {},
 ): SyncServices {
-  const { redis, advisoryLocks } = shared;
+  const { redis, advisoryLocks, metrics } = shared;
   const { clientId, clientSecret, redirectUri, apiBaseUrl, authBaseUrl } = config.constantContact;
   if (!clientId || !clientSecret) {
     logger.warn('CC_CLIENT_ID and CC_CLIENT_SECRET are not set: organizations cannot link Constant Contact.');
@@ -62,6 +65,7 @@ export function createSyncServices(
     tokenStore: organizationTokenStore(repos.organizations, overrides.now, advisoryLocks ?? undefined),
     rateLimiter: createCcBudgetLimiter(config.ccBudget, { redis: config.scaleOut ? redis : null, logger }),
     logger,
+    ...(metrics ? { metrics, onTokenRefresh: (outcome) => metrics.tokenRefreshed(outcome) } : {}),
   });
   const tenants = new Map(config.tenants.map((t) => [t.id, t]));
   const engine: SyncEngineDeps = {
@@ -79,6 +83,7 @@ export function createSyncServices(
     now: overrides.now ?? (() => new Date()),
     logger,
     options: { ...DEFAULT_SYNC_OPTIONS, ...overrides.sync },
+    ...(metrics ? { metrics } : {}),
   };
   if (!config.scaleOut || !redis) {
     return { cc, engine, scheduler: createInProcessScheduler(engine, overrides.scheduler) };

@@ -31,6 +31,8 @@ export interface SyncScheduler {
    * because the connector was stopping) and resolves once they have released their leases.
    */
   stop(): Promise<void>;
+  /** Runs waiting, by priority name (`priority`, `first_link`, `schedule`), for metrics. */
+  queueDepth(): Promise<Record<string, number>>;
   /** Resolves once nothing is queued, debouncing or running (tests and graceful stops). */
   idle(): Promise<void>;
   /** Releases connections the scheduler holds (the queue's), after `stop`. */

@@ -165,6 +165,7 @@ async function applyContactChange(
       if (result.ok) {
         await link();
         count(ctx, 'hub', 'updated');
+        ctx.metrics?.ccChangeReachedHub(mirrored.ccUpdatedAt, ctx.now());
       } else {
         await ctx.repos.idMaps.recordFailure({
           organizationId: ctx.organization.id,
@@ -276,5 +277,6 @@ function queuePersonCreation(ctx: SyncContext, mirrored: MirroredContact, hubWri
       snapshot: snapshot as unknown as Record<string, unknown>,
     });
     count(ctx, 'hub', 'created');
+    ctx.metrics?.ccChangeReachedHub(mirrored.ccUpdatedAt, ctx.now());
   });
 }

@@ -18,6 +18,7 @@ import { type HubRecord, shareHubRecords } from './hub-records.ts';
 import { LeaseLostError } from './lease-lost-error.ts';
 import { isRecordError, recordErrorReason } from './record-errors.ts';
 import { flowsFor, type SyncContext, type SyncOptions } from './sync-context.ts';
+import type { SyncMetrics } from './sync-metrics.ts';
 
 export class OrganizationNotLinkedError extends ConnectorError {
   readonly code = 'ORG_NOT_LINKED';
@@ -36,6 +37,8 @@ export interface SyncEngineDeps {
   now: () => Date;
   logger: Logger;
   options: SyncOptions;
+  /** Told of runs ending and of CC changes reaching the hub; none in tests that do not look. */
+  metrics?: SyncMetrics;
 }
 
 /**
@@ -86,6 +89,7 @@ export async function runSync(
       now: deps.now,
       logger,
       options: deps.options,
+      ...(deps.metrics ? { metrics: deps.metrics } : {}),
       counts,
       creations: new Map(),
       membershipChanges: new Map(),
@@ -118,6 +122,7 @@ export async function runSync(
       counts,
       notices,
     });
+    deps.metrics?.syncRunEnded(trigger, 'succeeded');
     logger.info({ counts }, 'sync run succeeded');
     return done;
   } catch (caught) {
@@ -133,12 +138,10 @@ export async function runSync(
     const message = error instanceof Error ? error.message : String(error);
     if (cancelled) logger.warn({ reason: message }, 'sync run cancelled');
     else logger.error({ err: error }, 'sync run failed');
-    return repos.syncRuns.finish(run.id, {
-      status: cancelled ? 'cancelled' : 'failed',
-      counts,
-      error: { code, message },
-      notices,
-    });
+    const status = cancelled ? 'cancelled' : 'failed';
+    const ended = await repos.syncRuns.finish(run.id, { status, counts, error: { code, message }, notices });
+    deps.metrics?.syncRunEnded(trigger, status);
+    return ended;
   }
 }
 

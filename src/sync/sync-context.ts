@@ -9,6 +9,7 @@ import type { NewContact } from './cc-create.ts';
 import type { CcListDirectory } from './cc-list-directory.ts';
 import type { ContactUpdate } from './contact-updates.ts';
 import type { MembershipChange } from './membership-changes.ts';
+import type { SyncMetrics } from './sync-metrics.ts';
 
 export interface SyncOptions {
   /** Above this many creations in one page, contacts go to CC through a bulk import. */
@@ -49,6 +50,7 @@ export interface SyncContext {
   now: () => Date;
   logger: Logger;
   options: SyncOptions;
+  metrics?: SyncMetrics;
   counts: RunCounts;
   /** Contacts waiting to be created in CC, by normalized email (see `flushCreations`). */
   creations: Map<string, NewContact>;

@@ -10,6 +10,7 @@ import type { Store } from '../db/database.ts';
 import type { Repositories } from '../db/repositories/index.ts';
 import type { SyncScheduler } from '../jobs/sync-scheduler.ts';
 import type { Logger } from '../logger.ts';
+import { ConnectorMetrics } from '../metrics/connector-metrics.ts';
 import type { SharedRedis } from '../redis/redis-connection.ts';
 import type { WebContext } from './context.ts';
 import { installErrorHandler } from './error-handler.ts';
@@ -17,6 +18,7 @@ import { accountWebhooks } from './routes/account-webhooks.ts';
 import { assetRoutes } from './routes/assets.ts';
 import { ccOAuthRoutes } from './routes/cc-oauth.ts';
 import { healthRoutes } from './routes/health.ts';
+import { metricsRoutes } from './routes/metrics.ts';
 import { organizationActions } from './routes/organization-actions.ts';
 import { organizationPages } from './routes/organization-pages.ts';
 import { platformNotifications } from './routes/platform-notifications.ts';
@@ -39,6 +41,8 @@ export interface AppDependencies {
    * Scale-out mode: the deployment's Redis, where SAML request ids, consumed assertions and login rate
    * limits are kept so any web process can serve any request. Absent: this process's memory (embedded).
    */
+  /** The process's metrics, served at /metrics; a fresh set when absent (tests). */
+  metrics?: ConnectorMetrics;
   redis?: SharedRedis | null;
   now?: () => Date;
 }
@@ -103,7 +107,10 @@ export async function buildApp(deps: AppDependencies) {
   installSessions(app, ctx.session);
   installCsrfProtection(app);
 
-  await app.register(healthRoutes, { store: deps.store });
+  await app.register(healthRoutes, { store: deps.store, redis: deps.redis ?? null });
+  await app.register(metricsRoutes, {
+    metrics: deps.metrics ?? new ConnectorMetrics({ logger: deps.logger }),
+  });
   await app.register(assetRoutes);
   await app.register(ssoRoutes, { ctx });
   await app.register(ccOAuthRoutes, { ctx });

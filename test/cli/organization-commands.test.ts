@@ -174,4 +174,35 @@ describe('operator commands', () => {
     const json = await cli(['status', '--tenant', TEST_TENANT.id, '--org', GROUP_A, '--json'], env);
     assert.match(JSON.parse(json.stdout).organization.needsReconnect.reason, /linked to organization "Beta"/);
   });
+
+  it('`fleet --json` sums up every tenant for operators and scripts', async () => {
+    const result = await cli(['fleet', '--json'], env);
+    assert.equal(result.code, 0, result.stderr);
+    const report = JSON.parse(result.stdout);
+    assert.deepEqual(Object.keys(report).sort(), ['budget', 'generatedAt', 'overdueAfterMinutes', 'tenants']);
+    assert.ok(!Number.isNaN(Date.parse(report.generatedAt)));
+    assert.equal(report.overdueAfterMinutes, 1440);
+    // The organization linked above, synced by the commands before, then told to reconnect.
+    assert.deepEqual(report.tenants, [
+      {
+        tenant: TEST_TENANT.id,
+        organizations: 1,
+        linked: 1,
+        needsReconnect: 1,
+        runningNow: 0,
+        overdue: 0,
+        lastRuns: { succeeded: 1, failed: 0, cancelled: 0, none: 0 },
+      },
+    ]);
+    assert.deepEqual(report.budget, { usedToday: null, limit: 10_000, shared: false });
+  });
+
+  it('`fleet` prints a table, one row per tenant, and where the budget figures are', async () => {
+    const result = await cli(['fleet'], env);
+    assert.equal(result.code, 0, result.stderr);
+    const [header, row] = result.stdout.split('\n');
+    assert.match(header!, /^tenant +organizations +linked +needs reconnect +running +overdue +last run ok/);
+    assert.match(row!, new RegExp(`^${TEST_TENANT.id} +1 +1 +1 +0 +0 +1 +0 +0 +0$`));
+    assert.match(result.stdout, /Constant Contact budget today: 10000 calls a day; .*\/metrics/);
+  });
 });

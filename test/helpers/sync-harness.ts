@@ -10,6 +10,7 @@ import { InMemoryRateLimiter } from '../../src/constantcontact/rate-limiter.ts';
 import { organizationTokenStore } from '../../src/db/cc-token-store.ts';
 import { createRepositories, type Repositories } from '../../src/db/repositories/index.ts';
 import { createLogger } from '../../src/logger.ts';
+import type { ConnectorMetrics } from '../../src/metrics/connector-metrics.ts';
 import type { Organization } from '../../src/model/organization.ts';
 import type { RunTrigger, SyncRun } from '../../src/model/sync-run.ts';
 import { runSync, type SyncEngineDeps } from '../../src/sync/run-sync.ts';
@@ -64,6 +65,8 @@ export interface HarnessOptions {
   options?: Partial<SyncOptions>;
   /** The CC emulator's daily quota (default: plenty). */
   ccDailyQuota?: number;
+  /** Metrics the CC client and the engine report to, as the connector wires them. */
+  metrics?: ConnectorMetrics;
 }
 
 /**
@@ -134,6 +137,7 @@ async function wire(
     tokenStore: organizationTokenStore(repos.organizations),
     rateLimiter: new InMemoryRateLimiter({ perSecond: 1000, perDay: 1_000_000 }),
     retryPolicy: { maxAttempts: 3, baseDelayMs: 20, maxDelayMs: 100 },
+    ...(input.metrics ? { metrics: input.metrics } : {}),
   });
   const deps: SyncEngineDeps = {
     repos,
@@ -143,6 +147,7 @@ async function wire(
     now,
     logger: createLogger('silent'),
     options: { ...DEFAULT_SYNC_OPTIONS, lookbackMs: 1_000, ...input.options },
+    ...(input.metrics ? { metrics: input.metrics } : {}),
   };
 
   return {

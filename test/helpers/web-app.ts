@@ -48,6 +48,9 @@ export class RecordingScheduler implements SyncScheduler {
   start(): void {}
   async stop(): Promise<void> {}
   async idle(): Promise<void> {}
+  async queueDepth(): Promise<Record<string, number>> {
+    return {};
+  }
 }
 
 export interface SignInAs {

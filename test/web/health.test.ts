@@ -6,7 +6,7 @@ import { buildApp } from '../../src/web/app.ts';
 import { describeEachDatabase } from '../helpers/databases.ts';
 
 describeEachDatabase('health check', (db) => {
-  it('answers ok with the engine in use, and 503 once the database is gone', async () => {
+  it('is ready with the engine in use, and answers 503 naming the database once it is gone, still alive', async () => {
     const { store, repos, kind } = db();
     const app = await buildApp({
       config: loadConfig({}),
@@ -24,8 +24,13 @@ describeEachDatabase('health check', (db) => {
     assert.deepEqual(down.json(), {
       status: 'unavailable',
       database: kind,
+      down: ['database'],
       error: 'The database does not answer.',
     });
+    // Liveness does not depend on the database: restarting the process would not bring it back.
+    const alive = await app.inject({ method: 'GET', url: '/livez' });
+    assert.equal(alive.statusCode, 200);
+    assert.deepEqual(alive.json(), { status: 'ok' });
     await app.close();
   });
 });

@@ -4,6 +4,7 @@ import type { Database } from '../schema.ts';
 import { auditLogRepository } from './audit-log.ts';
 import { ccMirrorRepository } from './cc-mirror.ts';
 import { cursorRepository } from './cursors.ts';
+import { fleetRepository } from './fleet.ts';
 import { idMapRepository } from './id-maps.ts';
 import { organizationRepository } from './organizations.ts';
 import { pendingLinkRepository } from './pending-links.ts';
@@ -27,5 +28,6 @@ export function createRepositories(
     auditLog: auditLogRepository(db, now),
     ccMirror: ccMirrorRepository(db, now),
     pendingLinks: pendingLinkRepository(db, cipher, now),
+    fleet: fleetRepository(db),
   };
 }
