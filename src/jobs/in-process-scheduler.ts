@@ -5,6 +5,7 @@ import type { Logger } from '../logger.ts';
 import type { RunTrigger, SyncRun } from '../model/sync-run.ts';
 import { RunCancelledError, type SyncEngineDeps } from '../sync/run-sync.ts';
 import { executeRun } from './execute-run.ts';
+import type { PollPlanning } from './poll-planning.ts';
 import { DEFAULT_LEASE_TIMINGS, type LeaseTimings } from './run-lease.ts';
 import { PRIORITY_NAMES, PRIORITY_OF } from './run-priorities.ts';
 import { SchedulerStoppedError, type SyncScheduler } from './sync-scheduler.ts';
@@ -57,6 +58,8 @@ function spreadOffset(organizationId: string, intervalMs: number): number {
 export function createInProcessScheduler(
   engine: SyncEngineDeps,
   options: Partial<InProcessSchedulerOptions> = {},
+  /** Decides which organizations to poll; without it, each is polled every `intervalMs`. */
+  planning?: PollPlanning,
 ): InProcessScheduler {
   const settings = { ...DEFAULT_SCHEDULER_OPTIONS, ...options };
   const repos: Repositories = engine.repos;
@@ -117,6 +120,7 @@ export function createInProcessScheduler(
         logger.info({ organizationId, trigger }, 'another process is running this organization; skipped');
         return null;
       }
+      await planning?.runFinished(run);
       if (run.error?.code === 'CC_QUOTA_EXCEEDED') quotaResetsAt = nextUtcMidnight(engine.now()).getTime();
       if (run.error?.code === 'CC_NEEDS_RECONNECT') needReconnect.add(organizationId);
       return run;
@@ -129,6 +133,12 @@ export function createInProcessScheduler(
   async function tick(): Promise<void> {
     const now = engine.now().getTime();
     if (now < quotaResetsAt) return;
+    if (planning) {
+      for (const organizationId of await planning.due(engine.now())) {
+        if (!needReconnect.has(organizationId)) scheduler.request(organizationId, 'schedule');
+      }
+      return;
+    }
     const organizations = await repos.organizations.listSyncable();
     for (const organization of organizations) {
       if (needReconnect.has(organization.id)) continue;

@@ -8,6 +8,7 @@ import type { RunTrigger, SyncRun } from '../model/sync-run.ts';
 import type { SharedRedis } from '../redis/redis-connection.ts';
 import { RunCancelledError, type SyncEngineDeps } from '../sync/run-sync.ts';
 import { executeRun } from './execute-run.ts';
+import type { PollPlanning } from './poll-planning.ts';
 import { DEFAULT_LEASE_TIMINGS, type LeaseTimings } from './run-lease.ts';
 import { PRIORITY_NAMES, PRIORITY_OF, RETRYABLE_RUN_ERRORS } from './run-priorities.ts';
 import { SchedulerStoppedError, type SyncScheduler } from './sync-scheduler.ts';
@@ -40,9 +41,6 @@ export const DEFAULT_QUEUE_OPTIONS: QueueSchedulerOptions = {
   retryBaseMs: 30_000,
 };
 
-/** Decides which organizations' CC side to poll now (the planner); called by one worker at a time. */
-export type PlanPolls = (now: Date) => Promise<string[]>;
-
 interface RunJob {
   organizationId: string;
   trigger: RunTrigger;
@@ -73,7 +71,8 @@ export function createQueueScheduler(input: {
   logger: Logger;
   /** Given in worker processes: runs are taken and executed here. */
   engine?: SyncEngineDeps;
-  planPolls?: PlanPolls;
+  /** Decides which organizations' CC side to poll; asked by one worker at a time (a repeatable job). */
+  planning?: PollPlanning;
   options?: Partial<QueueSchedulerOptions>;
 }): QueueScheduler {
   const { redis } = input;
@@ -141,6 +140,7 @@ export function createQueueScheduler(input: {
     } finally {
       active.delete(job.id!);
     }
+    if (run) await input.planning?.runFinished(run);
     if (!run) {
       // A live run of another process has the organization: try again shortly (never dropped).
       await job.moveToDelayed(Date.now() + settings.busyRetryMs, token);
@@ -171,8 +171,8 @@ export function createQueueScheduler(input: {
       await enqueue(job.data.organizationId, 'notification');
       return;
     }
-    if (job.name === 'plan' && input.planPolls) {
-      for (const organizationId of await input.planPolls(new Date())) {
+    if (job.name === 'plan' && input.planning) {
+      for (const organizationId of await input.planning.due(new Date())) {
         await enqueue(organizationId, 'schedule');
       }
     }
@@ -266,7 +266,7 @@ export function createQueueScheduler(input: {
       for (const worker of workers) {
         worker.on('error', (error) => logger.error({ err: error }, 'queue worker error'));
       }
-      if (input.planPolls) {
+      if (input.planning) {
         fireAndLog(
           'scheduling the planner',
           '-',

@@ -93,7 +93,7 @@ export function createSyncServices(
     redis,
     repos,
     logger,
-    ...(works ? { engine, planPolls: intervalPlan(repos, config.polling.minMs) } : {}),
+    ...(works ? { engine, planning: intervalPlan(repos, config.polling.minMs) } : {}),
     ...(overrides.queue ? { options: overrides.queue } : {}),
   });
   return { cc, engine, scheduler };
