@@ -35,6 +35,8 @@ export interface BudgetReading {
   readonly limit: number;
   /** Requests granted so far in the current UTC day (by every process, for a shared limiter). */
   usedToday(): Promise<number>;
+  /** Until when CC said the day's quota is spent (a `quota_exceeded`), or null when it did not. */
+  blockedUntil(): Promise<Date | null>;
 }
 
 /** The limiter in front of CC's API: it gates every call and tells how much of the day is spent. */
@@ -135,6 +137,10 @@ export class InMemoryRateLimiter implements RateLimiter, BudgetReading {
       this.#queue.push(waiter);
       this.#startDraining();
     });
+  }
+
+  async blockedUntil(): Promise<Date | null> {
+    return this.#blockedUntil > this.#clock.now() ? new Date(this.#blockedUntil) : null;
   }
 
   blockUntil(resetAt: Date): void {

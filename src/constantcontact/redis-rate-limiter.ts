@@ -127,6 +127,12 @@ export class RedisRateLimiter implements RateLimiter, BudgetReading {
     return Math.min(reading?.consumedPoints ?? 0, this.#perDay);
   }
 
+  async blockedUntil(): Promise<Date | null> {
+    const shared = Number((await this.#redis.client.get(this.#blockedKey)) ?? 0);
+    const until = Math.max(shared, this.#blockedUntil);
+    return until > this.#clock.now() ? new Date(until) : null;
+  }
+
   /** Callers of this process waiting for budget. */
   get waiting(): number {
     return this.#queue.length;

@@ -4,6 +4,7 @@ import type { Repositories } from '../db/repositories/index.ts';
 import type { Logger } from '../logger.ts';
 import type { RunTrigger, SyncRun } from '../model/sync-run.ts';
 import { RunCancelledError, type SyncEngineDeps } from '../sync/run-sync.ts';
+import { budgetDeferral } from './budget-gate.ts';
 import { executeRun } from './execute-run.ts';
 import type { PollPlanning } from './poll-planning.ts';
 import { DEFAULT_LEASE_TIMINGS, type LeaseTimings } from './run-lease.ts';
@@ -21,6 +22,8 @@ export interface InProcessSchedulerOptions {
   concurrency: number;
   /** How long a run's lease lives and how often its heartbeat renews it. */
   lease: LeaseTimings;
+  /** Share of the day's CC budget polls leave to priority work. */
+  reserveShare: number;
 }
 
 export const DEFAULT_SCHEDULER_OPTIONS: InProcessSchedulerOptions = {
@@ -29,6 +32,7 @@ export const DEFAULT_SCHEDULER_OPTIONS: InProcessSchedulerOptions = {
   tickMs: 30_000,
   concurrency: 2,
   lease: DEFAULT_LEASE_TIMINGS,
+  reserveShare: 0.25,
 };
 
 export interface InProcessScheduler extends SyncScheduler {
@@ -68,6 +72,7 @@ export function createInProcessScheduler(
   const queued = new Map<string, RunTrigger>();
   const running = new Map<string, Running>();
   const debounces = new Map<string, NodeJS.Timeout>();
+  const deferred = new Map<string, NodeJS.Timeout>();
   const nextDue = new Map<string, number>();
   const idleWaiters: Array<() => void> = [];
   let ticker: NodeJS.Timeout | undefined;
@@ -93,9 +98,24 @@ export function createInProcessScheduler(
     checkIdle();
   }
 
-  function start(organizationId: string, trigger: RunTrigger): void {
+  /** Asks again for a run deferred for budget once the budget is back; dropped only by stop or cancel. */
+  function deferTo(organizationId: string, trigger: RunTrigger, until: Date): void {
+    clearTimeout(deferred.get(organizationId));
+    const timer = setTimeout(
+      () => {
+        deferred.delete(organizationId);
+        scheduler.request(organizationId, trigger);
+      },
+      Math.max(0, until.getTime() - engine.now().getTime()),
+    );
+    timer.unref();
+    deferred.set(organizationId, timer);
+    logger.info({ organizationId, trigger, until }, 'CC budget spent; run deferred');
+  }
+
+  function start(organizationId: string, trigger: RunTrigger, gated = true): void {
     const controller = new AbortController();
-    const done = execute(organizationId, trigger, controller).finally(() => {
+    const done = execute(organizationId, trigger, controller, gated).finally(() => {
       running.delete(organizationId);
       pump();
     });
@@ -106,10 +126,19 @@ export function createInProcessScheduler(
     organizationId: string,
     trigger: RunTrigger,
     controller: AbortController,
+    /** Queued work waits for CC's budget; a run asked for by hand (the CLI) goes and says what it met. */
+    gated: boolean,
   ): Promise<SyncRun | null> {
     try {
       // Stopped before it began: nothing to cancel, and the lease stays free for the next process.
       if (controller.signal.aborted) return null;
+      const deferUntil = gated
+        ? await budgetDeferral(engine.cc.rateLimiter, trigger, settings.reserveShare, engine.now())
+        : null;
+      if (deferUntil) {
+        deferTo(organizationId, trigger, deferUntil);
+        return null;
+      }
       const run = await executeRun(engine, organizationId, trigger, {
         owner: holder,
         lease: settings.lease,
@@ -182,7 +211,7 @@ export function createInProcessScheduler(
         );
       }
       queued.delete(organizationId);
-      start(organizationId, trigger);
+      start(organizationId, trigger, false);
       return running.get(organizationId)!.done;
     },
 
@@ -190,6 +219,8 @@ export function createInProcessScheduler(
       queued.delete(organizationId);
       clearTimeout(debounces.get(organizationId));
       debounces.delete(organizationId);
+      clearTimeout(deferred.get(organizationId));
+      deferred.delete(organizationId);
       nextDue.delete(organizationId);
       const current = running.get(organizationId);
       if (current) {
@@ -214,8 +245,9 @@ export function createInProcessScheduler(
       stopped = true;
       clearInterval(ticker);
       ticker = undefined;
-      for (const timer of debounces.values()) clearTimeout(timer);
+      for (const timer of [...debounces.values(), ...deferred.values()]) clearTimeout(timer);
       debounces.clear();
+      deferred.clear();
       queued.clear();
       const reason = new RunCancelledError('The connector was stopping.');
       for (const current of running.values()) current.controller.abort(reason);

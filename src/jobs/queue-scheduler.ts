@@ -2,11 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { DelayedError, Job, Queue, UnrecoverableError, Worker } from 'bullmq';
 import { nextUtcMidnight } from '../constantcontact/error-mapping.ts';
+import type { BudgetReading } from '../constantcontact/rate-limiter.ts';
 import type { Repositories } from '../db/repositories/index.ts';
 import type { Logger } from '../logger.ts';
 import type { RunTrigger, SyncRun } from '../model/sync-run.ts';
 import type { SharedRedis } from '../redis/redis-connection.ts';
 import { RunCancelledError, type SyncEngineDeps } from '../sync/run-sync.ts';
+import { budgetDeferral } from './budget-gate.ts';
 import { executeRun } from './execute-run.ts';
 import type { PollPlanning } from './poll-planning.ts';
 import { DEFAULT_LEASE_TIMINGS, type LeaseTimings } from './run-lease.ts';
@@ -73,6 +75,8 @@ export function createQueueScheduler(input: {
   engine?: SyncEngineDeps;
   /** Decides which organizations' CC side to poll; asked by one worker at a time (a repeatable job). */
   planning?: PollPlanning;
+  /** The shared CC budget: a run that would find it spent waits for the reset instead of starting. */
+  budget?: { reading: BudgetReading; reserveShare: number };
   options?: Partial<QueueSchedulerOptions>;
 }): QueueScheduler {
   const { redis } = input;
@@ -122,6 +126,10 @@ export function createQueueScheduler(input: {
     const { organizationId, trigger } = job.data;
     const engine = input.engine!;
     if (await redis.client.exists(cancelKey(organizationId))) return null;
+    const deferUntil = input.budget
+      ? await budgetDeferral(input.budget.reading, trigger, input.budget.reserveShare, engine.now())
+      : null;
+    if (deferUntil) await deferTo(job, token, deferUntil, engine.now());
     const controller = new AbortController();
     active.set(job.id!, controller);
     let run: SyncRun | null;
@@ -153,16 +161,26 @@ export function createQueueScheduler(input: {
     }
     const code = run.error?.code;
     if (code === 'CC_QUOTA_EXCEEDED') {
-      const resetAt = nextUtcMidnight(engine.now());
-      logger.info({ organizationId, resetAt }, 'CC daily budget spent; run deferred');
-      await job.moveToDelayed(resetAt.getTime(), token);
-      throw new DelayedError();
+      const resetAt = (await input.budget?.reading.blockedUntil()) ?? nextUtcMidnight(engine.now());
+      await deferTo(job, token, resetAt, engine.now());
     }
     if (run.status === 'failed' && code && RETRYABLE_RUN_ERRORS.has(code)) {
       throw new Error(`run ${run.id} failed (${code}); trying again after a pause`);
     }
     if (run.status === 'failed') throw new UnrecoverableError(`run ${run.id} failed (${code})`);
     return run.id;
+  }
+
+  /** Puts the job back until `until` (on the engine's clock, which tests move) and ends this attempt. */
+  async function deferTo(
+    job: Job<RunJob>,
+    token: string | undefined,
+    until: Date,
+    now: Date,
+  ): Promise<never> {
+    logger.info({ organizationId: job.data.organizationId, until }, 'CC budget spent; run deferred');
+    await job.moveToDelayed(Date.now() + Math.max(0, until.getTime() - now.getTime()), token);
+    throw new DelayedError();
   }
 
   async function processControl(job: Job<ControlJob>): Promise<void> {

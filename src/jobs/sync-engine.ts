@@ -86,13 +86,18 @@ export function createSyncServices(
     ...(metrics ? { metrics } : {}),
   };
   if (!config.scaleOut || !redis) {
-    return { cc, engine, scheduler: createInProcessScheduler(engine, overrides.scheduler) };
+    const scheduler = createInProcessScheduler(engine, {
+      reserveShare: config.ccBudget.priorityReserve,
+      ...overrides.scheduler,
+    });
+    return { cc, engine, scheduler };
   }
   const works = config.scaleOut.role !== 'web';
   const scheduler = createQueueScheduler({
     redis,
     repos,
     logger,
+    budget: { reading: cc.rateLimiter, reserveShare: config.ccBudget.priorityReserve },
     ...(works ? { engine, planning: intervalPlan(repos, config.polling.minMs) } : {}),
     ...(overrides.queue ? { options: overrides.queue } : {}),
   });

@@ -1,5 +1,6 @@
 import type { ConnecClient } from '../connec/connec-client.ts';
 import type { ConstantContactClient } from '../constantcontact/client.ts';
+import { CcQuotaExceededError } from '../constantcontact/errors.ts';
 import type { Repositories } from '../db/repositories/index.ts';
 import { ConnectorError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
@@ -133,7 +134,8 @@ export async function runSync(
     }
     // Once the signal aborted, whatever the interrupted call threw is the stop showing through.
     const error = signal?.aborted ? cancellationOf(signal) : caught;
-    const cancelled = error instanceof RunCancelledError;
+    // A spent CC budget pauses the run rather than failing it: it goes on from its cursors after the reset.
+    const cancelled = error instanceof RunCancelledError || error instanceof CcQuotaExceededError;
     const code = error instanceof ConnectorError ? error.code : 'RUN_FAILED';
     const message = error instanceof Error ? error.message : String(error);
     if (cancelled) logger.warn({ reason: message }, 'sync run cancelled');
