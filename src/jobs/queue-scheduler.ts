@@ -107,13 +107,15 @@ export function createQueueScheduler(input: {
         removeOnFail: { count: 1000 },
       },
     );
-    // Already waiting at a lower priority (a poll): a user or the hub is waiting now, so it moves up.
+    // Already waiting at a lower priority (a poll, perhaps deferred for budget): a user or the hub is
+    // waiting now, so it moves up, and out of a deferral the reserve is there for.
     const waiting = job.id ? await Job.fromId<RunJob>(runs, job.id) : undefined;
     if (waiting && waiting.opts.priority !== undefined && waiting.opts.priority > priority) {
       const state = await waiting.getState();
-      if (state === 'prioritized' || state === 'waiting') {
-        await waiting.changePriority({ priority });
+      if (state === 'prioritized' || state === 'waiting' || state === 'delayed') {
         await waiting.updateData({ organizationId, trigger });
+        await waiting.changePriority({ priority });
+        if (state === 'delayed') await waiting.promote();
       }
     }
   }

@@ -2,11 +2,12 @@ import assert from 'node:assert/strict';
 import { type CcAccount, defaultCcClient } from '../../sandbox/constantcontact/index.ts';
 import type { PlatformEmulator } from '../../sandbox/platform/index.ts';
 import type { PlatformSeed } from '../../sandbox/platform/seed.ts';
+import type { Clock } from '../../sandbox/shared/clock.ts';
 import { ConnecClient } from '../../src/connec/connec-client.ts';
 import { connecIdOf } from '../../src/connec/ids.ts';
 import type { IdArray } from '../../src/connec/records.ts';
 import { ConstantContactClient } from '../../src/constantcontact/client.ts';
-import { InMemoryRateLimiter } from '../../src/constantcontact/rate-limiter.ts';
+import { type CcBudgetLimiter, InMemoryRateLimiter } from '../../src/constantcontact/rate-limiter.ts';
 import { organizationTokenStore } from '../../src/db/cc-token-store.ts';
 import { createRepositories, type Repositories } from '../../src/db/repositories/index.ts';
 import { createLogger } from '../../src/logger.ts';
@@ -67,6 +68,10 @@ export interface HarnessOptions {
   ccDailyQuota?: number;
   /** Metrics the CC client and the engine report to, as the connector wires them. */
   metrics?: ConnectorMetrics;
+  /** The CC emulator's and the engine's time (tests move it to another day); real time by default. */
+  clock?: Clock;
+  /** The CC client's limiter (default: one that never holds a call back). */
+  rateLimiter?: CcBudgetLimiter;
 }
 
 /**
@@ -107,6 +112,7 @@ async function wire(
     ],
     ratePerSecond: 1000,
     dailyQuota: input.ccDailyQuota ?? 1_000_000,
+    ...(input.clock ? { clock: input.clock } : {}),
   });
   cleanups.push(() => cc.close());
   const ccAccount = cc.accounts.get(CC_ACCOUNT_ID);
@@ -135,7 +141,7 @@ async function wire(
       authBaseUrl: cc.url,
     },
     tokenStore: organizationTokenStore(repos.organizations),
-    rateLimiter: new InMemoryRateLimiter({ perSecond: 1000, perDay: 1_000_000 }),
+    rateLimiter: input.rateLimiter ?? new InMemoryRateLimiter({ perSecond: 1000, perDay: 1_000_000 }),
     retryPolicy: { maxAttempts: 3, baseDelayMs: 20, maxDelayMs: 100 },
     ...(input.metrics ? { metrics: input.metrics } : {}),
   });
@@ -144,7 +150,7 @@ async function wire(
     connecFor: (org, signal) =>
       new ConnecClient({ tenant, groupId: org.groupUid, retryBaseDelayMs: 5, ...(signal ? { signal } : {}) }),
     cc: ccClient,
-    now,
+    now: input.clock ? () => input.clock!.now() : now,
     logger: createLogger('silent'),
     options: { ...DEFAULT_SYNC_OPTIONS, lookbackMs: 1_000, ...input.options },
     ...(input.metrics ? { metrics: input.metrics } : {}),
