@@ -4,6 +4,7 @@ import * as initial from './migrations/0001-initial.ts';
 import * as ccMirror from './migrations/0002-cc-mirror.ts';
 import * as syncRunNotices from './migrations/0003-sync-run-notices.ts';
 import * as ccLinkHandover from './migrations/0004-cc-link-handover.ts';
+import * as pollStates from './migrations/0005-poll-states.ts';
 
 export class MigrationFailedError extends ConnectorError {
   readonly code = 'DB_MIGRATION_FAILED';
@@ -15,6 +16,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0002-cc-mirror': ccMirror,
   '0003-sync-run-notices': syncRunNotices,
   '0004-cc-link-handover': ccLinkHandover,
+  '0005-poll-states': pollStates,
 };
 
 /** Every migration's name, oldest first. */

@@ -140,6 +140,14 @@ export interface CcListsTable {
   updated_at: string;
 }
 
+/** The poll planner's state of one organization (see OrganizationPollState). */
+export interface PollStatesTable {
+  organization_id: string;
+  /** JSON of OrganizationPollState without its organization id and tenant (those are the organization's). */
+  state: string;
+  updated_at: string;
+}
+
 export interface Database {
   organizations: OrganizationsTable;
   users: UsersTable;
@@ -151,4 +159,5 @@ export interface Database {
   cc_contacts: CcContactsTable;
   cc_lists: CcListsTable;
   cc_pending_links: CcPendingLinksTable;
+  poll_states: PollStatesTable;
 }

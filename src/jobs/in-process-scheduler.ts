@@ -18,6 +18,8 @@ export interface InProcessSchedulerOptions {
   debounceMs: number;
   /** How often the schedule is looked at. */
   tickMs: number;
+  /** The planner (when given) is asked at most this often: it paces polls by the minute. */
+  planEveryMs: number;
   /** Runs going at once across organizations (CC's budget is shared anyway). */
   concurrency: number;
   /** How long a run's lease lives and how often its heartbeat renews it. */
@@ -30,6 +32,7 @@ export const DEFAULT_SCHEDULER_OPTIONS: InProcessSchedulerOptions = {
   intervalMs: 15 * 60_000,
   debounceMs: 5_000,
   tickMs: 30_000,
+  planEveryMs: 60_000,
   concurrency: 2,
   lease: DEFAULT_LEASE_TIMINGS,
   reserveShare: 0.25,
@@ -159,10 +162,14 @@ export function createInProcessScheduler(
     }
   }
 
+  let plannedAt = Number.NEGATIVE_INFINITY;
   async function tick(): Promise<void> {
     const now = engine.now().getTime();
     if (now < quotaResetsAt) return;
     if (planning) {
+      // Asked more often, the planner would only read every organization's state again to grant nothing.
+      if (now - plannedAt < settings.planEveryMs) return;
+      plannedAt = now;
       for (const organizationId of await planning.due(engine.now())) {
         if (!needReconnect.has(organizationId)) scheduler.request(organizationId, 'schedule');
       }

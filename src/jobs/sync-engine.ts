@@ -11,8 +11,8 @@ import type { ConnectorMetrics } from '../metrics/connector-metrics.ts';
 import type { SharedRedis } from '../redis/redis-connection.ts';
 import type { SyncEngineDeps } from '../sync/run-sync.ts';
 import { DEFAULT_SYNC_OPTIONS, type SyncOptions } from '../sync/sync-context.ts';
+import { budgetAwarePlanning } from './budget-aware-planning.ts';
 import { createInProcessScheduler, type InProcessSchedulerOptions } from './in-process-scheduler.ts';
-import { intervalPlan } from './interval-plan.ts';
 import { createQueueScheduler, type QueueSchedulerOptions } from './queue-scheduler.ts';
 import type { SyncScheduler } from './sync-scheduler.ts';
 
@@ -85,20 +85,31 @@ export function createSyncServices(
     options: { ...DEFAULT_SYNC_OPTIONS, ...overrides.sync },
     ...(metrics ? { metrics } : {}),
   };
+  // Polls are planned within CC's shared daily budget; the scheduler, made below, tells what waits.
+  let scheduler: SyncScheduler | null = null;
+  const planning = budgetAwarePlanning({
+    repos,
+    budget: cc.rateLimiter,
+    reserveShare: config.ccBudget.priorityReserve,
+    bounds: config.polling,
+    queueDepth: async () => (scheduler ? scheduler.queueDepth() : {}),
+    now: engine.now,
+  });
   if (!config.scaleOut || !redis) {
-    const scheduler = createInProcessScheduler(engine, {
-      reserveShare: config.ccBudget.priorityReserve,
-      ...overrides.scheduler,
-    });
+    scheduler = createInProcessScheduler(
+      engine,
+      { reserveShare: config.ccBudget.priorityReserve, ...overrides.scheduler },
+      planning,
+    );
     return { cc, engine, scheduler };
   }
   const works = config.scaleOut.role !== 'web';
-  const scheduler = createQueueScheduler({
+  scheduler = createQueueScheduler({
     redis,
     repos,
     logger,
     budget: { reading: cc.rateLimiter, reserveShare: config.ccBudget.priorityReserve },
-    ...(works ? { engine, planning: intervalPlan(repos, config.polling.minMs) } : {}),
+    ...(works ? { engine, planning } : {}),
     ...(overrides.queue ? { options: overrides.queue } : {}),
   });
   return { cc, engine, scheduler };

@@ -12,6 +12,7 @@ const TABLES = [
   'id_maps',
   'memberships',
   'organizations',
+  'poll_states',
   'sync_runs',
   'users',
 ];
@@ -32,6 +33,7 @@ for (const kind of TEST_DATABASES) {
         '0002-cc-mirror',
         '0003-sync-run-notices',
         '0004-cc-link-handover',
+        '0005-poll-states',
       ]);
       assert.deepEqual(await migrateToLatest(empty.store.db), []);
       const tables = (await empty.store.db.introspection.getTables()).map((t) => t.name).sort();
@@ -49,7 +51,13 @@ for (const kind of TEST_DATABASES) {
           const [a, b] = await Promise.all([migrateToLatest(empty.store.db), migrateToLatest(second.db)]);
           assert.deepEqual(
             [...a, ...b],
-            ['0001-initial', '0002-cc-mirror', '0003-sync-run-notices', '0004-cc-link-handover'],
+            [
+              '0001-initial',
+              '0002-cc-mirror',
+              '0003-sync-run-notices',
+              '0004-cc-link-handover',
+              '0005-poll-states',
+            ],
           );
         } finally {
           await second.close();

@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { budgetAwarePlanning, DEFAULT_POLL_COST } from '../../src/jobs/budget-aware-planning.ts';
 import { createInProcessScheduler } from '../../src/jobs/in-process-scheduler.ts';
+import type { PollPlanning } from '../../src/jobs/poll-planning.ts';
+import type { SyncRun } from '../../src/model/sync-run.ts';
 import { type SyncHarness, startSyncHarness } from '../helpers/sync-harness.ts';
 
 describe('in-process scheduler', () => {
@@ -172,6 +175,59 @@ describe('in-process scheduler on a bad day', () => {
         1,
         'no run was scheduled',
       );
+    } finally {
+      await h.close();
+    }
+  });
+});
+
+describe('in-process scheduler with the budget-aware planner', () => {
+  const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+  it('polls what the planner grants, asks it at most once a minute, and reports each run back', async () => {
+    const h = await startSyncHarness();
+    try {
+      const planner = budgetAwarePlanning({
+        repos: h.repos,
+        budget: h.engine.cc.rateLimiter,
+        reserveShare: 0.25,
+        bounds: { minMs: 15 * 60_000, maxMs: 24 * 60 * 60_000 },
+      });
+      let asked = 0;
+      const granted: string[][] = [];
+      let reported: (run: SyncRun) => void = () => {};
+      const firstReport = new Promise<SyncRun>((resolve) => {
+        reported = resolve;
+      });
+      const planning: PollPlanning = {
+        async due(now) {
+          asked++;
+          granted.push(await planner.due(now));
+          return granted.at(-1)!;
+        },
+        async runFinished(run) {
+          await planner.runFinished(run);
+          reported(run);
+        },
+      };
+      const scheduler = createInProcessScheduler(h.engine, { tickMs: 10 }, planning);
+      scheduler.start();
+      const run = await firstReport;
+      assert.deepEqual(granted, [[h.organization.id]], 'a newly linked organization is polled first');
+      assert.equal(run.trigger, 'schedule');
+      await pause(60);
+      await scheduler.stop();
+
+      assert.equal(asked, 1, 'ticks within the minute do not ask the planner again');
+      const runs = await h.repos.syncRuns.listRecent(h.organization.id, 10);
+      assert.deepEqual(
+        runs.map((r) => [r.trigger, r.status]),
+        [['schedule', 'succeeded']],
+      );
+      const state = await h.repos.pollStates.get(h.organization.id);
+      assert.equal(state?.callsInFlight, 0, 'the run was reported to the planner');
+      assert.equal(state?.pollCallsToday, DEFAULT_POLL_COST.estimatedCalls);
+      assert.ok(state?.lastPolledAt !== null);
     } finally {
       await h.close();
     }

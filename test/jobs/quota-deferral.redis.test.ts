@@ -100,7 +100,9 @@ describe('a day whose CC budget runs out (scale-out)', () => {
     const before = (await runs()).length;
     worker.request(h.organization.id, 'manual');
     await waitFor('the run to meet the spent budget', async () =>
-      (await runs()).slice(0, (await runs()).length - before).some((r) => r.error?.code === 'CC_QUOTA_EXCEEDED'),
+      (await runs())
+        .slice(0, (await runs()).length - before)
+        .some((r) => r.error?.code === 'CC_QUOTA_EXCEEDED'),
     );
     const paused = (await runs()).find((r) => r.error?.code === 'CC_QUOTA_EXCEEDED');
     assert.equal(paused?.status, 'cancelled', 'paused, not failed');
@@ -109,7 +111,8 @@ describe('a day whose CC budget runs out (scale-out)', () => {
 
     await waitFor(
       'every person shared after midnight',
-      async () => h.ccAccount.contacts().filter((c) => c.email_address?.address.startsWith('quota')).length === 150,
+      async () =>
+        h.ccAccount.contacts().filter((c) => c.email_address?.address.startsWith('quota')).length === 150,
       90_000,
     );
     await worker.idle();

@@ -8,6 +8,7 @@ import { fleetRepository } from './fleet.ts';
 import { idMapRepository } from './id-maps.ts';
 import { organizationRepository } from './organizations.ts';
 import { pendingLinkRepository } from './pending-links.ts';
+import { pollStateRepository } from './poll-states.ts';
 import { syncRunRepository } from './sync-runs.ts';
 import { userRepository } from './users.ts';
 
@@ -29,5 +30,6 @@ export function createRepositories(
     ccMirror: ccMirrorRepository(db, now),
     pendingLinks: pendingLinkRepository(db, cipher, now),
     fleet: fleetRepository(db),
+    pollStates: pollStateRepository(db, now),
   };
 }

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { ConnecClient } from '../../connec/connec-client.ts';
+import { recordUserOnPage } from '../../jobs/budget-aware-planning.ts';
 import type { IdMap } from '../../model/id-map.ts';
 import type { Organization } from '../../model/organization.ts';
 import { previewHistorical } from '../../sync/historical-preview.ts';
@@ -71,6 +72,16 @@ export const organizationPages: FastifyPluginAsync<{ ctx: WebContext }> = async 
     return { organizationId, running, latest: recent[0] ?? null, awaitingSince, now: ctx.now() };
   };
 
+  // A user on the page is activity: the planner polls the organization's CC side at the minimum interval.
+  // Only a hint, so a failure to record it is logged and the page is shown anyway.
+  const userOnPage = async (organizationId: string): Promise<void> => {
+    try {
+      await recordUserOnPage(ctx.repos.pollStates, organizationId, ctx.config.polling, ctx.now());
+    } catch (error) {
+      ctx.logger.warn({ err: error, organizationId }, 'could not record the user on the page for polling');
+    }
+  };
+
   app.get('/', async (req, reply) => {
     const session = req.session;
     if (!session) {
@@ -120,6 +131,7 @@ export const organizationPages: FastifyPluginAsync<{ ctx: WebContext }> = async 
           offset: notSharedOffset,
         }),
         ctx.repos.idMaps.countByState(organization.id),
+        userOnPage(organization.id),
       ]);
       const names = await lookUpNames(ctx, organization, notShared.items);
       const base = `/organizations/${organization.id}`;
