@@ -1,6 +1,7 @@
 import { type ClientClock, systemClientClock } from './clock.ts';
 import { nextUtcMidnight } from './error-mapping.ts';
 import { CcQuotaExceededError } from './errors.ts';
+import { type Waiter, waitInLine } from './permit-waiters.ts';
 
 /**
  * One granted request. Release it when the answer (or the failure) arrives: CC counts a request when it
@@ -52,11 +53,6 @@ export interface InMemoryRateLimiterOptions {
   clock?: ClientClock;
 }
 
-interface Waiter {
-  resolve: (permit: RatePermit) => void;
-  reject: (reason: unknown) => void;
-}
-
 /** A grant inside the window; `doneAt` is null while its request is in flight. */
 interface Slot {
   doneAt: number | null;
@@ -77,7 +73,7 @@ export class InMemoryRateLimiter implements RateLimiter, BudgetReading {
   readonly #perDay: number;
   readonly #windowMs: number;
   readonly #clock: ClientClock;
-  readonly #queue: Waiter[] = [];
+  readonly #queue: Waiter<RatePermit>[] = [];
   #slots: Slot[] = [];
   /** Wakes the drain loop early (a slot was released, or the limiter was blocked). */
   #wake: (() => void) | undefined;
@@ -115,28 +111,7 @@ export class InMemoryRateLimiter implements RateLimiter, BudgetReading {
   }
 
   acquire(signal?: AbortSignal): Promise<RatePermit> {
-    if (signal?.aborted) return Promise.reject(signal.reason);
-    return new Promise<RatePermit>((resolve, reject) => {
-      const waiter: Waiter = { resolve, reject };
-      if (signal) {
-        const onAbort = () => {
-          const index = this.#queue.indexOf(waiter);
-          if (index >= 0) this.#queue.splice(index, 1);
-          reject(signal.reason);
-        };
-        signal.addEventListener('abort', onAbort, { once: true });
-        waiter.resolve = (permit) => {
-          signal.removeEventListener('abort', onAbort);
-          resolve(permit);
-        };
-        waiter.reject = (reason) => {
-          signal.removeEventListener('abort', onAbort);
-          reject(reason);
-        };
-      }
-      this.#queue.push(waiter);
-      this.#startDraining();
-    });
+    return waitInLine(this.#queue, () => this.#startDraining(), signal);
   }
 
   async blockedUntil(): Promise<Date | null> {

@@ -4,6 +4,7 @@ import type { SharedRedis } from '../redis/redis-connection.ts';
 import { type ClientClock, systemClientClock } from './clock.ts';
 import { nextUtcMidnight } from './error-mapping.ts';
 import { CcQuotaExceededError } from './errors.ts';
+import { type Waiter, waitInLine } from './permit-waiters.ts';
 import type { BudgetReading, RateLimiter, RatePermit } from './rate-limiter.ts';
 
 export interface RedisRateLimiterOptions {
@@ -31,11 +32,6 @@ export interface RedisRateLimiterOptions {
    * more). Without one, a process warning says so.
    */
   logger?: Pick<Logger, 'warn'> | undefined;
-}
-
-interface Waiter {
-  resolve: (permit: RatePermit) => void;
-  reject: (reason: unknown) => void;
 }
 
 /** What one look at the shared budget found. */
@@ -79,7 +75,7 @@ export class RedisRateLimiter implements RateLimiter, BudgetReading {
   readonly #slots: RateLimiterRedis;
   readonly #days: RateLimiterRedis;
   readonly #blockedKey: string;
-  readonly #queue: Waiter[] = [];
+  readonly #queue: Waiter<RatePermit>[] = [];
   /** Where the next search for a free slot starts, so one process does not always wear slot 0 first. */
   #nextSlot = 0;
   /** This process's own latest block: refuses at once, before Redis has even been written. */
@@ -139,28 +135,7 @@ export class RedisRateLimiter implements RateLimiter, BudgetReading {
   }
 
   acquire(signal?: AbortSignal): Promise<RatePermit> {
-    if (signal?.aborted) return Promise.reject(signal.reason);
-    return new Promise<RatePermit>((resolve, reject) => {
-      const waiter: Waiter = { resolve, reject };
-      if (signal) {
-        const onAbort = () => {
-          const index = this.#queue.indexOf(waiter);
-          if (index >= 0) this.#queue.splice(index, 1);
-          reject(signal.reason);
-        };
-        signal.addEventListener('abort', onAbort, { once: true });
-        waiter.resolve = (permit) => {
-          signal.removeEventListener('abort', onAbort);
-          resolve(permit);
-        };
-        waiter.reject = (reason) => {
-          signal.removeEventListener('abort', onAbort);
-          reject(reason);
-        };
-      }
-      this.#queue.push(waiter);
-      this.#startDraining();
-    });
+    return waitInLine(this.#queue, () => this.#startDraining(), signal);
   }
 
   /**

@@ -91,6 +91,8 @@ export function createQueueScheduler(input: {
   const runDedup = (organizationId: string) => `run:${organizationId}`;
   const active = new Map<string, AbortController>();
   const workers: Worker[] = [];
+  // Workers block on connections of their own; closed with the workers.
+  const workerConnections: SharedRedis[] = [];
   let stopped = false;
 
   async function enqueue(organizationId: string, trigger: RunTrigger): Promise<void> {
@@ -266,10 +268,12 @@ export function createQueueScheduler(input: {
     start() {
       if (!input.engine || workers.length > 0) return;
       stopped = false;
-      const connection = redis.duplicate().client;
+      const connection = redis.duplicate();
+      const controlConnection = redis.duplicate();
+      workerConnections.push(connection, controlConnection);
       workers.push(
         new Worker<RunJob>('runs', (job, token) => processRun(job, token), {
-          connection,
+          connection: connection.client,
           prefix,
           concurrency: settings.concurrency,
           // A killed worker's job is seen as stalled and handed on within about 2 x this.
@@ -278,7 +282,7 @@ export function createQueueScheduler(input: {
           maxStalledCount: 10,
         }),
         new Worker<ControlJob>('control', (job) => processControl(job), {
-          connection: redis.duplicate().client,
+          connection: controlConnection.client,
           prefix,
           concurrency: 4,
         }),
@@ -301,6 +305,7 @@ export function createQueueScheduler(input: {
       for (const controller of active.values()) controller.abort(reason);
       await Promise.all(workers.map((worker) => worker.close()));
       workers.length = 0;
+      await Promise.all(workerConnections.splice(0).map((connection) => connection.close()));
     },
 
     async queueDepth() {
