@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, request, type Server } from 'node:http';
@@ -15,6 +14,7 @@ import type { SyncRun } from '../../src/model/sync-run.ts';
 import type { SharedRedis } from '../../src/redis/redis-connection.ts';
 import { type CcTestEmulator, startCcEmulatorForTest } from '../helpers/cc-emulator.ts';
 import { freePort } from '../helpers/connector-demo.ts';
+import { ConnectorProcess } from '../helpers/connector-process.ts';
 import { createTestDatabase, TEST_KEY, type TestDatabase } from '../helpers/databases.ts';
 import { ADMIN, startTestPlatform, TEST_TENANT } from '../helpers/platform-emulator.ts';
 import { testRedis } from '../helpers/redis.ts';
@@ -34,91 +34,6 @@ interface FleetOrganization {
 const groupUidOf = (i: number) => `cld-fleet${String(i).padStart(2, '0')}`;
 const accountIdOf = (i: number) => `acct-fleet-${String(i).padStart(2, '0')}`;
 const emailOf = (org: number, batch: string, i: number) => `${batch}-${i}@fleet${org}.example`;
-
-/** A connector process started with `node` as `npm start` does, in one ROLE, on its own port. */
-class ConnectorProcess {
-  #child: ChildProcess | null = null;
-  #output = '';
-
-  constructor(
-    readonly name: string,
-    readonly role: 'web' | 'worker',
-    readonly port: number,
-    private readonly env: Record<string, string>,
-  ) {}
-
-  get url(): string {
-    return `http://127.0.0.1:${this.port}`;
-  }
-
-  get pid(): number | undefined {
-    return this.#child?.pid;
-  }
-
-  get running(): boolean {
-    return this.#child !== null && this.#child.exitCode === null && this.#child.signalCode === null;
-  }
-
-  get output(): string {
-    return this.#output;
-  }
-
-  async start(): Promise<void> {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-      env: {
-        PATH: process.env.PATH ?? '',
-        HOME: process.env.HOME ?? '',
-        ...this.env,
-        ROLE: this.role,
-        PORT: String(this.port),
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    this.#child = child;
-    child.stdout?.on('data', (d) => {
-      this.#output += d;
-    });
-    child.stderr?.on('data', (d) => {
-      this.#output += d;
-    });
-    const readyBy = Date.now() + 60_000;
-    while (!(await this.#answers())) {
-      assert.equal(child.exitCode, null, `${this.name} exited early:\n${this.#output}`);
-      assert.ok(Date.now() < readyBy, `${this.name} did not answer within 60 s:\n${this.#output}`);
-      await sleep(200);
-    }
-  }
-
-  /** Sends `signal` and resolves with how the process ended and how long it took. */
-  async signal(
-    signal: NodeJS.Signals,
-  ): Promise<{ code: number | null; signal: string | null; tookMs: number }> {
-    const child = this.#child;
-    assert.ok(child && this.running, `${this.name} is not running`);
-    const sentAt = Date.now();
-    const exited = once(child, 'exit') as Promise<[number | null, string | null]>;
-    child.kill(signal);
-    const [code, by] = await exited;
-    return { code, signal: by, tookMs: Date.now() - sentAt };
-  }
-
-  /** Kills whatever is left, at the end of the suite. */
-  async stop(): Promise<void> {
-    if (!this.running) return;
-    const child = this.#child!;
-    const exited = once(child, 'exit');
-    child.kill('SIGKILL');
-    await exited;
-  }
-
-  async #answers(): Promise<boolean> {
-    try {
-      return (await fetch(`${this.url}/healthz`)).ok;
-    } catch {
-      return false;
-    }
-  }
-}
 
 /** A round-robin load balancer in front of the web processes: where the platform sends its notifications. */
 class RoundRobinBalancer {
@@ -364,10 +279,10 @@ describe('scale-out: 2 web and 3 worker processes on one PostgreSQL and one Redi
       LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
     };
     for (let i = 1; i <= 2; i++) {
-      webs.push(new ConnectorProcess(`web ${i}`, 'web', await freePort(), env));
+      webs.push(new ConnectorProcess(`web ${i}`, await freePort(), { ...env, ROLE: 'web' }));
     }
     for (let i = 1; i <= 3; i++) {
-      workers.push(new ConnectorProcess(`worker ${i}`, 'worker', await freePort(), env));
+      workers.push(new ConnectorProcess(`worker ${i}`, await freePort(), { ...env, ROLE: 'worker' }));
     }
     // The database is migrated already, so all may start at once.
     await Promise.all([...webs, ...workers].map((p) => p.start()));
@@ -388,7 +303,7 @@ describe('scale-out: 2 web and 3 worker processes on one PostgreSQL and one Redi
   });
 
   after(async () => {
-    await Promise.all([...webs, ...workers].map((p) => p.stop()));
+    await Promise.all([...webs, ...workers].map((p) => p.stop('SIGKILL')));
     await balancer?.close();
     await platform?.close();
     await cc?.close();

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,6 +8,7 @@ import type { PlatformEmulator } from '../../sandbox/platform/index.ts';
 import type { SharedRedis } from '../../src/redis/redis-connection.ts';
 import { LOGIN_RATE_LIMIT } from '../../src/web/routes/sso.ts';
 import { freePort } from '../helpers/connector-demo.ts';
+import { ConnectorProcess } from '../helpers/connector-process.ts';
 import { createEmptyDatabase, TEST_KEY } from '../helpers/databases.ts';
 import { ADMIN, GROUP_A, startTestPlatform, TEST_TENANT } from '../helpers/platform-emulator.ts';
 import { testRedis } from '../helpers/redis.ts';
@@ -16,68 +16,6 @@ import { testRedis } from '../helpers/redis.ts';
 /** The address of the load balancer in front of both processes: what the IdP posts to. */
 const PUBLIC_URL = 'http://connector.test';
 const TENANT = TEST_TENANT.id;
-
-/** A real connector process, started with `node` as `npm start` does, on its own port. */
-class WebProcess {
-  #child: ChildProcess | null = null;
-  #output = '';
-
-  constructor(
-    readonly name: string,
-    readonly port: number,
-    private readonly env: Record<string, string>,
-  ) {}
-
-  get url(): string {
-    return `http://127.0.0.1:${this.port}`;
-  }
-
-  async start(): Promise<void> {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-      env: {
-        PATH: process.env.PATH ?? '',
-        HOME: process.env.HOME ?? '',
-        ...this.env,
-        PORT: String(this.port),
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    this.#child = child;
-    child.stdout?.on('data', (d) => {
-      this.#output += d;
-    });
-    child.stderr?.on('data', (d) => {
-      this.#output += d;
-    });
-    const readyBy = Date.now() + 30_000;
-    while (!(await this.#answers())) {
-      assert.equal(child.exitCode, null, `${this.name} exited early:\n${this.#output}`);
-      assert.ok(Date.now() < readyBy, `${this.name} did not answer within 30 s:\n${this.#output}`);
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  }
-
-  async stop(): Promise<void> {
-    const child = this.#child;
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGTERM');
-    await exited;
-    this.#child = null;
-  }
-
-  kill(): void {
-    if (this.#child?.exitCode === null) this.#child.kill('SIGKILL');
-  }
-
-  async #answers(): Promise<boolean> {
-    try {
-      return (await fetch(`${this.url}/healthz`)).ok;
-    } catch {
-      return false;
-    }
-  }
-}
 
 /** What the browser carries between the connector, the platform's IdP and back. */
 interface SsoResponse {
@@ -90,8 +28,8 @@ describe('SSO behind a round-robin load balancer: two web processes on one Postg
   let redis: SharedRedis;
   let dropDatabase: () => Promise<void>;
   let dataDir: string;
-  let web1: WebProcess;
-  let web2: WebProcess;
+  let web1: ConnectorProcess;
+  let web2: ConnectorProcess;
   let dashboardCookie: string;
 
   before(async () => {
@@ -115,8 +53,8 @@ describe('SSO behind a round-robin load balancer: two web processes on one Postg
       REDIS_KEY_PREFIX: redis.prefix,
       LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
     };
-    web1 = new WebProcess('web process 1', await freePort(), env);
-    web2 = new WebProcess('web process 2', await freePort(), env);
+    web1 = new ConnectorProcess('web process 1', await freePort(), env);
+    web2 = new ConnectorProcess('web process 2', await freePort(), env);
     // One after the other, so only the first migrates the fresh database.
     await web1.start();
     await web2.start();
@@ -145,7 +83,7 @@ describe('SSO behind a round-robin load balancer: two web processes on one Postg
   }
 
   /** Launch: SAML init on `web`, then the platform's IdP answers with a signed Response for the browser to post. */
-  async function launchFrom(web: WebProcess, clientIp: string): Promise<SsoResponse> {
+  async function launchFrom(web: ConnectorProcess, clientIp: string): Promise<SsoResponse> {
     const init = await fetch(
       `${web.url}/maestrano/auth/saml/init/${TENANT}?group_id=${GROUP_A}&to=settings`,
       {
@@ -165,7 +103,7 @@ describe('SSO behind a round-robin load balancer: two web processes on one Postg
   }
 
   /** The browser posting the IdP's form, through the load balancer to `web`. */
-  function consumeOn(web: WebProcess, sso: SsoResponse, clientIp: string): Promise<Response> {
+  function consumeOn(web: ConnectorProcess, sso: SsoResponse, clientIp: string): Promise<Response> {
     return fetch(`${web.url}/maestrano/auth/saml/consume/${TENANT}`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-forwarded-for': clientIp },
