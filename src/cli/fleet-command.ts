@@ -22,7 +22,7 @@ export async function fleetReport(connector: Connector, now = new Date()): Promi
   const states = await repositories.fleet.organizationStates();
   // Only a shared limiter knows the deployment's spending; this process's own limiter has spent nothing.
   const limiter = sync.cc?.rateLimiter;
-  const shared = isBudgetReading(limiter) ? limiter : null;
+  const shared = config.scaleOut && isBudgetReading(limiter) ? limiter : null;
   return {
     generatedAt: now.toISOString(),
     overdueAfterMinutes: config.polling.maxMs / 60_000,
