@@ -1,15 +1,14 @@
-import { InMemoryRateLimiter, type RateLimiter } from '../constantcontact/rate-limiter.ts';
+import {
+  InMemoryRateLimiter,
+  type BudgetReading as LimiterBudgetReading,
+  type RateLimiter,
+} from '../constantcontact/rate-limiter.ts';
 
 /**
  * The day's Constant Contact budget as the rate limiter knows it. The shared (Redis) limiter implements it
  * for the whole deployment; read at scrape time.
  */
-export interface BudgetReading {
-  /** CC calls granted since 00:00 UTC. */
-  usedToday(): Promise<number>;
-  /** CC calls allowed per UTC day (CC_DAILY_LIMIT). */
-  readonly limit: number;
-}
+export type BudgetReading = Pick<LimiterBudgetReading, 'usedToday' | 'limit'>;
 
 /** Queues and schedule as the scheduler knows them; the scheduler implements it, read at scrape time. */
 export interface FleetReading {

@@ -48,8 +48,10 @@ async function seedFleet({ repos, clock }: TestDatabase) {
   await organization('zenith', 'just-linked');
 }
 
-function connectorOver(db: TestDatabase, limiter: RateLimiter | null): Connector {
+/** A connector over the test database; `scaleOut` gives it the shared (Redis) budget of several processes. */
+function connectorOver(db: TestDatabase, limiter: RateLimiter | null, scaleOut = false): Connector {
   const config = loadConfig({ CC_DAILY_LIMIT: '5000', POLL_MAX: '1440' });
+  if (scaleOut) config.scaleOut = { redisUrl: 'redis://127.0.0.1:6379', role: 'all', keyPrefix: 'test' };
   return {
     config,
     repositories: db.repos,
@@ -93,7 +95,7 @@ describeEachDatabase('fleet report', (db) => {
       usedToday: async () => 1234,
       limit: 20_000,
     };
-    const report = await fleetReport(connectorOver(db(), shared), db().clock.now());
+    const report = await fleetReport(connectorOver(db(), shared, true), db().clock.now());
     assert.deepEqual(report.budget, { usedToday: 1234, limit: 20_000, shared: true });
   });
 });
