@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { DelayedError, Job, Queue, UnrecoverableError, Worker } from 'bullmq';
+import { DelayedError, Job, Queue, UnrecoverableError, WaitingError, Worker } from 'bullmq';
 import { nextUtcMidnight } from '../constantcontact/error-mapping.ts';
 import type { BudgetReading } from '../constantcontact/rate-limiter.ts';
 import type { Repositories } from '../db/repositories/index.ts';
@@ -159,9 +159,9 @@ export function createQueueScheduler(input: {
       throw new DelayedError();
     }
     if (stopped && run.status === 'cancelled') {
-      // Stopped by this process's shutdown: another worker picks the work up.
-      await job.moveToDelayed(Date.now(), token);
-      throw new DelayedError();
+      // Stopped by this process's shutdown: back in line, where another worker picks it up.
+      await job.moveToWait(token);
+      throw new WaitingError();
     }
     const code = run.error?.code;
     if (code === 'CC_QUOTA_EXCEEDED') {
