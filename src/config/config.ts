@@ -39,7 +39,7 @@ export interface Config {
   /** Null in embedded mode (no REDIS_URL): one process, an in-process queue. */
   scaleOut: { redisUrl: string; role: ProcessRole; keyPrefix: string } | null;
   /** Constant Contact's budget, shared by every organization and process. */
-  ccBudget: { perSecond: number; perDay: number; priorityReserve: number };
+  ccBudget: { perSecond: number; perDay: number; priorityReserve: number; chunkCalls: number };
   /** Bounds of an organization's adaptive poll interval. */
   polling: { minMs: number; maxMs: number };
   /** The emulators when `npm start` runs the demo (no tenants file and no CC credentials): ports, and how many organizations and CC accounts to seed. */
@@ -137,6 +137,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       perSecond: s.CC_RATE_PER_SECOND ?? 4,
       perDay: s.CC_DAILY_LIMIT ?? 10_000,
       priorityReserve: s.CC_PRIORITY_RESERVE ?? 0.25,
+      chunkCalls: s.CC_RUN_CHUNK_CALLS ?? 25,
     },
     polling: { minMs: pollMin * 60_000, maxMs: pollMax * 60_000 },
     demo: {

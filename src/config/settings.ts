@@ -263,6 +263,18 @@ export const SETTINGS = [
       .max(0.9, 'must be a number from 0 to 0.9'),
   },
   {
+    name: 'CC_RUN_CHUNK_CALLS',
+    default: '25',
+    example: '50',
+    description:
+      'Constant Contact calls a scheduled poll or a first link may send before it stops and leaves the rest to later runs, so one large account cannot spend the shared day at once (manual and notification runs go to the end).',
+    schema: z.coerce
+      .number({ error: 'must be a whole number from 5 to 10000' })
+      .int('must be a whole number from 5 to 10000')
+      .min(5, 'must be a whole number from 5 to 10000')
+      .max(10_000, 'must be a whole number from 5 to 10000'),
+  },
+  {
     name: 'POLL_MIN',
     default: '15',
     example: '30',

@@ -134,11 +134,17 @@ export class ConstantContactClient {
   /**
    * The API of one organization's CC account (cheap: build one per job). With `signal`, every call made
    * through it (and every wait between polls or retries) ends as soon as the signal aborts, rejecting with
-   * its reason: a job stopped mid-run makes no further request.
+   * its reason: a job stopped mid-run makes no further request. `onCall` is told of each request before it
+   * is sent (retries of it are not told again), so a run can keep to its own budget of calls.
    */
-  forOrganization(organizationId: string, signal?: AbortSignal): CcOrganizationClient {
-    const call: CcCall = (request) =>
-      this.#transport.request(organizationId, { ...request, signal: eitherSignal(signal, request.signal) });
+  forOrganization(organizationId: string, signal?: AbortSignal, onCall?: () => void): CcOrganizationClient {
+    const call: CcCall = (request) => {
+      onCall?.();
+      return this.#transport.request(organizationId, {
+        ...request,
+        signal: eitherSignal(signal, request.signal),
+      });
+    };
     const activities = new CcActivitiesApi(call, this.#clock, signal);
     return {
       organizationId,

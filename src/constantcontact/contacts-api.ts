@@ -1,6 +1,6 @@
 import { CcUnexpectedResponseError } from './errors.ts';
 import type { CcCall, QueryValue } from './http-transport.ts';
-import { paginate } from './pagination.ts';
+import { nextPath, paginate } from './pagination.ts';
 import type {
   CcContact,
   CcContactCreate,
@@ -32,6 +32,17 @@ export class CcContactsApi {
     const fetchPage = async (path: string, q?: Record<string, QueryValue>) =>
       checkPage(await this.#call<CcContactsPage>({ method: 'GET', path, query: q, signal }));
     return paginate(() => fetchPage('/v3/contacts', contactsQuery(query)), fetchPage, this.#apiBaseUrl);
+  }
+
+  /**
+   * Goes on with a read stopped earlier, from a `next` link a page of `pages` gave (kept between runs).
+   * CC refuses a link it no longer accepts with a `CcValidationError`; the read must then start again.
+   */
+  pagesFrom(nextHref: string, signal?: AbortSignal): AsyncGenerator<CcContactsPage, void, undefined> {
+    const fetchPage = async (path: string) =>
+      checkPage(await this.#call<CcContactsPage>({ method: 'GET', path, signal }));
+    const first = nextPath(nextHref, this.#apiBaseUrl);
+    return paginate(() => fetchPage(first), fetchPage, this.#apiBaseUrl);
   }
 
   /** Every contact matching `query`, one at a time, read page by page. */

@@ -5,6 +5,7 @@ import * as ccMirror from './migrations/0002-cc-mirror.ts';
 import * as syncRunNotices from './migrations/0003-sync-run-notices.ts';
 import * as ccLinkHandover from './migrations/0004-cc-link-handover.ts';
 import * as pollStates from './migrations/0005-poll-states.ts';
+import * as runChunks from './migrations/0006-run-chunks.ts';
 
 export class MigrationFailedError extends ConnectorError {
   readonly code = 'DB_MIGRATION_FAILED';
@@ -17,6 +18,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0003-sync-run-notices': syncRunNotices,
   '0004-cc-link-handover': ccLinkHandover,
   '0005-poll-states': pollStates,
+  '0006-run-chunks': runChunks,
 };
 
 /** Every migration's name, oldest first. */

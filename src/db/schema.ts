@@ -3,6 +3,8 @@
  * Portable across SQLite and PostgreSQL: timestamps are ISO 8601 UTC text (they sort as text), booleans are
  * 0/1 integers, structured values are JSON text.
  */
+import type { Generated } from 'kysely';
+
 export interface OrganizationsTable {
   id: string;
   tenant: string;
@@ -96,6 +98,10 @@ export interface SyncRunsTable {
   error_message: string | null;
   /** JSON array of the run's notices (see SyncRun.notices); null when there is none. */
   notices: string | null;
+  /** Constant Contact requests the run sent; null for runs recorded before migration 0006. */
+  cc_calls: number | null;
+  /** 1 when the run stopped at its call budget with work left. */
+  more_work: Generated<number>;
 }
 
 export interface CursorsTable {

@@ -16,8 +16,8 @@ import type { PollPlanning } from './poll-planning.ts';
 
 /**
  * What a run costs in CC calls, as the planner counts it. A regular poll reads the contacts changed since
- * the cursor (one or two pages); runs are not stopped at a cap, so `chunkCalls` only sizes what queued
- * priority work is expected to need.
+ * the cursor (one or two pages); scheduled polls and first links stop after `chunkCalls` requests and go on
+ * in later chunks (see `maxCallsFor`), which also sizes what queued priority work is expected to need.
  */
 export const DEFAULT_POLL_COST: PollCost = { estimatedCalls: 2, chunkCalls: 25 };
 
@@ -74,6 +74,8 @@ export function budgetAwarePlanning(input: BudgetAwarePlanningInput): PollPlanni
   }
 
   return {
+    chunkCalls: cost.chunkCalls,
+
     async due(now) {
       const rows = await repos.pollStates.listSyncable();
       const plan = planPolls({
@@ -101,7 +103,8 @@ export function budgetAwarePlanning(input: BudgetAwarePlanningInput): PollPlanni
 
 /**
  * The state after a run. A scheduled poll that succeeded adapts the interval (reset by changes, doubled
- * when idle); one that failed or was cancelled found out nothing, so only its cost is settled. A priority
+ * when idle) and is settled at the calls it really sent; one stopped at its chunk with work left keeps a
+ * backlog. One that failed or was cancelled found out nothing, so only its cost is settled. A priority
  * run (notification, manual, first link) reads CC's changes too: it counts as a poll and as activity, and
  * settles a poll granted meanwhile, which the queue may have run as this very run.
  */
@@ -117,14 +120,19 @@ function settledBy(
     const outcome = {
       now,
       changesFound: succeeded && ccChangesFound(run),
-      callsSpent: state.callsInFlight > 0 ? state.callsInFlight : cost.estimatedCalls,
-      moreWork: false,
+      callsSpent: run.ccCalls ?? (state.callsInFlight > 0 ? state.callsInFlight : cost.estimatedCalls),
+      moreWork: succeeded && run.moreWork,
     };
     const polled = afterPoll(state, outcome, bounds);
     return succeeded ? polled : { ...polled, intervalMs: state.intervalMs, backlog: state.backlog };
   }
+  // A first link stopped at its chunk leaves a backlog, which later plans grant chunk by chunk; a run that
+  // went to its end (manual, notification) leaves none.
   const read = succeeded
-    ? afterPriorityRun(state, { now, changesFound: ccChangesFound(run) }, bounds)
+    ? {
+        ...afterPriorityRun(state, { now, changesFound: ccChangesFound(run) }, bounds),
+        backlog: run.moreWork,
+      }
     : state;
   if (read.callsInFlight === 0) return read;
   return {

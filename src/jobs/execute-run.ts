@@ -18,6 +18,8 @@ export async function executeRun(
     logger: Logger;
     controller: AbortController;
     onProgress?: () => Promise<void>;
+    /** The run's call cap (see `maxCallsFor`); none: it runs to its end. */
+    maxCalls?: number;
   },
 ): Promise<SyncRun | null> {
   const { controller } = options;
@@ -38,6 +40,7 @@ export async function executeRun(
       signal: controller.signal,
       fence: lease.assertHeld,
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+      ...(options.maxCalls !== undefined ? { maxCalls: options.maxCalls } : {}),
     });
   } finally {
     await lease.release();

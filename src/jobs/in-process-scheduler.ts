@@ -6,7 +6,7 @@ import type { RunTrigger, SyncRun } from '../model/sync-run.ts';
 import { RunCancelledError, type SyncEngineDeps } from '../sync/run-sync.ts';
 import { budgetDeferral } from './budget-gate.ts';
 import { executeRun } from './execute-run.ts';
-import type { PollPlanning } from './poll-planning.ts';
+import { maxCallsFor, type PollPlanning } from './poll-planning.ts';
 import { DEFAULT_LEASE_TIMINGS, type LeaseTimings } from './run-lease.ts';
 import { PRIORITY_NAMES, PRIORITY_OF } from './run-priorities.ts';
 import { SchedulerStoppedError, type SyncScheduler } from './sync-scheduler.ts';
@@ -142,11 +142,13 @@ export function createInProcessScheduler(
         deferTo(organizationId, trigger, deferUntil);
         return null;
       }
+      const maxCalls = maxCallsFor(trigger, planning);
       const run = await executeRun(engine, organizationId, trigger, {
         owner: holder,
         lease: settings.lease,
         logger,
         controller,
+        ...(maxCalls !== undefined ? { maxCalls } : {}),
       });
       if (!run) {
         logger.info({ organizationId, trigger }, 'another process is running this organization; skipped');

@@ -1,4 +1,4 @@
-import type { SyncRun } from '../model/sync-run.ts';
+import type { RunTrigger, SyncRun } from '../model/sync-run.ts';
 
 /**
  * What a scheduler asks of the planner: which organizations' Constant Contact side to poll now, and what
@@ -10,4 +10,15 @@ export interface PollPlanning {
   due(now: Date): Promise<string[]>;
   /** A run of the organization ended (whatever its trigger). */
   runFinished(run: SyncRun): Promise<void>;
+  /** The most CC requests one chunk of long work (a poll, a first sync) may send before it stops. */
+  readonly chunkCalls: number;
+}
+
+/**
+ * The call cap of a run: scheduled polls and first links go in chunks, so a large account cannot eat the
+ * day's shared budget; what a person or a notification asked for runs to its end. No planner, no cap.
+ */
+export function maxCallsFor(trigger: RunTrigger, planning: PollPlanning | undefined): number | undefined {
+  if (!planning) return undefined;
+  return trigger === 'schedule' || trigger === 'first_link' ? planning.chunkCalls : undefined;
 }

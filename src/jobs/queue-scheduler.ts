@@ -10,7 +10,7 @@ import type { SharedRedis } from '../redis/redis-connection.ts';
 import { RunCancelledError, type SyncEngineDeps } from '../sync/run-sync.ts';
 import { budgetDeferral } from './budget-gate.ts';
 import { executeRun } from './execute-run.ts';
-import type { PollPlanning } from './poll-planning.ts';
+import { maxCallsFor, type PollPlanning } from './poll-planning.ts';
 import { DEFAULT_LEASE_TIMINGS, type LeaseTimings } from './run-lease.ts';
 import { PRIORITY_NAMES, PRIORITY_OF, RETRYABLE_RUN_ERRORS } from './run-priorities.ts';
 import { SchedulerStoppedError, type SyncScheduler } from './sync-scheduler.ts';
@@ -137,12 +137,14 @@ export function createQueueScheduler(input: {
     const controller = new AbortController();
     active.set(job.id!, controller);
     let run: SyncRun | null;
+    const maxCalls = maxCallsFor(trigger, input.planning);
     try {
       run = await executeRun(engine, organizationId, trigger, {
         owner,
         lease: settings.lease,
         logger,
         controller,
+        ...(maxCalls !== undefined ? { maxCalls } : {}),
         onProgress: async () => {
           if (await redis.client.exists(cancelKey(organizationId))) {
             controller.abort(new RunCancelledError('The organization was disconnected or deleted.'));

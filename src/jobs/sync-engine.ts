@@ -11,7 +11,7 @@ import type { ConnectorMetrics } from '../metrics/connector-metrics.ts';
 import type { SharedRedis } from '../redis/redis-connection.ts';
 import type { SyncEngineDeps } from '../sync/run-sync.ts';
 import { DEFAULT_SYNC_OPTIONS, type SyncOptions } from '../sync/sync-context.ts';
-import { budgetAwarePlanning } from './budget-aware-planning.ts';
+import { budgetAwarePlanning, DEFAULT_POLL_COST } from './budget-aware-planning.ts';
 import { createInProcessScheduler, type InProcessSchedulerOptions } from './in-process-scheduler.ts';
 import { createQueueScheduler, type QueueSchedulerOptions } from './queue-scheduler.ts';
 import type { SyncScheduler } from './sync-scheduler.ts';
@@ -93,6 +93,7 @@ export function createSyncServices(
     reserveShare: config.ccBudget.priorityReserve,
     bounds: config.polling,
     queueDepth: async () => (scheduler ? scheduler.queueDepth() : {}),
+    cost: { ...DEFAULT_POLL_COST, chunkCalls: config.ccBudget.chunkCalls },
     now: engine.now,
   });
   if (!config.scaleOut || !redis) {

@@ -46,4 +46,8 @@ export interface SyncRun {
    * Contact that it re-created); empty when there is nothing to tell.
    */
   notices: string[];
+  /** Constant Contact requests the run sent (retries not counted); null for runs recorded before it was kept. */
+  ccCalls: number | null;
+  /** The run stopped at its call budget with work left: later runs go on where it stopped. */
+  moreWork: boolean;
 }

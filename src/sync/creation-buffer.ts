@@ -86,6 +86,22 @@ export async function flushPendingWrites(ctx: SyncContext): Promise<void> {
   ctx.pendingLinks.clear();
 }
 
+/**
+ * About what a CC bulk activity costs in requests: the request that starts it and a few polls of its
+ * status. Only a guide for a run's call budget; the requests really sent are what is counted.
+ */
+const BULK_ACTIVITY_CALLS = 5;
+
+/**
+ * About how many CC requests sending the writes held back would take: one per contact up to the bulk
+ * threshold, a bulk activity's few above it. Lets a run with a call budget stop before it holds more
+ * writes than it may send.
+ */
+export function pendingWriteCalls(ctx: SyncContext): number {
+  const cost = (n: number) => (n === 0 ? 0 : n > ctx.options.bulkThreshold ? BULK_ACTIVITY_CALLS : n);
+  return cost(ctx.creations.size) + cost(ctx.contactUpdates.size) + cost(ctx.membershipChanges.size);
+}
+
 /** True while writes are held back: no cursor may be checkpointed past their records. */
 export function hasPendingWrites(ctx: SyncContext): boolean {
   return ctx.creations.size > 0 || ctx.contactUpdates.size > 0 || ctx.membershipChanges.size > 0;

@@ -18,6 +18,7 @@ import { readHubChanges } from './hub-changes.ts';
 import { type HubRecord, shareHubRecords } from './hub-records.ts';
 import { LeaseLostError } from './lease-lost-error.ts';
 import { isRecordError, recordErrorReason } from './record-errors.ts';
+import { RunCallBudget } from './run-call-budget.ts';
 import { flowsFor, type SyncContext, type SyncOptions } from './sync-context.ts';
 import type { SyncMetrics } from './sync-metrics.ts';
 
@@ -43,9 +44,7 @@ export interface SyncEngineDeps {
 }
 
 /**
- * One sync run of one organization: CC changes are read first (so every merge sees CC's latest), then each
- * hub collection's changes are shared page by page, then what changed only in CC goes to the hub, then
- * the company profile. Records failing on their own are recorded and retried later; anything else (an
+ * One sync run of one organization (its steps: `shareChanges`). Records failing on their own are recorded and retried later; anything else (an
  * outage, a lost authorization) ends the run as failed, with cursors where the last complete page left
  * them. The caller holds the organization's lease.
  */
@@ -62,6 +61,11 @@ export async function runSync(
      * cannot move cursors back or overwrite what the new holder records.
      */
     fence?: () => Promise<void>;
+    /**
+     * The most CC requests this run may send: it stops at the next safe place once they are spent and
+     * records `moreWork`, and a later run goes on from its cursors. None: the run goes to the end.
+     */
+    maxCalls?: number;
   } = {},
 ): Promise<SyncRun> {
   const { fence } = options;
@@ -72,6 +76,7 @@ export async function runSync(
       `Organization ${organization.groupUid} is not linked to Constant Contact.`,
     );
   }
+  const callBudget = new RunCallBudget(options.maxCalls);
   const run = await repos.syncRuns.start(organization.id, trigger);
   const logger = deps.logger.child({ organizationId: organization.id, runId: run.id, trigger });
   const { signal } = options;
@@ -79,13 +84,14 @@ export async function runSync(
   const notices: string[] = [];
   try {
     // Both clients carry the run's signal, so a stop ends the run at its next call, whichever it is.
-    const cc = deps.cc.forOrganization(organization.id, signal);
+    const cc = deps.cc.forOrganization(organization.id, signal, () => callBudget.count());
     const ctx: SyncContext = {
       organization,
       realm: organization.ccAccount.id,
       repos,
       connec: deps.connecFor(organization, signal),
       cc,
+      callBudget,
       lists: await CcListDirectory.load(organization.id, repos.ccMirror, cc.lists),
       now: deps.now,
       logger,
@@ -104,27 +110,23 @@ export async function runSync(
         await options.onProgress?.();
       },
     };
-    const sightings = await readCcChanges(ctx);
-    await restoreDeletedLists(ctx, sightings);
-    await retryDueRecords(ctx);
-    for (const mapping of CONTACT_MAPPINGS) {
-      if (!flowsFor(ctx, mapping.hubCollection).toCc || !mapping.flows.hubToCc) continue;
-      await readHubChanges(ctx, mapping.hubCollection, async (records) => {
-        await shareHubRecords(ctx, mapping, records);
-        ctx.progress[mapping.hubCollection] = (ctx.progress[mapping.hubCollection] ?? 0) + records.length;
-        await ctx.reportProgress();
-      });
+    const finished = await shareChanges(ctx);
+    if (!finished) {
+      notices.push(
+        `Stopped after ${callBudget.spent} Constant Contact requests to leave the day's shared budget ` +
+          'to others; the next runs go on where this one stopped.',
+      );
     }
-    await sharePendingContacts(ctx);
-    await syncCompany(ctx);
     await fence?.();
     const done = await repos.syncRuns.finish(run.id, {
       status: 'succeeded',
       counts,
       notices,
+      ccCalls: callBudget.spent,
+      moreWork: !finished,
     });
     deps.metrics?.syncRunEnded(trigger, 'succeeded');
-    logger.info({ counts }, 'sync run succeeded');
+    logger.info({ counts, ccCalls: callBudget.spent, moreWork: !finished }, 'sync run succeeded');
     return done;
   } catch (caught) {
     // The organization is another process's now: its run record is the new holder's to close.
@@ -141,10 +143,42 @@ export async function runSync(
     if (cancelled) logger.warn({ reason: message }, 'sync run cancelled');
     else logger.error({ err: error }, 'sync run failed');
     const status = cancelled ? 'cancelled' : 'failed';
-    const ended = await repos.syncRuns.finish(run.id, { status, counts, error: { code, message }, notices });
+    const ended = await repos.syncRuns.finish(run.id, {
+      status,
+      counts,
+      error: { code, message },
+      notices,
+      ccCalls: callBudget.spent,
+    });
     deps.metrics?.syncRunEnded(trigger, status);
     return ended;
   }
+}
+
+/**
+ * The run's work, in the order that keeps chunked runs from duplicating anything: CC's changes are read
+ * into the copy first (every merge and email match sees CC's latest), then each hub collection's changes
+ * go to CC, then what changed only in CC goes to the hub, then the company profile. Nothing is created in
+ * the hub before both sides were read to the end, since an unread record could be the same person.
+ * Returns false when the call budget stopped it with work left.
+ */
+async function shareChanges(ctx: SyncContext): Promise<boolean> {
+  const { sightings, complete } = await readCcChanges(ctx);
+  await restoreDeletedLists(ctx, sightings);
+  if (!complete) return false;
+  await retryDueRecords(ctx);
+  for (const mapping of CONTACT_MAPPINGS) {
+    if (!flowsFor(ctx, mapping.hubCollection).toCc || !mapping.flows.hubToCc) continue;
+    const read = await readHubChanges(ctx, mapping.hubCollection, async (records) => {
+      await shareHubRecords(ctx, mapping, records);
+      ctx.progress[mapping.hubCollection] = (ctx.progress[mapping.hubCollection] ?? 0) + records.length;
+      await ctx.reportProgress();
+    });
+    if (!read) return false;
+  }
+  await sharePendingContacts(ctx);
+  await syncCompany(ctx);
+  return true;
 }
 
 /** The repositories with every cursor move checked against the lease first. */
@@ -156,6 +190,10 @@ function withFencedCursors(repos: Repositories, fence: () => Promise<void>): Rep
       async set(...args) {
         await fence();
         return repos.cursors.set(...args);
+      },
+      async remove(...args) {
+        await fence();
+        return repos.cursors.remove(...args);
       },
     },
   };

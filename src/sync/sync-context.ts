@@ -9,6 +9,7 @@ import type { NewContact } from './cc-create.ts';
 import type { CcListDirectory } from './cc-list-directory.ts';
 import type { ContactUpdate } from './contact-updates.ts';
 import type { MembershipChange } from './membership-changes.ts';
+import type { RunCallBudget } from './run-call-budget.ts';
 import type { SyncMetrics } from './sync-metrics.ts';
 
 export interface SyncOptions {
@@ -46,6 +47,8 @@ export interface SyncContext {
   repos: Repositories;
   connec: ConnecClient;
   cc: CcOrganizationClient;
+  /** The CC requests this run sent, and its cap when it runs as a chunk (see `RunCallBudget`). */
+  callBudget: RunCallBudget;
   lists: CcListDirectory;
   now: () => Date;
   logger: Logger;

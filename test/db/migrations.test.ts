@@ -1,7 +1,15 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
+import { type Migration, Migrator } from 'kysely';
 import { migrateToLatest } from '../../src/db/migrate.ts';
-import { createEmptyDatabase, TEST_DATABASES } from '../helpers/databases.ts';
+import * as initial from '../../src/db/migrations/0001-initial.ts';
+import * as ccMirror from '../../src/db/migrations/0002-cc-mirror.ts';
+import * as syncRunNotices from '../../src/db/migrations/0003-sync-run-notices.ts';
+import * as ccLinkHandover from '../../src/db/migrations/0004-cc-link-handover.ts';
+import * as pollStates from '../../src/db/migrations/0005-poll-states.ts';
+import { createRepositories } from '../../src/db/repositories/index.ts';
+import { TokenCipher } from '../../src/security/token-cipher.ts';
+import { createEmptyDatabase, TEST_DATABASES, TEST_KEY } from '../helpers/databases.ts';
 
 const TABLES = [
   'audit_log',
@@ -34,10 +42,40 @@ for (const kind of TEST_DATABASES) {
         '0003-sync-run-notices',
         '0004-cc-link-handover',
         '0005-poll-states',
+        '0006-run-chunks',
       ]);
       assert.deepEqual(await migrateToLatest(empty.store.db), []);
       const tables = (await empty.store.db.introspection.getTables()).map((t) => t.name).sort();
       assert.deepEqual(tables, TABLES);
+    });
+
+    it('keeps the runs recorded before runs had a call budget: no count, no work left', async () => {
+      const empty = await createEmptyDatabase(kind);
+      drops.push(empty.drop);
+      const before: Record<string, Migration> = {
+        '0001-initial': initial,
+        '0002-cc-mirror': ccMirror,
+        '0003-sync-run-notices': syncRunNotices,
+        '0004-cc-link-handover': ccLinkHandover,
+        '0005-poll-states': pollStates,
+      };
+      const older = new Migrator({ db: empty.store.db, provider: { getMigrations: async () => before } });
+      assert.equal((await older.migrateToLatest()).error, undefined);
+      const repos = createRepositories(empty.store.db, new TokenCipher(TEST_KEY), () => new Date());
+      const org = await repos.organizations.upsert({ tenant: 'maestrano', groupUid: 'cld-old', name: 'Old' });
+      const run = await repos.syncRuns.start(org.id, 'schedule');
+
+      assert.deepEqual(await migrateToLatest(empty.store.db), ['0006-run-chunks']);
+      const kept = await repos.syncRuns.get(run.id);
+      assert.equal(kept.ccCalls, null);
+      assert.equal(kept.moreWork, false);
+      const done = await repos.syncRuns.finish(run.id, {
+        status: 'succeeded',
+        counts: kept.counts,
+        ccCalls: 25,
+        moreWork: true,
+      });
+      assert.deepEqual([done.ccCalls, done.moreWork], [25, true]);
     });
 
     // Scale-out mode starts many processes on one PostgreSQL database; the embedded SQLite mode is one process.
@@ -57,6 +95,7 @@ for (const kind of TEST_DATABASES) {
               '0003-sync-run-notices',
               '0004-cc-link-handover',
               '0005-poll-states',
+              '0006-run-chunks',
             ],
           );
         } finally {

@@ -45,6 +45,20 @@ describeEachDatabase('sync runs, cursors and the audit log', (db) => {
     assert.deepEqual((await syncRuns.get(quiet.id)).notices, []);
   });
 
+  it('keeps the CC requests a run sent and whether it left work for the next runs', async () => {
+    const { syncRuns } = db().repos;
+    const chunk = await syncRuns.start(orgId, 'first_link');
+    assert.deepEqual([chunk.ccCalls, chunk.moreWork], [null, false], 'nothing counted while it runs');
+    await syncRuns.finish(chunk.id, {
+      status: 'succeeded',
+      counts: emptyCounts(),
+      ccCalls: 25,
+      moreWork: true,
+    });
+    const kept = await syncRuns.get(chunk.id);
+    assert.deepEqual([kept.ccCalls, kept.moreWork], [25, true]);
+  });
+
   it('refuses to finish a run twice', async () => {
     const { syncRuns } = db().repos;
     const run = await syncRuns.start(orgId, 'schedule');
@@ -100,6 +114,12 @@ describeEachDatabase('sync runs, cursors and the audit log', (db) => {
         ['cc', 'contacts', '2026-03-01T08:10:00.000Z'],
         ['hub', 'people', '2026-03-01T08:15:00.000Z'],
       ],
+    );
+    await cursors.remove(orgId, 'cc', 'contacts');
+    assert.deepEqual(
+      (await cursors.list(orgId)).map((c) => c.collection),
+      ['people'],
+      'only that cursor is gone',
     );
     await cursors.reset(orgId);
     assert.deepEqual(await cursors.list(orgId), []);

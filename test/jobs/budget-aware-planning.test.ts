@@ -21,7 +21,7 @@ function fakeBudget(limit: number, used = 0) {
 function finishedRun(
   organizationId: string,
   trigger: RunTrigger,
-  outcome: { status?: SyncRun['status']; hubUpdates?: number } = {},
+  outcome: { status?: SyncRun['status']; hubUpdates?: number; ccCalls?: number; moreWork?: boolean } = {},
 ): SyncRun {
   const counts = emptyCounts();
   counts.hub.updated = outcome.hubUpdates ?? 0;
@@ -36,6 +36,8 @@ function finishedRun(
     progress: null,
     error: outcome.status === 'failed' ? { code: 'CC_UNAVAILABLE', message: 'down' } : null,
     notices: [],
+    ccCalls: outcome.ccCalls ?? null,
+    moreWork: outcome.moreWork ?? false,
   };
 }
 
@@ -92,6 +94,38 @@ describe('budget-aware poll planning', () => {
     const stored = await db.repos.pollStates.get(fresh!);
     assert.equal(stored?.lastPolledAt, noon);
     assert.equal(stored?.callsInFlight, DEFAULT_POLL_COST.estimatedCalls);
+  });
+
+  it('grants a first link stopped at its chunk the rest in later chunks, counting the calls really sent', async () => {
+    const [large, quiet] = await linkedOrganizations('chunked', 2);
+    const plan = planning();
+    const at = Date.UTC(2026, 2, 9, 12);
+    assert.deepEqual((await dueAt(plan, at)).sort(), [large, quiet].sort());
+    await plan.runFinished(finishedRun(quiet!, 'schedule', { ccCalls: 1 }));
+    clock = at + MINUTE;
+    await plan.runFinished(finishedRun(large!, 'first_link', { ccCalls: 25, moreWork: true }));
+    assert.equal((await db.repos.pollStates.get(large!))?.backlog, true, 'work left is a backlog');
+    assert.equal(plan.chunkCalls, DEFAULT_POLL_COST.chunkCalls);
+
+    // Before either is due again, only the backlog is granted: a chunk, counted at the chunk's cap.
+    assert.deepEqual(await dueAt(plan, at + 2 * MINUTE), [large]);
+    const granted = await db.repos.pollStates.get(large!);
+    assert.equal(granted?.callsInFlight, DEFAULT_POLL_COST.chunkCalls);
+    const before = granted!.pollCallsToday;
+    await plan.runFinished(finishedRun(large!, 'schedule', { ccCalls: 9, moreWork: true }));
+    const settled = await db.repos.pollStates.get(large!);
+    assert.equal(settled?.pollCallsToday, before - DEFAULT_POLL_COST.chunkCalls + 9, 'settled at 9 calls');
+    assert.equal(settled?.backlog, true);
+
+    assert.deepEqual(await dueAt(plan, at + 3 * MINUTE), [large], 'the next chunk');
+    await plan.runFinished(finishedRun(large!, 'schedule', { ccCalls: 4 }));
+    assert.equal((await db.repos.pollStates.get(large!))?.backlog, false, 'the last chunk ends the backlog');
+    assert.deepEqual(await dueAt(plan, at + 4 * MINUTE), [], 'nothing left to grant before the interval');
+    assert.equal(
+      (await db.repos.pollStates.get(quiet!))?.pollCallsToday,
+      1,
+      'a poll is settled at its real cost',
+    );
   });
 
   it('doubles an idle organization interval after each idle poll, and a notification run resets it', async () => {

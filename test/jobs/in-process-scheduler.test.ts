@@ -200,6 +200,7 @@ describe('in-process scheduler with the budget-aware planner', () => {
         reported = resolve;
       });
       const planning: PollPlanning = {
+        chunkCalls: planner.chunkCalls,
         async due(now) {
           asked++;
           granted.push(await planner.due(now));

@@ -14,6 +14,8 @@ const run = (notices: string[]): SyncRun => ({
   progress: null,
   error: null,
   notices,
+  ccCalls: 3,
+  moreWork: false,
 });
 
 describe('the run history on the connector page', () => {

@@ -30,6 +30,15 @@ export function cursorRepository(db: Kysely<Database>, now: () => Date) {
         .execute();
     },
 
+    async remove(organizationId: string, side: Side, collection: string): Promise<void> {
+      await db
+        .deleteFrom('cursors')
+        .where('organization_id', '=', organizationId)
+        .where('side', '=', side)
+        .where('collection', '=', collection)
+        .execute();
+    },
+
     async list(
       organizationId: string,
     ): Promise<Array<{ side: Side; collection: string; value: string; updatedAt: string }>> {

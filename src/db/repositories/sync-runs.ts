@@ -24,6 +24,8 @@ function toRun(row: Selectable<SyncRunsTable>): SyncRun {
     progress: row.progress ? (JSON.parse(row.progress) as Record<string, number>) : null,
     error: row.error_code ? { code: row.error_code, message: row.error_message ?? '' } : null,
     notices: row.notices ? (JSON.parse(row.notices) as string[]) : [],
+    ccCalls: row.cc_calls === null ? null : Number(row.cc_calls),
+    moreWork: Number(row.more_work) === 1,
   };
 }
 
@@ -75,6 +77,9 @@ export function syncRunRepository(db: Kysely<Database>, now: () => Date) {
         counts: RunCounts;
         error?: { code: string; message: string };
         notices?: readonly string[];
+        /** CC requests the run sent. */
+        ccCalls?: number;
+        moreWork?: boolean;
       },
     ): Promise<SyncRun> {
       const row = await db
@@ -86,6 +91,8 @@ export function syncRunRepository(db: Kysely<Database>, now: () => Date) {
           error_code: outcome.error?.code ?? null,
           error_message: outcome.error?.message ?? null,
           notices: outcome.notices?.length ? JSON.stringify(outcome.notices) : null,
+          cc_calls: outcome.ccCalls ?? null,
+          more_work: outcome.moreWork ? 1 : 0,
         })
         .where('id', '=', id)
         .where('status', 'in', statesLeadingTo(outcome.status))
