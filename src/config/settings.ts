@@ -267,7 +267,7 @@ export const SETTINGS = [
     default: '25',
     example: '50',
     description:
-      'Constant Contact calls a scheduled poll or a first link may send before it stops and leaves the rest to later runs, so one large account cannot spend the shared day at once (manual and notification runs go to the end).',
+      'Constant Contact calls a scheduled poll, a first link or a historical backfill may send before it stops and leaves the rest to later runs, so one large account cannot spend the shared day at once (manual and notification runs go to the end).',
     schema: z.coerce
       .number({ error: 'must be a whole number from 5 to 10000' })
       .int('must be a whole number from 5 to 10000')

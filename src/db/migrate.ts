@@ -6,6 +6,7 @@ import * as syncRunNotices from './migrations/0003-sync-run-notices.ts';
 import * as ccLinkHandover from './migrations/0004-cc-link-handover.ts';
 import * as pollStates from './migrations/0005-poll-states.ts';
 import * as runChunks from './migrations/0006-run-chunks.ts';
+import * as historicalTrigger from './migrations/0007-historical-trigger.ts';
 
 export class MigrationFailedError extends ConnectorError {
   readonly code = 'DB_MIGRATION_FAILED';
@@ -19,6 +20,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0004-cc-link-handover': ccLinkHandover,
   '0005-poll-states': pollStates,
   '0006-run-chunks': runChunks,
+  '0007-historical-trigger': historicalTrigger,
 };
 
 /** Every migration's name, oldest first. */

@@ -1,6 +1,7 @@
 import { nextUtcMidnight } from '../constantcontact/error-mapping.ts';
 import type { BudgetReading } from '../constantcontact/rate-limiter.ts';
 import type { RunTrigger } from '../model/sync-run.ts';
+import { isBackgroundWork } from './run-priorities.ts';
 
 /**
  * When a run should wait for Constant Contact's budget instead of starting: null to start now, or the time
@@ -17,6 +18,6 @@ export async function budgetDeferral(
   if (blocked && blocked > now) return blocked;
   const used = await budget.usedToday();
   if (used >= budget.limit) return nextUtcMidnight(now);
-  if (trigger === 'schedule' && used >= budget.limit * (1 - reserveShare)) return nextUtcMidnight(now);
+  if (isBackgroundWork(trigger) && used >= budget.limit * (1 - reserveShare)) return nextUtcMidnight(now);
   return null;
 }

@@ -195,7 +195,9 @@ export function createInProcessScheduler(
       if (stopped) return;
       if (trigger === 'first_link') needReconnect.delete(organizationId);
       // A manual or first-link request outranks a scheduled one already waiting.
-      if (!queued.has(organizationId) || trigger !== 'schedule') queued.set(organizationId, trigger);
+      // One waiting run per organization, asked for by the most urgent of its requests.
+      const waiting = queued.get(organizationId);
+      if (!waiting || PRIORITY_OF[trigger] <= PRIORITY_OF[waiting]) queued.set(organizationId, trigger);
       pump();
     },
 

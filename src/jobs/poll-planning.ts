@@ -15,10 +15,13 @@ export interface PollPlanning {
 }
 
 /**
- * The call cap of a run: scheduled polls and first links go in chunks, so a large account cannot eat the
- * day's shared budget; what a person or a notification asked for runs to its end. No planner, no cap.
+ * The call cap of a run: scheduled polls, first links and historical backfills go in chunks, so a large
+ * account cannot eat the day's shared budget; what a person or a notification asked for runs to its end.
+ * No planner, no cap.
  */
 export function maxCallsFor(trigger: RunTrigger, planning: PollPlanning | undefined): number | undefined {
   if (!planning) return undefined;
-  return trigger === 'schedule' || trigger === 'first_link' ? planning.chunkCalls : undefined;
+  return CHUNKED.has(trigger) ? planning.chunkCalls : undefined;
 }
+
+const CHUNKED: ReadonlySet<RunTrigger> = new Set(['schedule', 'first_link', 'historical']);

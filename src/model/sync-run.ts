@@ -1,4 +1,5 @@
-export const RUN_TRIGGERS = ['schedule', 'notification', 'manual', 'first_link'] as const;
+/** Why a run started; `historical` reads both sides again once an admin turned historical sharing on. */
+export const RUN_TRIGGERS = ['schedule', 'notification', 'manual', 'first_link', 'historical'] as const;
 export type RunTrigger = (typeof RUN_TRIGGERS)[number];
 
 /** A run's states and the moves allowed between them; anything else is a bug and is refused. */

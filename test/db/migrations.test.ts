@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { type Migration, Migrator } from 'kysely';
+import { type Migration, Migrator, sql } from 'kysely';
 import { migrateToLatest } from '../../src/db/migrate.ts';
 import * as initial from '../../src/db/migrations/0001-initial.ts';
 import * as ccMirror from '../../src/db/migrations/0002-cc-mirror.ts';
@@ -43,13 +43,14 @@ for (const kind of TEST_DATABASES) {
         '0004-cc-link-handover',
         '0005-poll-states',
         '0006-run-chunks',
+        '0007-historical-trigger',
       ]);
       assert.deepEqual(await migrateToLatest(empty.store.db), []);
       const tables = (await empty.store.db.introspection.getTables()).map((t) => t.name).sort();
       assert.deepEqual(tables, TABLES);
     });
 
-    it('keeps the runs recorded before runs had a call budget: no count, no work left', async () => {
+    it('keeps the runs recorded before runs had a call budget or a historical trigger', async () => {
       const empty = await createEmptyDatabase(kind);
       drops.push(empty.drop);
       const before: Record<string, Migration> = {
@@ -65,10 +66,17 @@ for (const kind of TEST_DATABASES) {
       const org = await repos.organizations.upsert({ tenant: 'maestrano', groupUid: 'cld-old', name: 'Old' });
       const run = await repos.syncRuns.start(org.id, 'schedule');
 
-      assert.deepEqual(await migrateToLatest(empty.store.db), ['0006-run-chunks']);
+      assert.deepEqual(await migrateToLatest(empty.store.db), ['0006-run-chunks', '0007-historical-trigger']);
       const kept = await repos.syncRuns.get(run.id);
+      assert.equal(kept.trigger, 'schedule');
       assert.equal(kept.ccCalls, null);
       assert.equal(kept.moreWork, false);
+      assert.equal((await repos.syncRuns.findRunning(org.id))?.id, run.id, 'the rows were carried over');
+      const backfill = await repos.syncRuns.start(org.id, 'historical');
+      assert.equal(backfill.trigger, 'historical');
+      await assert.rejects(repos.syncRuns.start(org.id, 'whenever' as never), 'the check is still there');
+      const rows = await sql<{ n: number }>`select count(*) as n from sync_runs`.execute(empty.store.db);
+      assert.equal(Number(rows.rows[0]?.n), 2);
       const done = await repos.syncRuns.finish(run.id, {
         status: 'succeeded',
         counts: kept.counts,
@@ -96,6 +104,7 @@ for (const kind of TEST_DATABASES) {
               '0004-cc-link-handover',
               '0005-poll-states',
               '0006-run-chunks',
+              '0007-historical-trigger',
             ],
           );
         } finally {

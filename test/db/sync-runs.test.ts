@@ -97,8 +97,11 @@ describeEachDatabase('sync runs, cursors and the audit log', (db) => {
     assert.equal(after.error?.code, 'RUN_ABANDONED');
   });
 
-  it('refuses an unknown trigger', async () => {
+  it('refuses an unknown trigger, and records a historical backfill as one', async () => {
     await assert.rejects(db().repos.syncRuns.start(orgId, 'whenever' as never));
+    const backfill = await db().repos.syncRuns.start(orgId, 'historical');
+    assert.equal((await db().repos.syncRuns.get(backfill.id)).trigger, 'historical');
+    await db().repos.syncRuns.finish(backfill.id, { status: 'cancelled', counts: emptyCounts() });
   });
 
   it('keeps one cursor per organization, side and collection', async () => {

@@ -192,7 +192,7 @@ describe('the connector page: sessions, membership, CSRF and security headers', 
     assert.equal((await post({ _csrf: csrf, confirm: 'yes' })).statusCode, 303);
     assert.equal((await t.repos.organizations.get(organizationId)).settings.shareHistorical, true);
     assert.deepEqual(await t.repos.cursors.list(organizationId), []);
-    assert.deepEqual(t.scheduler.calls.at(-1), { method: 'request', organizationId, trigger: 'manual' });
+    assert.deepEqual(t.scheduler.calls.at(-1), { method: 'request', organizationId, trigger: 'historical' });
   });
 
   it('lets a member synchronize but not change settings or disconnect', async () => {

@@ -151,7 +151,7 @@ export const organizationActions: FastifyPluginAsync<{ ctx: WebContext }> = asyn
         });
       }
       const reply303 = back(reply, organization.id, 'historical_on', { follow: true, anchor: 'settings' });
-      if (organization.ccAccount) ctx.scheduler?.request(organization.id, 'manual');
+      if (organization.ccAccount) ctx.scheduler?.request(organization.id, 'historical');
       return reply303;
     },
   );

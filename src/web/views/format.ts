@@ -18,6 +18,7 @@ export const TRIGGER_LABELS: Record<string, string> = {
   notification: 'Change in another app',
   manual: 'Synchronize now',
   first_link: 'First connection',
+  historical: 'Sharing historical data',
 };
 
 export const COLLECTION_LABELS: Record<string, string> = {
