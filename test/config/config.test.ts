@@ -104,7 +104,12 @@ describe('configuration', () => {
   it('runs as one process unless REDIS_URL asks for scale-out, which needs PostgreSQL', () => {
     const embedded = loadConfig({});
     assert.equal(embedded.scaleOut, null);
-    assert.deepEqual(embedded.ccBudget, { perSecond: 4, perDay: 10_000, priorityReserve: 0.25 });
+    assert.deepEqual(embedded.ccBudget, {
+      perSecond: 4,
+      perDay: 10_000,
+      priorityReserve: 0.25,
+      chunkCalls: 25,
+    });
     assert.deepEqual(embedded.polling, { minMs: 15 * 60_000, maxMs: 24 * 60 * 60_000 });
     const postgres = { DATABASE_URL: 'postgres://u@db:5432/connector', ENCRYPTION_KEY: KEY };
     const worker = loadConfig({ ...postgres, REDIS_URL: 'redis://cache:6379', ROLE: 'worker' });
@@ -135,12 +140,17 @@ describe('configuration', () => {
       CC_RATE_PER_SECOND: '2',
       CC_DAILY_LIMIT: '50000',
       CC_PRIORITY_RESERVE: '0.3',
+      CC_RUN_CHUNK_CALLS: '40',
       POLL_MIN: '5',
       POLL_MAX: '60',
     });
-    assert.deepEqual(config.ccBudget, { perSecond: 2, perDay: 50_000, priorityReserve: 0.3 });
+    assert.deepEqual(config.ccBudget, { perSecond: 2, perDay: 50_000, priorityReserve: 0.3, chunkCalls: 40 });
     assert.deepEqual(config.polling, { minMs: 5 * 60_000, maxMs: 60 * 60_000 });
     assert.match(configErrorFor({ CC_DAILY_LIMIT: '0' }), /^CC_DAILY_LIMIT="0": must be a whole number/);
+    assert.match(
+      configErrorFor({ CC_RUN_CHUNK_CALLS: '2' }),
+      /^CC_RUN_CHUNK_CALLS="2": must be a whole number/,
+    );
     assert.match(
       configErrorFor({ POLL_MIN: '30', POLL_MAX: '20' }),
       /^POLL_MAX="20": must be at least POLL_MIN/,
