@@ -21,7 +21,8 @@ const COMPANY = 'company';
 
 /**
  * Keeps the hub's company profile and the CC account summary aligned, both ways, field by field. CC has
- * no change date for the account, so it is read when the hub company changed or once per poll interval.
+ * no change date for the account, so it is read when the hub company changed, on every manual run
+ * ("Synchronize now"), and otherwise once per poll interval; a change found goes to the hub in that run.
  */
 export async function syncCompany(ctx: SyncContext): Promise<void> {
   const flows = flowsFor(ctx, 'company');
@@ -36,7 +37,9 @@ export async function syncCompany(ctx: SyncContext): Promise<void> {
 
   const lastPoll = await ctx.repos.cursors.get(orgId, 'cc', 'account');
   const pollDue =
-    !lastPoll || ctx.now().getTime() - new Date(lastPoll).getTime() >= ctx.options.accountPollMs;
+    ctx.trigger === 'manual' ||
+    !lastPoll ||
+    ctx.now().getTime() - new Date(lastPoll).getTime() >= ctx.options.accountPollMs;
   if (map?.state === 'linked' && map.hubHash === hubHash && !pollDue) {
     count(ctx, 'cc', 'unchanged');
     return;

@@ -87,6 +87,7 @@ export async function runSync(
     const cc = deps.cc.forOrganization(organization.id, signal, () => callBudget.count());
     const ctx: SyncContext = {
       organization,
+      trigger,
       realm: organization.ccAccount.id,
       repos,
       connec: deps.connecFor(organization, signal),

@@ -4,7 +4,7 @@ import type { Repositories } from '../db/repositories/index.ts';
 import type { Logger } from '../logger.ts';
 import type { HubCollection } from '../model/hub-collections.ts';
 import type { Organization } from '../model/organization.ts';
-import type { RunCounts } from '../model/sync-run.ts';
+import type { RunCounts, RunTrigger } from '../model/sync-run.ts';
 import type { NewContact } from './cc-create.ts';
 import type { CcListDirectory } from './cc-list-directory.ts';
 import type { ContactUpdate } from './contact-updates.ts';
@@ -42,6 +42,8 @@ export const DEFAULT_SYNC_OPTIONS: SyncOptions = {
 /** Everything one run of one organization works with. Built by the runner, read by every phase. */
 export interface SyncContext {
   organization: Organization;
+  /** What started the run: a manual run reads what a scheduled one may leave for later (the account summary). */
+  trigger: RunTrigger;
   /** The CC account id: the realm of the connector's entries in hub id arrays. */
   realm: string;
   repos: Repositories;

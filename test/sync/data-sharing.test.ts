@@ -184,6 +184,23 @@ for (const kind of TEST_DATABASES) {
       assert.equal(h.hubRecords('company')[0]?.timezone, 'Australia/Hobart');
     });
 
+    it('"Synchronize now" brings a company change made in CC to the hub; scheduled runs read it hourly', async () => {
+      await syncOk(h);
+      h.ccAccount.updateSummary({ website: 'https://alpha-bikes.example' });
+      const scheduled = await h.sync('schedule');
+      assert.equal(scheduled.status, 'succeeded');
+      assert.notEqual(
+        (h.hubRecords('company')[0]?.website as { url?: string } | undefined)?.url,
+        'https://alpha-bikes.example',
+        'a scheduled run within the hour leaves the account summary unread',
+      );
+      await syncOk(h);
+      assert.equal(
+        (h.hubRecords('company')[0]?.website as { url?: string } | undefined)?.url,
+        'https://alpha-bikes.example',
+      );
+    });
+
     it('a run with no changes writes nothing on either side', async () => {
       await syncOk(h);
       h.cc.requestLog.clear();
