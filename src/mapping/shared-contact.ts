@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { normalizeEmail } from './normalize-email.ts';
 
 /** A postal address as both sides can hold it. */
 export interface SharedAddress {
@@ -77,6 +78,17 @@ export function cleanAddress(
 /** Field equality; addresses compare by content. */
 export function sameValue(a: unknown, b: unknown): boolean {
   return stableJson(a ?? null) === stableJson(b ?? null);
+}
+
+/**
+ * Equality of one shared field as a merge sees it: emails equal after normalisation (trimmed, any case)
+ * are one email, so neither side's spelling is ever rewritten to the other's.
+ */
+export function sameField(field: PropertyKey, a: unknown, b: unknown): boolean {
+  if (field === 'email' && (typeof a === 'string' || typeof b === 'string')) {
+    return normalizeEmail(a as string | null) === normalizeEmail(b as string | null);
+  }
+  return sameValue(a, b);
 }
 
 /** JSON with sorted keys, so equal content always serialises the same. */

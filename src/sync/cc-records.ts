@@ -16,6 +16,7 @@ import type { SharedContact } from '../mapping/shared-contact.ts';
 import type { IdMap } from '../model/id-map.ts';
 import { type ContactSnapshot, ccFingerprint, hubFingerprint, readSnapshot } from './contact-snapshot.ts';
 import { flushPendingWrites } from './creation-buffer.ts';
+import { isHistorical } from './historical.ts';
 import { shareHubRecords } from './hub-records.ts';
 import { HubWriteBatch } from './hub-write-batch.ts';
 import { primaryOf } from './primary-record.ts';
@@ -23,11 +24,6 @@ import { DELETED_IN_CC } from './reasons.ts';
 import { isRecordError, recordErrorReason } from './record-errors.ts';
 import { count, flowsFor, type SyncContext } from './sync-context.ts';
 import { threeWayMerge } from './three-way-merge.ts';
-
-function createdBeforeSharing(ctx: SyncContext, createdAt: string | null): boolean {
-  const { shareHistorical, sharingStartsAt } = ctx.organization.settings;
-  return !shareHistorical && Boolean(sharingStartsAt && createdAt && createdAt < sharingStartsAt);
-}
 
 /**
  * Shares the contacts changed in CC that are waiting in the connector's copy of the account, a page at a
@@ -209,7 +205,8 @@ async function shareNewContacts(
         }
         continue;
       }
-      if (createdBeforeSharing(ctx, mirrored.ccCreatedAt) || !peopleFlows.toHub || !email) continue;
+      if (isHistorical(ctx.organization.settings, mirrored.ccCreatedAt) || !peopleFlows.toHub || !email)
+        continue;
       queuePersonCreation(ctx, mirrored, hubWrites);
     } catch (error) {
       if (!isRecordError(error)) throw error;

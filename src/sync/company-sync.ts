@@ -8,13 +8,15 @@ import {
   sharedToCompanyPatch,
   sharedToPhysicalAddress,
 } from '../mapping/company-account.ts';
-import { contentHash, sameValue } from '../mapping/shared-contact.ts';
+import { contentHash, sameField, sameValue } from '../mapping/shared-contact.ts';
 import { count, flowsFor, type SyncContext } from './sync-context.ts';
 import { threeWayMerge } from './three-way-merge.ts';
 
 interface CompanySnapshot {
   hub: SharedCompany;
   cc: SharedCompany;
+  /** Linked on the first link as both sides held it (historical data not shared); see ContactSnapshot. */
+  keptAsIs?: true;
 }
 
 const COMPANY = 'company';
@@ -49,8 +51,16 @@ export async function syncCompany(ctx: SyncContext): Promise<void> {
   await ctx.repos.cursors.set(orgId, 'cc', 'account', ctx.now().toISOString());
   const cc = accountToShared(summary);
   const snapshot = map?.state === 'linked' ? (map.snapshot as unknown as CompanySnapshot | null) : null;
+  const { settings } = ctx.organization;
+  // Both profiles existed before sharing started: linked as they are unless history is shared.
+  if (!snapshot && !settings.shareHistorical) {
+    const differs = COMPANY_FIELDS.some((f) => !sameField(f, hub[f], cc[f]));
+    await linkCompany(ctx, hubId, { hub, cc, ...(differs ? { keptAsIs: true as const } : {}) });
+    count(ctx, 'cc', 'linked');
+    return;
+  }
   const merge = threeWayMerge<SharedCompany>({
-    base: snapshot,
+    base: snapshot?.keptAsIs && settings.shareHistorical ? null : snapshot,
     hub,
     cc,
     fields: COMPANY_FIELDS,
@@ -85,15 +95,19 @@ export async function syncCompany(ctx: SyncContext): Promise<void> {
   }
   const next: CompanySnapshot = { hub: merge.nextBase.hub, cc: nextCc };
   if (!map || !sameValue(map.snapshot, next) || map.hubHash !== contentHash(next.hub)) {
-    await ctx.repos.idMaps.link({
-      organizationId: orgId,
-      hubCollection: COMPANY,
-      hubId,
-      ccContactId: ctx.realm,
-      email: null,
-      hubHash: contentHash(next.hub),
-      ccHash: contentHash(next.cc),
-      snapshot: next as unknown as Record<string, unknown>,
-    });
+    await linkCompany(ctx, hubId, next);
   }
+}
+
+async function linkCompany(ctx: SyncContext, hubId: string, snapshot: CompanySnapshot): Promise<void> {
+  await ctx.repos.idMaps.link({
+    organizationId: ctx.organization.id,
+    hubCollection: COMPANY,
+    hubId,
+    ccContactId: ctx.realm,
+    email: null,
+    hubHash: contentHash(snapshot.hub),
+    ccHash: contentHash(snapshot.cc),
+    snapshot: snapshot as unknown as Record<string, unknown>,
+  });
 }

@@ -13,6 +13,11 @@ export interface ContactSnapshot {
   roles: ListRole[];
   active: boolean;
   hubRaw: Record<string, unknown>;
+  /**
+   * Linked on the first link as both sides held it, although their values or lists differ: historical
+   * data was not shared, so nothing was settled. Opting in to historical sharing settles them.
+   */
+  keptAsIs?: true;
 }
 
 export function readSnapshot(value: Record<string, unknown> | null): ContactSnapshot | null {

@@ -7,6 +7,11 @@ export interface HistoricalPreview {
   toCc: { create: number; link: number };
   /** CC contacts that existed before linking: how many would become people, or join the hub record holding their email. */
   toHub: { create: number; link: number };
+  /**
+   * Pairs the first link matched and linked as they were although their values or lists differ: sharing
+   * history settles them, field by field, by the organization's winning side.
+   */
+  settle: number;
   /** Records that stay out of CC whatever the choice, by reason ("no email", "invalid email: ..."). */
   excluded: Record<string, number>;
 }
@@ -59,6 +64,14 @@ export async function previewHistorical(
     .where('linked.id', 'is', null)
     .executeTakeFirstOrThrow();
 
+  const keptAsIs = await db
+    .selectFrom('id_maps')
+    .select((eb) => eb.fn.countAll<string | number>().as('n'))
+    .where('organization_id', '=', organizationId)
+    .where('state', '=', 'linked')
+    .where('snapshot', 'like', '%"keptAsIs":true%')
+    .executeTakeFirstOrThrow();
+
   const reasons = await db
     .selectFrom('id_maps')
     .select(['reason', (eb) => eb.fn.countAll<string | number>().as('n')])
@@ -75,6 +88,7 @@ export async function previewHistorical(
   return {
     toCc: { create: heldTotal - heldMatched, link: heldMatched },
     toHub: { create: contactsTotal - contactsMatched, link: contactsMatched },
+    settle: Number(keptAsIs.n),
     excluded: Object.fromEntries(reasons.map((r) => [r.reason ?? 'unknown', Number(r.n)])),
   };
 }

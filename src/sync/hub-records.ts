@@ -10,8 +10,9 @@ import { checkEmail } from '../mapping/eligibility.ts';
 import type { ListRole } from '../mapping/list-roles.ts';
 import { normalizeEmail } from '../mapping/normalize-email.ts';
 import type { SharedContact } from '../mapping/shared-contact.ts';
-import { hubFingerprint } from './contact-snapshot.ts';
+import { hubFingerprint, readSnapshot } from './contact-snapshot.ts';
 import { flushPendingWrites, MAX_BUFFERED_CREATIONS } from './creation-buffer.ts';
+import { isHistorical } from './historical.ts';
 import { HubWriteBatch } from './hub-write-batch.ts';
 import { fetchContact, updateLinked } from './linked-contact.ts';
 import { EXISTED_BEFORE_SHARING, NO_ROLE } from './reasons.ts';
@@ -47,12 +48,6 @@ function toItem(mapping: ContactMapping, record: HubRecord): HubItem | null {
     active,
     fingerprint: hubFingerprint(shared, roles, active),
   };
-}
-
-function createdBeforeSharing(ctx: SyncContext, createdAt: string | null | undefined): boolean {
-  const { shareHistorical, sharingStartsAt } = ctx.organization.settings;
-  if (shareHistorical || !sharingStartsAt || !createdAt) return false;
-  return createdAt < sharingStartsAt;
 }
 
 /**
@@ -98,11 +93,11 @@ export async function shareHubRecords(
   for (const item of items) {
     const map = maps.get(item.hubId);
     try {
-      // A record kept back as historical is looked at again once the organization shares history.
+      // A record kept back (or linked as it was) as historical is looked at again once history is shared.
       const historicalNowShared =
-        map?.state === 'excluded' &&
-        map.reason === EXISTED_BEFORE_SHARING &&
-        ctx.organization.settings.shareHistorical;
+        ctx.organization.settings.shareHistorical &&
+        ((map?.state === 'excluded' && map.reason === EXISTED_BEFORE_SHARING) ||
+          (map?.state === 'linked' && readSnapshot(map.snapshot)?.keptAsIs === true));
       if (
         map &&
         !force &&
@@ -154,7 +149,7 @@ export async function shareHubRecords(
         await updateLinked(ctx, mapping, item, map ?? null, holder, hubWrites);
         continue;
       }
-      if (createdBeforeSharing(ctx, item.record.created_at)) {
+      if (isHistorical(ctx.organization.settings, item.record.created_at)) {
         await exclude(item, email, EXISTED_BEFORE_SHARING);
         continue;
       }

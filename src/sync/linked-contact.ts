@@ -7,7 +7,7 @@ import { ccView } from '../mapping/cc-limits.ts';
 import { contactListRoles, contactToShared, isUnsubscribed } from '../mapping/contact-shared.ts';
 import { type ContactMapping, mappedFields, sharedToHubPatch } from '../mapping/define-contact-mapping.ts';
 import { type ListRole, sortRoles } from '../mapping/list-roles.ts';
-import { type SharedContact, sameValue } from '../mapping/shared-contact.ts';
+import { type SharedContact, sameField, sameValue } from '../mapping/shared-contact.ts';
 import type { IdMap } from '../model/id-map.ts';
 import {
   type ContactSnapshot,
@@ -17,6 +17,7 @@ import {
   readSnapshot,
 } from './contact-snapshot.ts';
 import { queueContactUpdate } from './contact-updates.ts';
+import { isHistorical } from './historical.ts';
 import type { HubItem } from './hub-records.ts';
 import type { HubWriteBatch } from './hub-write-batch.ts';
 import { type FailureOptions, queueMembershipChange } from './membership-changes.ts';
@@ -176,6 +177,7 @@ export async function updateLinked(
   const fresh = (await ctx.repos.ccMirror.get(orgId, [known.contactId])).get(known.contactId);
   const contact = fresh && !fresh.deleted ? fresh.contact : known.contact;
   const snapshot = map?.state === 'linked' || map?.state === 'failed' ? readSnapshot(map.snapshot) : null;
+  const { settings } = ctx.organization;
   const flows = flowsFor(ctx, mapping.hubCollection);
   // Another record of this run sharing the contact may have queued field changes not sent yet: merge with
   // the contact as it is about to be, so a record found later in the run to be the primary one gets the
@@ -192,12 +194,22 @@ export async function updateLinked(
   // it, and another registers it only when no record of its collection shares the contact (a primary record
   // arriving later must not take it, or Connec! refuses the write).
   const carriesId = findOwnId(item.record.id, ctx.realm) === contact.contact_id || !siblingInCollection;
-  if (!item.active && ctx.organization.settings.hardDeletes && !shared && map?.state === 'linked') {
+  if (
+    !snapshot &&
+    isHistorical(settings, item.record.created_at) &&
+    isHistorical(settings, known.ccCreatedAt)
+  ) {
+    await linkAsIs(ctx, mapping, item, contact, wantedRoles);
+    queueHubWrite(ctx, mapping, item, contact.contact_id, {}, hubWrites, carriesId);
+    return;
+  }
+  if (!item.active && settings.hardDeletes && !shared && map?.state === 'linked') {
     await hardDelete(ctx, mapping, item, contact);
     return;
   }
   const merge = threeWayMerge<SharedContact>({
-    base: mergeBaseOf(snapshot),
+    // A pair linked as it was is settled like a first match once historical data is shared.
+    base: snapshot?.keptAsIs && settings.shareHistorical ? null : mergeBaseOf(snapshot),
     hub: item.shared,
     cc: ccShared,
     fields: mappedFields(mapping),
@@ -295,6 +307,28 @@ export async function updateLinked(
   // Linked before the hub write, so a failing hub write leaves a failed link that keeps its contact id.
   await linkTo(contact);
   queueHubWrite(ctx, mapping, item, contact.contact_id, hubPatch, hubWrites, carriesId);
+}
+
+/**
+ * A record and a contact that both existed before sharing started, matched while historical data is not
+ * shared: linked as each side holds it, neither rewritten nor moved between lists. Later changes on either
+ * side are shared from there; what already differed waits for the opt-in to historical sharing.
+ */
+async function linkAsIs(
+  ctx: SyncContext,
+  mapping: ContactMapping,
+  item: HubItem,
+  contact: CcContact,
+  wantedRoles: readonly ListRole[],
+): Promise<void> {
+  const link = createdLink(ctx, mapping, item, contact);
+  const cc = contactToShared(contact);
+  const hubAsCc = ccView(item.shared);
+  const differs =
+    mappedFields(mapping).some((f) => !sameField(f, hubAsCc[f], cc[f])) ||
+    (!isUnsubscribed(contact) && !sameValue(contactListRoles(contact, ctx.lists.roleOfListId), wantedRoles));
+  await ctx.repos.idMaps.link(differs ? { ...link, snapshot: { ...link.snapshot, keptAsIs: true } } : link);
+  count(ctx, 'cc', 'linked');
 }
 
 /**

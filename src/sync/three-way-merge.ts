@@ -1,4 +1,4 @@
-import { sameValue } from '../mapping/shared-contact.ts';
+import { sameField } from '../mapping/shared-contact.ts';
 import type { ConflictWinner } from '../model/organization.ts';
 
 /**
@@ -68,8 +68,9 @@ export function threeWayMerge<T extends object>(input: MergeInput<T>): MergeResu
   };
 
   for (const field of fields) {
-    const hubChanged = base ? !sameValue(hub[field], base.hub[field]) : true;
-    const ccChanged = base ? !sameValue(cc[field], base.cc[field]) : true;
+    const same = (a: unknown, b: unknown) => sameField(field, a, b);
+    const hubChanged = base ? !same(hub[field], base.hub[field]) : true;
+    const ccChanged = base ? !same(cc[field], base.cc[field]) : true;
     if (!hubChanged && !ccChanged) {
       continue;
     }
@@ -78,7 +79,7 @@ export function threeWayMerge<T extends object>(input: MergeInput<T>): MergeResu
       merged[field] = hub[field];
     } else if (!hubChanged) {
       merged[field] = cc[field];
-    } else if (sameValue(hubView[field], cc[field])) {
+    } else if (same(hubView[field], cc[field])) {
       // Both hold the same value, CC perhaps a cut copy: keep the full one.
       merged[field] = hub[field];
     } else if (!base && (isBlank(hub[field]) || isBlank(cc[field]))) {
@@ -91,8 +92,8 @@ export function threeWayMerge<T extends object>(input: MergeInput<T>): MergeResu
   }
 
   const mergedView = ccView(merged);
-  const toHub = flows.toHub ? settled.filter((f) => !sameValue(merged[f], hub[f])) : [];
-  const toCc = flows.toCc ? settled.filter((f) => !sameValue(mergedView[f], cc[f])) : [];
+  const toHub = flows.toHub ? settled.filter((f) => !sameField(f, merged[f], hub[f])) : [];
+  const toCc = flows.toCc ? settled.filter((f) => !sameField(f, mergedView[f], cc[f])) : [];
   const nextHub = { ...hub };
   const nextCc = { ...cc };
   for (const f of toHub) nextHub[f] = merged[f];

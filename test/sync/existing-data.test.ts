@@ -3,7 +3,7 @@ import { afterEach, describe, it } from 'node:test';
 import type { PlatformSeed } from '../../sandbox/platform/seed.ts';
 import { previewHistorical } from '../../src/sync/historical-preview.ts';
 import { GROUP_A, TEST_TENANT, testSeed } from '../helpers/platform-emulator.ts';
-import { type SyncHarness, startSyncHarness } from '../helpers/sync-harness.ts';
+import { connecId, type SyncHarness, startSyncHarness } from '../helpers/sync-harness.ts';
 
 /** Both sides already hold some of the same people, with the emails written differently. */
 function overlappingSeed(): PlatformSeed {
@@ -89,11 +89,15 @@ describe('first link with existing data on both sides', () => {
         .sort(),
       ['ann@example.com', 'sales@bothco.example'],
     );
-    // Linked contacts join the connector's lists, and blanks are filled from the other side.
+    // Historical data is not shared: the pairs are linked as each side holds them, nothing rewritten.
+    assert.equal(run.counts.hub.updated + run.counts.cc.updated, 0, JSON.stringify(run.counts));
+    assert.equal(run.counts.cc.linked, 3, 'two contacts and the company profile');
     const ann = h.ccAccount.contact('ann@example.com');
-    assert.equal(h.ccAccount.findListByName('Customer list')?.list_id, ann?.list_memberships?.[0]);
+    assert.deepEqual(ann?.list_memberships ?? [], [], 'no list joined');
+    assert.equal(ann?.email_address?.address, 'ann@example.COM', 'CC keeps its spelling of the email');
     const hubAnn = h.hubRecords('people').find((p) => p.first_name === 'Ann');
-    assert.equal(hubAnn?.job_title, 'Owner');
+    assert.equal(hubAnn?.job_title, undefined, 'no blank filled from the other side');
+    assert.equal((hubAnn?.email as { address: string }).address, 'Ann@Example.com');
     // The hub-only record is reported, not silently dropped.
     const excluded = await h.repos.idMaps.page(h.organization.id, {
       states: ['excluded'],
@@ -123,6 +127,55 @@ describe('first link with existing data on both sides', () => {
     assert.deepEqual(hubEmails(h, 'people'), ['ann@example.com', 'cat@example.com', 'hal@example.com']);
     assert.deepEqual(hubEmails(h, 'organizations'), ['sales@bothco.example']);
     assert.equal(new Set(ccEmails(h)).size, ccEmails(h).length, 'no email twice in CC');
+    // With history shared, matched pairs are settled: blanks filled, lists joined, emails left as spelled.
+    const ann = h.ccAccount.contact('ann@example.com');
+    assert.equal(h.ccAccount.findListByName('Customer list')?.list_id, ann?.list_memberships?.[0]);
+    assert.equal(ann?.email_address?.address, 'ann@example.COM');
+    const hubAnn = h.hubRecords('people').find((p) => p.first_name === 'Ann');
+    assert.equal(hubAnn?.job_title, 'Owner');
+    assert.equal((hubAnn?.email as { address: string }).address, 'Ann@Example.com');
+  });
+
+  it('pairs linked as they were are settled once historical data is shared', async () => {
+    h = await startSyncHarness({ seed: overlappingSeed(), ccContacts });
+    await h.sync('first_link');
+    assert.equal(h.hubRecords('people').find((p) => p.first_name === 'Ann')?.job_title, undefined);
+    await h.repos.organizations.updateSettings(h.organization.id, { shareHistorical: true });
+    await h.repos.cursors.reset(h.organization.id);
+    const run = await h.sync('historical');
+    assert.equal(run.status, 'succeeded', JSON.stringify(run.error));
+    const hubAnn = h.hubRecords('people').find((p) => p.first_name === 'Ann');
+    assert.equal(hubAnn?.job_title, 'Owner');
+    assert.equal((hubAnn?.email as { address: string }).address, 'Ann@Example.com');
+    const ann = h.ccAccount.contact('ann@example.com');
+    assert.equal(ann?.email_address?.address, 'ann@example.COM');
+    assert.equal(h.ccAccount.findListByName('Customer list')?.list_id, ann?.list_memberships?.[0]);
+    const supplier = h.ccAccount.contact('sales@bothco.example');
+    assert.equal(h.ccAccount.findListByName('Supplier list')?.list_id, supplier?.list_memberships?.[0]);
+  });
+
+  it('never rewrites an email that differs only in case, on either side', async () => {
+    h = await startSyncHarness({ seed: overlappingSeed(), ccContacts });
+    await h.repos.organizations.updateSettings(h.organization.id, {
+      shareHistorical: true,
+      conflictWinner: 'cc',
+    });
+    await h.sync('first_link');
+    const hubAnn = () => h!.hubRecords('people').find((p) => p.first_name === 'Ann');
+    const hubEmail = () => (hubAnn()?.email as { address: string }).address;
+    const ccEmail = () => h!.ccAccount.contact('ann@example.com')?.email_address?.address;
+    // Each side re-spells it after the link: still one email, so neither is written.
+    h.ccAccount.updateContactAsUser(h.ccAccount.contact('ann@example.com')!.contact_id, {
+      email: 'ANN@EXAMPLE.COM',
+    });
+    await h.sync();
+    assert.equal(hubEmail(), 'Ann@Example.com');
+    assert.equal(ccEmail(), 'ANN@EXAMPLE.COM');
+    h.app.update('people', connecId(hubAnn()!), { email: { address: 'ann@example.com' }, job_title: 'CEO' });
+    await h.sync();
+    assert.equal(ccEmail(), 'ANN@EXAMPLE.COM');
+    assert.equal(h.ccAccount.contact('ann@example.com')?.job_title, 'CEO', 'the other change is shared');
+    assert.equal(hubEmail(), 'ann@example.com');
   });
 
   it('previews historical sharing without writing anything, then shares history once opted in', async () => {
@@ -139,6 +192,7 @@ describe('first link with existing data on both sides', () => {
     assert.deepEqual(preview, {
       toCc: { create: 1, link: 0 },
       toHub: { create: 1, link: 0 },
+      settle: 3,
       excluded: { 'no email': 1 },
     });
     assert.deepEqual(
@@ -165,6 +219,7 @@ describe('first link with existing data on both sides', () => {
     assert.deepEqual(await previewHistorical(h.db.store.db, h.organization.id), {
       toCc: { create: 0, link: 0 },
       toHub: { create: 0, link: 0 },
+      settle: 0,
       excluded: { 'no email': 1 },
     });
   });

@@ -3,6 +3,12 @@ import type { HistoricalPreview } from '../../sync/historical-preview.ts';
 import { html, type SafeHtml } from '../html.ts';
 import { formatDate } from './format.ts';
 
+const WINNER_WORDS = {
+  newest: 'where the two differ, the side changed last wins (your winning-side setting)',
+  hub: 'where the two differ, Connec! wins (your winning-side setting)',
+  cc: 'where the two differ, Constant Contact wins (your winning-side setting)',
+} as const;
+
 export function renderHistoricalPreview(
   organization: Organization,
   preview: HistoricalPreview,
@@ -15,6 +21,7 @@ export function renderHistoricalPreview(
 <tr><th scope="row">Created</th><td class="num" data-preview="to-cc-create">${preview.toCc.create}</td><td class="num" data-preview="to-hub-create">${preview.toHub.create}</td></tr>
 <tr><th scope="row">Linked to a record with the same email</th><td class="num" data-preview="to-cc-link">${preview.toCc.link}</td><td class="num" data-preview="to-hub-link">${preview.toHub.link}</td></tr>
 </tbody></table></div>
+<p data-preview="settle">Matched on the first link and linked as they were, although their values or lists differ: <strong>${preview.settle}</strong>. Sharing history settles them field by field: ${WINNER_WORDS[organization.settings.conflictWinner]}. An email written differently (capitals, spaces) is the same email and is never rewritten.</p>
 <h2>Not shared whatever you choose</h2>
 ${
   excluded.length === 0
