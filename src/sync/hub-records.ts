@@ -175,7 +175,8 @@ export async function shareHubRecords(
     }
   }
 
+  // Hub writes go first: a CC write finishing later must know whether the hub refused its record's half.
+  await hubWrites.flush();
   if (ctx.creations.size + ctx.contactUpdates.size + ctx.membershipChanges.size >= MAX_BUFFERED_CREATIONS)
     await flushPendingWrites(ctx);
-  await hubWrites.flush();
 }

@@ -113,6 +113,11 @@ async function hardDelete(
   count(ctx, 'cc', 'updated');
 }
 
+/** Set once Connec! refused a record's write, so a CC write of the same record finishing later keeps it failed. */
+interface HubRefusal {
+  refused: boolean;
+}
+
 /**
  * Writes field changes to the hub record, registering the connector's id in its id array when `register`
  * (Connec! lets one id entry belong to one record per collection, so of several records sharing a contact
@@ -126,6 +131,7 @@ function queueHubWrite(
   patch: Record<string, unknown>,
   hubWrites: HubWriteBatch,
   register: boolean,
+  refusal: HubRefusal = { refused: false },
 ): void {
   const addId = register && findOwnId(item.record.id, ctx.realm) !== contactId;
   if (!addId && Object.keys(patch).length === 0) return;
@@ -140,8 +146,9 @@ function queueHubWrite(
         // Another record of the collection may still carry the contact's id (say, one unlinked when the
         // contact was deleted in CC, which CC revives with the same id): the pair is kept by the id map
         // alone, and the fields are written without the id entry.
-        queueHubWrite(ctx, mapping, item, contactId, patch, hubWrites, false);
+        queueHubWrite(ctx, mapping, item, contactId, patch, hubWrites, false, refusal);
       } else {
+        refusal.refused = true;
         await ctx.repos.idMaps.recordFailure({
           organizationId: ctx.organization.id,
           hubCollection: mapping.hubCollection,
@@ -273,11 +280,13 @@ export async function updateLinked(
     if (options?.retryNextRun) await ctx.repos.idMaps.retryNow(orgId, failed.id);
   };
 
-  // What happens once CC has a queued write: count it and link the pair to the contact as written.
+  const hubRefusal: HubRefusal = { refused: false };
+  // What happens once CC has a queued write: count it and link the pair to the contact as written, unless
+  // the hub refused its half (then the record stays failed, and its retry merges again from the last base).
   const outcome = {
     done: async (written: CcContact) => {
       count(ctx, 'cc', map?.state === 'linked' ? 'updated' : 'linked');
-      await linkTo(written);
+      if (!hubRefusal.refused) await linkTo(written);
     },
     failed: recordFailure,
   };
@@ -286,7 +295,7 @@ export async function updateLinked(
     // Only the lists change: gathered, and sent together (in bulk above the threshold) with the others.
     const wanted = await ctx.lists.idsFor(wantedRoles);
     queueMembershipChange(ctx, contact, wanted, outcome);
-    queueHubWrite(ctx, mapping, item, contact.contact_id, hubPatch, hubWrites, carriesId);
+    queueHubWrite(ctx, mapping, item, contact.contact_id, hubPatch, hubWrites, carriesId, hubRefusal);
     return;
   }
 
@@ -299,7 +308,7 @@ export async function updateLinked(
       listIds: unsubscribed ? null : await ctx.lists.idsFor(listsChange ? wantedRoles : currentRoles),
       outcomes: [outcome],
     });
-    queueHubWrite(ctx, mapping, item, contact.contact_id, hubPatch, hubWrites, carriesId);
+    queueHubWrite(ctx, mapping, item, contact.contact_id, hubPatch, hubWrites, carriesId, hubRefusal);
     return;
   }
 
