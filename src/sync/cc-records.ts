@@ -1,4 +1,5 @@
 import { connecIdOf, ownIdEntry } from '../connec/ids.ts';
+import type { CcContact } from '../constantcontact/types.ts';
 import type { MirroredContact } from '../db/repositories/cc-mirror.ts';
 import { ccView } from '../mapping/cc-limits.ts';
 import { contactListRoles, contactToShared, isUnsubscribed } from '../mapping/contact-shared.ts';
@@ -9,6 +10,7 @@ import {
   sharedToHubPatch,
 } from '../mapping/define-contact-mapping.ts';
 import { checkEmail } from '../mapping/eligibility.ts';
+import { type ListRole, sortRoles } from '../mapping/list-roles.ts';
 import { normalizeEmail } from '../mapping/normalize-email.ts';
 import { personContact } from '../mapping/person-contact.ts';
 import { contactMappingFor } from '../mapping/registry.ts';
@@ -19,6 +21,7 @@ import { flushPendingWrites } from './creation-buffer.ts';
 import { isHistorical } from './historical.ts';
 import { shareHubRecords } from './hub-records.ts';
 import { HubWriteBatch } from './hub-write-batch.ts';
+import { queueMembershipChange } from './membership-changes.ts';
 import { primaryOf } from './primary-record.ts';
 import { DELETED_IN_CC } from './reasons.ts';
 import { isRecordError, recordErrorReason } from './record-errors.ts';
@@ -94,6 +97,8 @@ async function shareContactPage(ctx: SyncContext, contacts: readonly MirroredCon
 
   if (newContacts.length > 0) await shareNewContacts(ctx, newContacts, hubWrites);
   await hubWrites.flush();
+  // People just created join their lists in CC (see queuePersonCreation).
+  await flushPendingWrites(ctx);
 }
 
 /** A linked contact changed in CC: merge into the hub record, which did not change since the last sync. */
@@ -222,7 +227,11 @@ async function shareNewContacts(
   }
 }
 
-/** A contact created in CC becomes a person: a customer, or a supplier or lead when in those lists. */
+/**
+ * A contact created in CC becomes a person: a customer, or a supplier or lead when in those lists. A
+ * customer belongs in "Customer list", so once the person exists the contact joins it there (unless it is
+ * unsubscribed: joining a list would be subscribing it).
+ */
 function queuePersonCreation(ctx: SyncContext, mirrored: MirroredContact, hubWrites: HubWriteBatch): void {
   const shared = contactToShared(mirrored.contact);
   const listRoles = contactListRoles(mirrored.contact, ctx.lists.roleOfListId).filter(
@@ -258,22 +267,54 @@ function queuePersonCreation(ctx: SyncContext, mirrored: MirroredContact, hubWri
       active: true,
       hubRaw: Object.fromEntries(Object.entries(record).filter(([k]) => k !== 'id' && !k.startsWith('is_'))),
     };
-    await ctx.repos.idMaps.link({
-      organizationId: ctx.organization.id,
-      hubCollection: 'people',
-      hubId,
-      ccContactId: mirrored.contactId,
-      email: mirrored.email,
-      hubHash: hubFingerprint(hubShared, [...roles], true),
-      ccHash: ccFingerprint(
-        shared,
-        contactListRoles(mirrored.contact, ctx.lists.roleOfListId),
-        isUnsubscribed(mirrored.contact),
-        false,
-      ),
-      snapshot: snapshot as unknown as Record<string, unknown>,
-    });
+    const link = (contact: CcContact) =>
+      ctx.repos.idMaps.link({
+        organizationId: ctx.organization.id,
+        hubCollection: 'people',
+        hubId,
+        ccContactId: mirrored.contactId,
+        email: mirrored.email,
+        hubHash: hubFingerprint(hubShared, [...roles], true),
+        ccHash: ccFingerprint(
+          contactToShared(contact),
+          contactListRoles(contact, ctx.lists.roleOfListId),
+          isUnsubscribed(contact),
+          false,
+        ),
+        snapshot: snapshot as unknown as Record<string, unknown>,
+      });
+    await link(mirrored.contact);
     count(ctx, 'hub', 'created');
     ctx.metrics?.ccChangeReachedHub(mirrored.ccUpdatedAt, ctx.now());
+    await joinRoleLists(ctx, mirrored, hubId, roles, link);
+  });
+}
+
+/** Puts a contact the hub now holds in the lists of its roles, keeping the lists it is already in. */
+async function joinRoleLists(
+  ctx: SyncContext,
+  mirrored: MirroredContact,
+  hubId: string,
+  roles: readonly ListRole[],
+  relink: (written: CcContact) => Promise<unknown>,
+): Promise<void> {
+  const current = contactListRoles(mirrored.contact, ctx.lists.roleOfListId);
+  if (isUnsubscribed(mirrored.contact) || roles.every((r) => current.includes(r))) return;
+  const wanted = await ctx.lists.idsFor(sortRoles([...new Set([...current, ...roles])]));
+  queueMembershipChange(ctx, mirrored.contact, wanted, {
+    done: async (written) => {
+      await relink(written);
+      count(ctx, 'cc', 'updated');
+    },
+    failed: async (reason, options) => {
+      const failed = await ctx.repos.idMaps.recordFailure({
+        organizationId: ctx.organization.id,
+        hubCollection: 'people',
+        key: { hubId, ccContactId: mirrored.contactId },
+        email: mirrored.email,
+        reason,
+      });
+      if (options?.retryNextRun) await ctx.repos.idMaps.retryNow(ctx.organization.id, failed.id);
+    },
   });
 }

@@ -155,6 +155,25 @@ for (const kind of TEST_DATABASES) {
       assert.equal(person.is_customer, true);
       assert.equal(person.first_name, 'Walk');
       assert.equal(findOwnId(person.id as never, CC_ACCOUNT_ID), contact.contact_id);
+      // A customer belongs in "Customer list": the contact joins it in CC.
+      assert.deepEqual(emailsOf(h.contactsInList('Customer list')).includes('walkin@example.com'), true);
+      const next = await syncOk(h);
+      assert.equal(next.counts.hub.updated + next.counts.cc.updated, 0, 'its own list change is no change');
+    });
+
+    it('an unsubscribed contact created in CC becomes a customer but joins no list', async () => {
+      const quiet = h.ccAccount.createContactAsUser({
+        email: 'quiet@example.com',
+        first_name: 'Quiet',
+        last_name: 'One',
+      });
+      h.ccAccount.optOut(quiet.contact_id, 'no more emails');
+      await syncOk(h);
+      const person = h
+        .hubRecords('people')
+        .find((p) => (p.email as { address?: string } | undefined)?.address === 'quiet@example.com');
+      assert.equal(person?.is_customer, true);
+      assert.deepEqual(h.ccAccount.contact('quiet@example.com')?.list_memberships ?? [], []);
     });
 
     it('a contact created in CC in "Supplier list" becomes a supplier', async () => {

@@ -5,6 +5,7 @@ import type { IdMap } from '../../model/id-map.ts';
 import type { Organization } from '../../model/organization.ts';
 import { previewHistorical } from '../../sync/historical-preview.ts';
 import { memberAccess } from '../access.ts';
+import { contactListsOf } from '../contact-lists.ts';
 import type { WebContext } from '../context.ts';
 import { html } from '../html.ts';
 import { renderHistoricalPreview } from '../views/historical.ts';
@@ -134,6 +135,7 @@ export const organizationPages: FastifyPluginAsync<{ ctx: WebContext }> = async 
         userOnPage(organization.id),
       ]);
       const names = await lookUpNames(ctx, organization, notShared.items);
+      const lists = await contactListsOf(ctx.repos, organization.id, shared.items);
       const base = `/organizations/${organization.id}`;
       const href = (params: Record<string, string | number>) => {
         const query = new URLSearchParams();
@@ -152,6 +154,7 @@ export const organizationPages: FastifyPluginAsync<{ ctx: WebContext }> = async 
           runs,
           shared: {
             items: shared.items,
+            lists,
             search,
             links: {
               href: (o) => href({ q: search, offset: o, noffset: notSharedOffset }),

@@ -2,6 +2,7 @@ import type { IdMap } from '../../model/id-map.ts';
 import type { Organization } from '../../model/organization.ts';
 import type { SyncRun } from '../../model/sync-run.ts';
 import type { Role } from '../../model/user.ts';
+import type { ContactLists } from '../contact-lists.ts';
 import { html, type SafeHtml } from '../html.ts';
 import { formatDate } from './format.ts';
 import { layout } from './layout.ts';
@@ -19,7 +20,7 @@ export interface OrganizationPageModel {
   notice: NoticeKey | null;
   progress: ProgressState;
   runs: SyncRun[];
-  shared: { items: IdMap[]; links: PageLinks; search: string };
+  shared: { items: IdMap[]; lists: ReadonlyMap<string, ContactLists>; links: PageLinks; search: string };
   notShared: { items: IdMap[]; names: ReadonlyMap<string, string>; links: PageLinks; failedCount: number };
   counts: Record<string, number>;
   ccConfigured: boolean;
@@ -77,7 +78,7 @@ ${
 ${renderRunChart(m.runs)}
 ${renderRunHistory(m.runs)}</section>
 <section class="card" id="shared" aria-labelledby="shared-heading"><h2 id="shared-heading">Shared data</h2>
-${renderSharedRecords(m.shared.items, m.shared.links, m.shared.search, base)}</section>
+${renderSharedRecords(m.shared.items, m.shared.lists, m.shared.links, m.shared.search, base)}</section>
 <section class="card" id="not-shared" aria-labelledby="not-shared-heading"><h2 id="not-shared-heading">Not shared</h2>
 <p class="muted">Constant Contact only takes contacts with a valid email. Records left out, and writes that failed, are listed here with the reason; failing ones are tried again on their own.</p>
 ${renderNotShared(m.notShared.items, m.notShared.names, m.notShared.links, {

@@ -1,7 +1,7 @@
-import { LIST_NAMES } from '../../mapping/list-roles.ts';
 import type { IdMap } from '../../model/id-map.ts';
 import { readSnapshot } from '../../sync/contact-snapshot.ts';
 import { EXISTED_BEFORE_SHARING } from '../../sync/reasons.ts';
+import type { ContactLists } from '../contact-lists.ts';
 import { html, type SafeHtml } from '../html.ts';
 import { formatDate } from './format.ts';
 
@@ -32,10 +32,12 @@ function hubType(map: IdMap): SafeHtml {
   return html`${kind}${role ? html` <span class="muted">(${role})</span>` : ''}`;
 }
 
-function ccLists(map: IdMap): SafeHtml {
-  const roles = readSnapshot(map.snapshot)?.roles ?? [];
-  if (roles.length === 0) return html`<span class="muted">—</span>`;
-  return html`${roles.map((r) => html`<span class="tag">${LIST_NAMES[r]}</span>`)}`;
+function ccLists(lists: ContactLists | undefined): SafeHtml {
+  if (!lists || lists.ours.length + lists.others === 0) return html`<span class="muted">—</span>`;
+  const others = lists.others === 1 ? '1 other list' : `${lists.others} other lists`;
+  return html`${lists.ours.map((name) => html`<span class="tag">${name}</span>`)}${
+    lists.others > 0 ? html` <span class="muted">${others}</span>` : ''
+  }`;
 }
 
 export interface PageLinks {
@@ -59,8 +61,13 @@ ${to < total ? html`<a href="${links.href(offset + PAGE_SIZE)}#${links.anchor}" 
 </nav>`;
 }
 
+/**
+ * The shared records, each with the CC lists its contact is really in (`lists`, by contact id, from the
+ * connector's copy of the account).
+ */
 export function renderSharedRecords(
   items: readonly IdMap[],
+  lists: ReadonlyMap<string, ContactLists>,
   links: PageLinks,
   search: string,
   searchAction: string,
@@ -70,7 +77,7 @@ export function renderSharedRecords(
 <td data-label="Name">${displayName(m, new Map()) ?? html`<span class="muted">—</span>`}</td>
 <td data-label="Email">${m.email ?? '—'}</td>
 <td data-label="In Connec!">${hubType(m)}</td>
-<td data-label="Constant Contact lists">${ccLists(m)}</td>
+<td data-label="Constant Contact lists">${ccLists(m.ccContactId ? lists.get(m.ccContactId) : undefined)}</td>
 <td data-label="Last synced">${formatDate(m.lastSyncedAt)}</td>
 </tr>`,
   );
