@@ -12,6 +12,8 @@ Commands:
                                        and print what it did. Exits 1 when the run failed.
   status --tenant T --org G [--json]   Print the organization's link state, last runs, and the records not
                                        shared with their reasons.
+  status --tenant T --org G --record K One record (K: its email, Connec! id or Constant Contact id): what it
+                                       is linked to, the last change to each side, its last conflict and why.
   fleet [--json]                       Per tenant: organizations linked, needing reconnect, running now and
                                        overdue, how their last runs ended; the Constant Contact budget today.
   rotate-key                           Re-encrypt stored tokens under the current ENCRYPTION_KEY (after moving

@@ -1,7 +1,10 @@
 import type { Connector } from '../connector.ts';
 import { NotFoundError } from '../db/db-errors.ts';
+import type { IdMap } from '../model/id-map.ts';
 import type { Organization } from '../model/organization.ts';
 import type { SyncRun } from '../model/sync-run.ts';
+import { readSnapshot } from '../sync/contact-snapshot.ts';
+import { explainConflict, type SideChange, shownValue } from '../sync/record-history.ts';
 import { parseOptions, required } from './arguments.ts';
 
 async function findOrganization(connector: Connector, values: Record<string, string>): Promise<Organization> {
@@ -47,10 +50,46 @@ export async function syncCommand(connector: Connector, args: readonly string[])
   return run.status === 'succeeded' ? 0 : 1;
 }
 
-/** `status --tenant T --org G [--json]`: link state, last runs, records not shared and why. */
+/** A record's detail as `status --record` prints it: its link, the last change to each side, its last conflict. */
+function describeRecord(map: IdMap): string {
+  const history = readSnapshot(map.snapshot)?.history;
+  const change = (c: SideChange | undefined) =>
+    c ? `${c.fields.join(', ')} (${c.at})` : 'nothing written yet';
+  return [
+    `${map.hubCollection} ${map.hubId ?? '-'} <-> contact ${map.ccContactId ?? '-'}  ${map.email ?? ''}`,
+    `  State: ${map.state}${map.reason ? `, ${map.reason}` : ''}; last synced ${map.lastSyncedAt ?? 'never'}`,
+    `  Last change to Connec!: ${change(history?.toHub)}`,
+    `  Last change to Constant Contact: ${change(history?.toCc)}`,
+    ...(history?.conflicts
+      ? [
+          `  Last conflict (${history.conflicts.at}):`,
+          ...history.conflicts.items.map(
+            (c) =>
+              `    ${c.field}: Connec! "${shownValue(c.hub)}", Constant Contact "${shownValue(c.cc)}"; kept ${c.chosen === 'hub' ? 'Connec!' : 'Constant Contact'}'s. ${explainConflict(c)}`,
+          ),
+        ]
+      : ['  No conflict so far.']),
+  ].join('\n');
+}
+
+/** `status ... --record K`: the records named by K (an email, a hub id or a CC contact id). */
+async function recordStatus(connector: Connector, organization: Organization, key: string, json: boolean) {
+  const maps = await connector.repositories.idMaps.findByAnyKey(organization.id, key);
+  if (maps.length === 0) {
+    process.stderr.write(`No record of ${organization.groupUid} has the email or id "${key}".\n`);
+    return 1;
+  }
+  process.stdout.write(
+    json ? `${JSON.stringify(maps, null, 2)}\n` : `${maps.map(describeRecord).join('\n\n')}\n`,
+  );
+  return 0;
+}
+
+/** `status --tenant T --org G [--record K] [--json]`: link state, last runs, records not shared and why. */
 export async function statusCommand(connector: Connector, args: readonly string[]): Promise<number> {
-  const { values, flags } = parseOptions(args, { values: ['tenant', 'org'], flags: ['json'] });
+  const { values, flags } = parseOptions(args, { values: ['tenant', 'org', 'record'], flags: ['json'] });
   const organization = await findOrganization(connector, values);
+  if (values.record) return recordStatus(connector, organization, values.record, flags.has('json'));
   const { syncRuns, idMaps } = connector.repositories;
   const runs = await syncRuns.listRecent(organization.id, 5);
   const counts = await idMaps.countByState(organization.id);

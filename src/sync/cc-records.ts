@@ -25,6 +25,7 @@ import { queueMembershipChange } from './membership-changes.ts';
 import { primaryOf } from './primary-record.ts';
 import { DELETED_IN_CC } from './reasons.ts';
 import { isRecordError, recordErrorReason } from './record-errors.ts';
+import { historyAfter } from './record-history.ts';
 import { count, flowsFor, type SyncContext } from './sync-context.ts';
 import { threeWayMerge } from './three-way-merge.ts';
 
@@ -137,11 +138,24 @@ async function applyContactChange(
     : {};
   const nextHub = { ...snapshot.hub };
   for (const f of toHub) (nextHub as unknown as Record<string, unknown>)[f] = merge.merged[f];
+  const history = historyAfter(
+    snapshot.history,
+    {
+      toHub: Object.keys(patch).length > 0 ? toHub : [],
+      toCc: [],
+      conflicts: [],
+      winner: ctx.organization.settings.conflictWinner,
+      hubUpdatedAt: null,
+      ccUpdatedAt: mirrored.ccUpdatedAt,
+    },
+    ctx.now(),
+  );
   const after: ContactSnapshot = {
     ...snapshot,
     hub: nextHub,
     cc: ccShared,
     hubRaw: { ...snapshot.hubRaw, ...patch },
+    ...(history ? { history } : {}),
   };
   const hubId = map.hubId;
   const link = () =>

@@ -9,6 +9,7 @@ import {
   sharedToPhysicalAddress,
 } from '../mapping/company-account.ts';
 import { contentHash, sameField, sameValue } from '../mapping/shared-contact.ts';
+import { historyAfter, type RecordHistory } from './record-history.ts';
 import { count, flowsFor, type SyncContext } from './sync-context.ts';
 import { threeWayMerge } from './three-way-merge.ts';
 
@@ -17,6 +18,7 @@ interface CompanySnapshot {
   cc: SharedCompany;
   /** Linked on the first link as both sides held it (historical data not shared); see ContactSnapshot. */
   keptAsIs?: true;
+  history?: RecordHistory;
 }
 
 const COMPANY = 'company';
@@ -59,15 +61,15 @@ export async function syncCompany(ctx: SyncContext): Promise<void> {
     count(ctx, 'cc', 'linked');
     return;
   }
+  const dates = { hubUpdatedAt: company.updated_at ?? null, ccUpdatedAt: null };
   const merge = threeWayMerge<SharedCompany>({
     base: snapshot?.keptAsIs && settings.shareHistorical ? null : snapshot,
     hub,
     cc,
     fields: COMPANY_FIELDS,
     ccView: (v) => v,
-    winner: ctx.organization.settings.conflictWinner,
-    hubUpdatedAt: company.updated_at ?? null,
-    ccUpdatedAt: null,
+    winner: settings.conflictWinner,
+    ...dates,
     flows: { toCc: flows.toCc, toHub: flows.toHub },
   });
   // CC's API cannot set a logo: it only ever comes from CC.
@@ -93,7 +95,12 @@ export async function syncCompany(ctx: SyncContext): Promise<void> {
     await ctx.connec.updateCompany(patch);
     count(ctx, 'hub', 'updated');
   }
-  const next: CompanySnapshot = { hub: merge.nextBase.hub, cc: nextCc };
+  const history = historyAfter(
+    snapshot?.history,
+    { ...merge, toCc, winner: settings.conflictWinner, ...dates },
+    ctx.now(),
+  );
+  const next: CompanySnapshot = { hub: merge.nextBase.hub, cc: nextCc, ...(history ? { history } : {}) };
   if (!map || !sameValue(map.snapshot, next) || map.hubHash !== contentHash(next.hub)) {
     await linkCompany(ctx, hubId, next);
   }

@@ -1,5 +1,6 @@
 import type { ListRole } from '../mapping/list-roles.ts';
 import { contentHash, type SharedContact } from '../mapping/shared-contact.ts';
+import type { RecordHistory } from './record-history.ts';
 import type { MergeBase } from './three-way-merge.ts';
 
 /**
@@ -18,6 +19,8 @@ export interface ContactSnapshot {
    * data was not shared, so nothing was settled. Opting in to historical sharing settles them.
    */
   keptAsIs?: true;
+  /** What the connector last wrote to each side, and the last conflict it settled. */
+  history?: RecordHistory;
 }
 
 export function readSnapshot(value: Record<string, unknown> | null): ContactSnapshot | null {

@@ -23,6 +23,7 @@ import type { HubWriteBatch } from './hub-write-batch.ts';
 import { type FailureOptions, queueMembershipChange } from './membership-changes.ts';
 import { primaryOf } from './primary-record.ts';
 import { DELETED_IN_CC, HARD_DELETED } from './reasons.ts';
+import { historyAfter } from './record-history.ts';
 import { count, flowsFor, type SyncContext } from './sync-context.ts';
 import { threeWayMerge } from './three-way-merge.ts';
 
@@ -214,6 +215,7 @@ export async function updateLinked(
     await hardDelete(ctx, mapping, item, contact);
     return;
   }
+  const dates = { hubUpdatedAt: item.record.updated_at ?? null, ccUpdatedAt: contact.updated_at ?? null };
   const merge = threeWayMerge<SharedContact>({
     // A pair linked as it was is settled like a first match once historical data is shared.
     base: snapshot?.keptAsIs && settings.shareHistorical ? null : mergeBaseOf(snapshot),
@@ -221,9 +223,8 @@ export async function updateLinked(
     cc: ccShared,
     fields: mappedFields(mapping),
     ccView,
-    winner: ctx.organization.settings.conflictWinner,
-    hubUpdatedAt: item.record.updated_at ?? null,
-    ccUpdatedAt: contact.updated_at ?? null,
+    winner: settings.conflictWinner,
+    ...dates,
     flows: {
       toCc: primary && flows.toCc && mapping.flows.hubToCc,
       toHub: primary && flows.toHub && mapping.flows.ccToHub,
@@ -245,12 +246,18 @@ export async function updateLinked(
     : {};
   const linkTo = async (written: CcContact) => {
     const writtenShared = contactToShared(written);
+    const history = historyAfter(
+      snapshot?.history,
+      { ...merge, winner: settings.conflictWinner, ...dates },
+      ctx.now(),
+    );
     const snapshotAfter: ContactSnapshot = {
       hub: merge.nextBase.hub,
       cc: writtenShared,
       roles: item.roles,
       active: item.active,
       hubRaw: { ...topLevelRaw(mapping, item.record), ...hubPatch },
+      ...(history ? { history } : {}),
     };
     await ctx.repos.idMaps.link({
       organizationId: orgId,

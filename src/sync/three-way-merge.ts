@@ -25,11 +25,18 @@ export interface MergeInput<T extends object> {
   flows: { toHub: boolean; toCc: boolean };
 }
 
+/**
+ * Why a conflict went the way it did: the organization's winning side, or with `newest` the side updated
+ * last (`tie`: both at the same instant or undated, which the hub wins).
+ */
+export type ConflictRule = 'winner' | 'newer' | 'tie';
+
 export interface Conflict<T> {
   field: keyof T;
   hub: unknown;
   cc: unknown;
   chosen: 'hub' | 'cc';
+  rule: ConflictRule;
 }
 
 export interface MergeResult<T> {
@@ -61,10 +68,12 @@ export function threeWayMerge<T extends object>(input: MergeInput<T>): MergeResu
   // Fields neither side changed are left alone even when the sides differ (a direction was off).
   const settled: (keyof T)[] = [];
 
-  const preferHub = (): boolean => {
-    if (winner === 'hub') return true;
-    if (winner === 'cc') return false;
-    return (input.hubUpdatedAt ?? '') >= (input.ccUpdatedAt ?? '');
+  const decide = (): { chosen: 'hub' | 'cc'; rule: ConflictRule } => {
+    if (winner !== 'newest') return { chosen: winner, rule: 'winner' };
+    const hubAt = input.hubUpdatedAt ?? '';
+    const ccAt = input.ccUpdatedAt ?? '';
+    if (hubAt === ccAt) return { chosen: 'hub', rule: 'tie' };
+    return { chosen: hubAt > ccAt ? 'hub' : 'cc', rule: 'newer' };
   };
 
   for (const field of fields) {
@@ -85,9 +94,9 @@ export function threeWayMerge<T extends object>(input: MergeInput<T>): MergeResu
     } else if (!base && (isBlank(hub[field]) || isBlank(cc[field]))) {
       merged[field] = isBlank(hub[field]) ? cc[field] : hub[field];
     } else {
-      const chosen = preferHub() ? 'hub' : 'cc';
+      const { chosen, rule } = decide();
       merged[field] = chosen === 'hub' ? hub[field] : cc[field];
-      conflicts.push({ field, hub: hub[field], cc: cc[field], chosen });
+      conflicts.push({ field, hub: hub[field], cc: cc[field], chosen, rule });
     }
   }
 

@@ -24,6 +24,12 @@ export class NotAMemberError extends ConnectorError {
   override readonly httpStatus = 403;
 }
 
+/** A record's page names a record the organization does not have (removed, or another organization's). */
+export class RecordNotFoundError extends ConnectorError {
+  readonly code = 'WEB_RECORD_NOT_FOUND';
+  override readonly httpStatus = 404;
+}
+
 /** Only an Admin or Super Admin of the organization may do this. */
 export class AdminOnlyError extends ConnectorError {
   readonly code = 'WEB_ADMIN_ONLY';

@@ -13,6 +13,7 @@ import { createRepositories } from '../../src/db/repositories/index.ts';
 import { TokenCipher } from '../../src/security/token-cipher.ts';
 import { type CcTestEmulator, startCcEmulatorForTest } from '../helpers/cc-emulator.ts';
 import { GROUP_A, startTestPlatform, TEST_TENANT } from '../helpers/platform-emulator.ts';
+import { connecId } from '../helpers/sync-harness.ts';
 
 /** Runs the command line in a child process; the emulators answer from this one, so never block here. */
 function cli(
@@ -139,6 +140,38 @@ describe('operator commands', () => {
     assert.deepEqual(cc.accounts.get('acct-cli').contact('cli.customer@example.com')?.list_memberships, [
       list.list_id,
     ]);
+  });
+
+  it('`status --record` shows what was last written to each side and why a conflict went one way', async () => {
+    const account = cc.accounts.get('acct-cli');
+    const contact = account.contact('cli.customer@example.com')!;
+    account.updateContactAsUser(contact.contact_id, { job_title: 'Buyer' });
+    await new Promise((r) => setTimeout(r, 20));
+    const person = platform
+      .records(GROUP_A, 'people')
+      .find((p) => (p.email as { address?: string }).address === 'cli.customer@example.com')!;
+    platform.actAs('Xero', GROUP_A).update('people', connecId(person), { job_title: 'Head buyer' });
+    const sync = await cli(['sync', '--tenant', TEST_TENANT.id, '--org', GROUP_A], env);
+    assert.equal(sync.code, 0, sync.stderr);
+    assert.equal(account.contact('cli.customer@example.com')?.job_title, 'Head buyer');
+
+    const args = ['status', '--tenant', TEST_TENANT.id, '--org', GROUP_A, '--record'];
+    const result = await cli([...args, 'CLI.Customer@example.com'], env);
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(
+      result.stdout,
+      /^people \S+ <-> contact \S+ {2}cli\.customer@example\.com\n {2}State: linked/,
+    );
+    assert.match(result.stdout, /\n {2}Last change to Constant Contact: job_title \(\S+\)\n/);
+    assert.match(
+      result.stdout,
+      /\n {4}job_title: Connec! "Head buyer", Constant Contact "Buyer"; kept Connec!'s\. Connec! changed it last \(Connec! \S+, Constant Contact \S+\); the newer change wins\.\n/,
+    );
+    const byContactId = await cli([...args, contact.contact_id], env);
+    assert.equal(byContactId.stdout, result.stdout, 'the CC contact id finds the same record');
+    const unknown = await cli([...args, 'nobody@example.com'], env);
+    assert.equal(unknown.code, 1);
+    assert.equal(unknown.stderr, `No record of ${GROUP_A} has the email or id "nobody@example.com".\n`);
   });
 
   it('explains a missing option in one line', async () => {

@@ -66,16 +66,39 @@ describe('three-way merge', () => {
     assert.deepEqual(result.conflicts, []);
   });
 
+  it('never rewrites an email that differs only in case or spaces, first match or not', () => {
+    const respelled = merge({ cc: { ...ann, email: ` ${ann.email?.toUpperCase()} ` } });
+    assert.deepEqual([respelled.toHub, respelled.toCc, respelled.conflicts], [[], [], []]);
+    const firstMatch = merge({ base: null, cc: { ...ann, email: ann.email?.toUpperCase() ?? null } });
+    assert.deepEqual([firstMatch.toHub, firstMatch.toCc, firstMatch.conflicts], [[], [], []]);
+    const changed = merge({ cc: { ...ann, email: 'someone.else@example.com' } });
+    assert.deepEqual(changed.toHub, ['email']);
+  });
+
   it('gives a field changed on both sides to the newer side by default', () => {
     const hub = { ...ann, job_title: 'Hub title' };
     const cc = { ...ann, job_title: 'CC title' };
     const hubNewer = merge({ hub, cc });
     assert.equal(hubNewer.merged.job_title, 'Hub title');
     assert.deepEqual(hubNewer.conflicts, [
-      { field: 'job_title', hub: 'Hub title', cc: 'CC title', chosen: 'hub' },
+      { field: 'job_title', hub: 'Hub title', cc: 'CC title', chosen: 'hub', rule: 'newer' },
     ]);
     const ccNewer = merge({ hub, cc, ccUpdatedAt: '2026-03-01T11:00:00.000Z' });
     assert.equal(ccNewer.merged.job_title, 'CC title');
+    assert.deepEqual(
+      ccNewer.conflicts.map((c) => [c.chosen, c.rule]),
+      [['cc', 'newer']],
+    );
+    const undated = merge({ hub, cc, hubUpdatedAt: null, ccUpdatedAt: null });
+    assert.deepEqual(
+      undated.conflicts.map((c) => [c.chosen, c.rule]),
+      [['hub', 'tie']],
+    );
+    const ccWins = merge({ hub, cc, winner: 'cc' });
+    assert.deepEqual(
+      ccWins.conflicts.map((c) => [c.chosen, c.rule]),
+      [['cc', 'winner']],
+    );
     assert.deepEqual(ccNewer.toHub, ['job_title']);
   });
 

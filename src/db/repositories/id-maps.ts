@@ -173,6 +173,34 @@ export function idMapRepository(db: Kysely<Database>, now: () => Date) {
   }
 
   return {
+    /** One id map of the organization by its own id; null when it is another organization's or gone. */
+    async get(organizationId: string, id: string): Promise<IdMap | null> {
+      const row = await db
+        .selectFrom('id_maps')
+        .selectAll()
+        .where('organization_id', '=', organizationId)
+        .where('id', '=', id)
+        .executeTakeFirst();
+      return row ? toIdMap(row) : null;
+    },
+
+    /** The id maps a user may name a record by: its email, its hub id or its CC contact id. */
+    async findByAnyKey(organizationId: string, key: string): Promise<IdMap[]> {
+      const email = normalizeEmail(key);
+      const rows = await db
+        .selectFrom('id_maps')
+        .selectAll()
+        .where('organization_id', '=', organizationId)
+        .where((eb) =>
+          eb.or([eb('hub_id', '=', key), eb('cc_contact_id', '=', key), eb('email', '=', email ?? key)]),
+        )
+        .orderBy('hub_collection')
+        .orderBy('id')
+        .limit(20)
+        .execute();
+      return rows.map(toIdMap);
+    },
+
     async findByHub(organizationId: string, collection: HubCollection, hubId: string): Promise<IdMap | null> {
       const row = await byHub(organizationId, collection, hubId);
       return row ? toIdMap(row) : null;

@@ -7,11 +7,13 @@ import { previewHistorical } from '../../sync/historical-preview.ts';
 import { memberAccess } from '../access.ts';
 import { contactListsOf } from '../contact-lists.ts';
 import type { WebContext } from '../context.ts';
+import { RecordNotFoundError } from '../errors.ts';
 import { html } from '../html.ts';
 import { renderHistoricalPreview } from '../views/historical.ts';
 import { layout } from '../views/layout.ts';
 import { isNoticeKey } from '../views/notices.ts';
 import { renderOrganizationPage } from '../views/organization-page.ts';
+import { renderRecordDetail } from '../views/record-detail.ts';
 import { PAGE_SIZE } from '../views/records.ts';
 import { type ProgressState, renderProgress, shouldPoll } from '../views/sync-progress.ts';
 
@@ -190,6 +192,29 @@ export const organizationPages: FastifyPluginAsync<{ ctx: WebContext }> = async 
       // reloads to show it in the history and the lists.
       if (req.headers['hx-request'] && !shouldPoll(state)) reply.header('HX-Refresh', 'true');
       return reply.type('text/html').send(renderProgress(state).value);
+    },
+  );
+
+  app.get<{ Params: { organizationId: string; recordId: string } }>(
+    '/organizations/:organizationId/records/:recordId',
+    async (req, reply) => {
+      const { organization, session } = await memberAccess(ctx, req, req.params.organizationId);
+      const map = await ctx.repos.idMaps.get(organization.id, req.params.recordId);
+      if (!map)
+        throw new RecordNotFoundError('No such record in this organization: it may have been removed.');
+      const lists = await contactListsOf(ctx.repos, organization.id, [map]);
+      reply.header('Cache-Control', 'no-store');
+      return reply.type('text/html').send(
+        layout({
+          title: 'Record',
+          body: renderRecordDetail(
+            map,
+            map.ccContactId ? lists.get(map.ccContactId) : undefined,
+            `/organizations/${organization.id}`,
+          ),
+          csrfToken: session.csrf,
+        }),
+      );
     },
   );
 

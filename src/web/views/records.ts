@@ -7,7 +7,7 @@ import { formatDate } from './format.ts';
 
 export const PAGE_SIZE = 20;
 
-const TYPE_LABELS: Record<string, string> = {
+export const TYPE_LABELS: Record<string, string> = {
   people: 'Person',
   organizations: 'Organization',
   employees: 'Employee',
@@ -74,7 +74,7 @@ export function renderSharedRecords(
 ): SafeHtml {
   const rows = items.map(
     (m) => html`<tr>
-<td data-label="Name">${displayName(m, new Map()) ?? html`<span class="muted">—</span>`}</td>
+<td data-label="Name"><a href="${searchAction}/records/${m.id}">${displayName(m, new Map()) ?? m.email ?? 'Record'}</a></td>
 <td data-label="Email">${m.email ?? '—'}</td>
 <td data-label="In Connec!">${hubType(m)}</td>
 <td data-label="Constant Contact lists">${ccLists(m.ccContactId ? lists.get(m.ccContactId) : undefined)}</td>
@@ -96,7 +96,7 @@ ${
 ${pager(links, 'shared records')}`;
 }
 
-const STATE_LABELS: Record<string, string> = {
+export const STATE_LABELS: Record<string, string> = {
   excluded: 'Not sent',
   failed: 'Failing',
   unlinked: 'Deleted in Constant Contact',
