@@ -7,6 +7,7 @@ import { type ListRole, sortRoles } from '../mapping/list-roles.ts';
 import { normalizeEmail } from '../mapping/normalize-email.ts';
 import type { SharedContact } from '../mapping/shared-contact.ts';
 import { CONTACT_INCLUDES } from './cc-changes.ts';
+import { addToGroup } from './groups.ts';
 import type { HubItem } from './hub-records.ts';
 import { importGroups } from './import-groups.ts';
 import type { FailureOptions } from './membership-changes.ts';
@@ -141,7 +142,7 @@ async function importContacts(
   const byLists = new Map<string, NewContact[]>();
   for (const newContact of newContacts) {
     const key = rolesOf(newContact).join(',');
-    byLists.set(key, [...(byLists.get(key) ?? []), newContact]);
+    addToGroup(byLists, key, newContact);
   }
   const { gaveUp, errors } = await importGroups(
     ctx,

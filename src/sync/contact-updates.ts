@@ -4,6 +4,7 @@ import { contactToShared, sharedToContactUpdate } from '../mapping/contact-share
 import { normalizeEmail } from '../mapping/normalize-email.ts';
 import type { SharedContact } from '../mapping/shared-contact.ts';
 import { importRow } from './cc-create.ts';
+import { addToGroup } from './groups.ts';
 import { importGroups } from './import-groups.ts';
 import { leaveListsStillHeld } from './lists-left-after-put.ts';
 import { applyActivities, type MembershipChange, type MembershipOutcome } from './membership-changes.ts';
@@ -60,7 +61,8 @@ export async function flushContactUpdates(ctx: SyncContext): Promise<void> {
   const updates = [...ctx.contactUpdates.values()];
   ctx.contactUpdates.clear();
   const bulk = updates.length > ctx.options.bulkThreshold ? updates.filter(importable) : [];
-  const single = updates.filter((u) => !bulk.includes(u));
+  const inBulk = new Set(bulk);
+  const single = updates.filter((u) => !inBulk.has(u));
   if (bulk.length > 0) await importUpdates(ctx, bulk);
   for (const update of single) await putContact(ctx, update);
 }
@@ -102,7 +104,7 @@ async function importUpdates(ctx: SyncContext, updates: readonly ContactUpdate[]
   const byLists = new Map<string, ContactUpdate[]>();
   for (const update of updates) {
     const key = [...(update.listIds ?? [])].sort().join(',');
-    byLists.set(key, [...(byLists.get(key) ?? []), update]);
+    addToGroup(byLists, key, update);
   }
   // Updates whose import or list activity CC did not carry out, with why: retried next run.
   const { gaveUp, errors } = await importGroups(
@@ -117,15 +119,14 @@ async function importUpdates(ctx: SyncContext, updates: readonly ContactUpdate[]
     })),
   );
   // The import only adds to lists: the connector's lists each contact must leave go by membership activity.
+  const ours = ctx.lists.ourListIds;
   const leaving: MembershipChange[] = updates
     .filter((u) => !gaveUp.has(u))
     .map((u) => ({
       contact: u.contact,
       add: new Set<string>(),
       remove: new Set(
-        (u.contact.list_memberships ?? []).filter(
-          (id) => ctx.lists.ourListIds.has(id) && !u.listIds?.includes(id),
-        ),
+        (u.contact.list_memberships ?? []).filter((id) => ours.has(id) && !u.listIds?.includes(id)),
       ),
       outcomes: [],
     }));

@@ -2,6 +2,7 @@ import { MAX_ACTIVITY_CONTACT_IDS } from '../constantcontact/activities-api.ts';
 import type { CcContact } from '../constantcontact/types.ts';
 import { activityGiveUpReason, isActivityGiveUp } from './activity-give-up.ts';
 import { putContact } from './contact-updates.ts';
+import { addToGroup } from './groups.ts';
 import { count, type SyncContext } from './sync-context.ts';
 
 export interface FailureOptions {
@@ -105,8 +106,7 @@ export async function applyActivities(
 ): Promise<Map<string, string>> {
   const byList = new Map<string, string[]>();
   for (const change of changes) {
-    for (const listId of change[kind])
-      byList.set(listId, [...(byList.get(listId) ?? []), change.contact.contact_id]);
+    for (const listId of change[kind]) addToGroup(byList, listId, change.contact.contact_id);
   }
   const failed = new Map<string, string>();
   // Once CC refuses to queue one, the others would be refused too: they are not sent.

@@ -14,6 +14,7 @@ import { sharePendingContacts } from './cc-records.ts';
 import { syncCompany } from './company-sync.ts';
 import { flushPendingWrites } from './creation-buffer.ts';
 import { restoreDeletedLists } from './deleted-lists.ts';
+import { addToGroup } from './groups.ts';
 import { readHubChanges } from './hub-changes.ts';
 import { type HubRecord, shareHubRecords } from './hub-records.ts';
 import { LeaseLostError } from './lease-lost-error.ts';
@@ -221,7 +222,7 @@ async function retryDueRecords(ctx: SyncContext): Promise<void> {
     const mapping = contactMappingFor(map.hubCollection);
     try {
       const record = await ctx.connec.get(mapping.hubCollection, map.hubId);
-      records.set(mapping, [...(records.get(mapping) ?? []), record]);
+      addToGroup(records, mapping, record);
     } catch (error) {
       if (!isRecordError(error)) throw error;
       await ctx.repos.idMaps.recordFailure({

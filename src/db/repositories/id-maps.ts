@@ -313,7 +313,9 @@ export function idMapRepository(db: Kysely<Database>, now: () => Date) {
           const groups = new Map<string, LinkInput[]>();
           for (const c of chunk) {
             const key = `${c.organizationId}\u0000${c.hubCollection}`;
-            groups.set(key, [...(groups.get(key) ?? []), c]);
+            const group = groups.get(key);
+            if (group) group.push(c);
+            else groups.set(key, [c]);
           }
           for (const group of groups.values()) {
             await trx
