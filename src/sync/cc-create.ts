@@ -8,18 +8,11 @@ import { normalizeEmail } from '../mapping/normalize-email.ts';
 import type { SharedContact } from '../mapping/shared-contact.ts';
 import { CONTACT_INCLUDES } from './cc-changes.ts';
 import { addToGroup } from './groups.ts';
-import type { HubItem } from './hub-records.ts';
 import { importGroups } from './import-groups.ts';
-import type { FailureOptions } from './membership-changes.ts';
+import type { FailureOptions, NewContact } from './pending-writes.ts';
 import { importRefusal, readBackImported } from './read-back.ts';
 import { isRecordError, recordErrorReason } from './record-errors.ts';
 import { count, type SyncContext } from './sync-context.ts';
-
-/** One contact to create, for one or more hub records sharing its email. */
-export interface NewContact {
-  email: string;
-  items: HubItem[];
-}
 
 export interface CreationOutcome {
   /** The contact now exists (created, or found already holding the email). */

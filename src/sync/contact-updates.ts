@@ -1,25 +1,14 @@
 import { importTakesEmail } from '../constantcontact/bulk-import.ts';
-import type { CcContact } from '../constantcontact/types.ts';
-import { contactToShared, sharedToContactUpdate } from '../mapping/contact-shared.ts';
+import { contactToShared } from '../mapping/contact-shared.ts';
 import { normalizeEmail } from '../mapping/normalize-email.ts';
-import type { SharedContact } from '../mapping/shared-contact.ts';
 import { importRow } from './cc-create.ts';
 import { addToGroup } from './groups.ts';
 import { importGroups } from './import-groups.ts';
-import { leaveListsStillHeld } from './lists-left-after-put.ts';
-import { applyActivities, type MembershipChange, type MembershipOutcome } from './membership-changes.ts';
+import { applyActivities } from './membership-changes.ts';
+import type { ContactUpdate, MembershipChange } from './pending-writes.ts';
+import { putContact } from './put-contact.ts';
 import { importRefusal, readBackImported } from './read-back.ts';
-import { isRecordError, recordErrorReason } from './record-errors.ts';
 import { count, type SyncContext } from './sync-context.ts';
-
-/** A contact whose fields change: the new values (as CC will hold them) and the lists it must end in. */
-export interface ContactUpdate {
-  contact: CcContact;
-  changed: Partial<SharedContact>;
-  /** The connector's lists the contact must be in; null leaves its lists alone (an unsubscribed contact). */
-  listIds: string[] | null;
-  outcomes: MembershipOutcome[];
-}
 
 /** Notes a field update; a second one for the same contact in the same run adds to the first. */
 export function queueContactUpdate(ctx: SyncContext, update: ContactUpdate): void {
@@ -65,38 +54,6 @@ export async function flushContactUpdates(ctx: SyncContext): Promise<void> {
   const single = updates.filter((u) => !inBulk.has(u));
   if (bulk.length > 0) await importUpdates(ctx, bulk);
   for (const update of single) await putContact(ctx, update);
-}
-
-/**
- * One full update (PUT) of a contact, from its latest known state with the update's fields and lists; what
- * the contact has that the connector does not manage (custom fields, other lists, phones and addresses of
- * other kinds, birthday, anniversary) is sent back as it is, so no reading of the PUT can lose it.
- */
-export async function putContact(ctx: SyncContext, update: ContactUpdate): Promise<void> {
-  const orgId = ctx.organization.id;
-  const contact =
-    (await ctx.repos.ccMirror.get(orgId, [update.contact.contact_id])).get(update.contact.contact_id)
-      ?.contact ?? update.contact;
-  const target = { ...contactToShared(contact), ...update.changed };
-  try {
-    const { body } = sharedToContactUpdate(
-      { ...target, email: target.email ?? contact.email_address?.address ?? '' },
-      contact,
-      update.listIds ?? [],
-      ctx.lists.ourListIds,
-    );
-    // An unsubscribed contact's lists are never touched: adding one back would be re-subscribing.
-    if (update.listIds === null) body.list_memberships = [...(contact.list_memberships ?? [])];
-    const answer = await ctx.cc.contacts.update(contact.contact_id, body);
-    // Linked only once the contact has left the lists it was to leave, whatever CC made of the PUT's lists.
-    const written = await leaveListsStillHeld(ctx, contact, body, answer);
-    await ctx.repos.ccMirror.recordWritten(orgId, [written]);
-    for (const outcome of update.outcomes) await outcome.done(written);
-  } catch (error) {
-    if (!isRecordError(error)) throw error;
-    count(ctx, 'cc', 'failed');
-    for (const outcome of update.outcomes) await outcome.failed(recordErrorReason(error));
-  }
 }
 
 async function importUpdates(ctx: SyncContext, updates: readonly ContactUpdate[]): Promise<void> {

@@ -3,7 +3,8 @@ import type { MirroredContact } from '../db/repositories/cc-mirror.ts';
 import { LIST_NAMES, type ListRole } from '../mapping/list-roles.ts';
 import { readSnapshot } from './contact-snapshot.ts';
 import type { ListSightings } from './list-sightings.ts';
-import { applyActivities, type MembershipChange } from './membership-changes.ts';
+import { applyActivities } from './membership-changes.ts';
+import type { MembershipChange } from './pending-writes.ts';
 import { flowsFor, type SyncContext } from './sync-context.ts';
 
 const MAPS_PAGE = 1_000;

@@ -1,54 +1,15 @@
-import { connecIdOf } from '../connec/ids.ts';
-import type { ConnecListCollection, ConnecRecordOf } from '../connec/records.ts';
-import {
-  type ContactMapping,
-  hubListRoles,
-  hubToShared,
-  isHubActive,
-} from '../mapping/define-contact-mapping.ts';
+import type { ContactMapping } from '../mapping/define-contact-mapping.ts';
 import { checkEmail } from '../mapping/eligibility.ts';
-import type { ListRole } from '../mapping/list-roles.ts';
 import { normalizeEmail } from '../mapping/normalize-email.ts';
-import type { SharedContact } from '../mapping/shared-contact.ts';
-import { hubFingerprint, readSnapshot } from './contact-snapshot.ts';
+import { readSnapshot } from './contact-snapshot.ts';
 import { flushPendingWrites, MAX_BUFFERED_CREATIONS } from './creation-buffer.ts';
 import { isHistorical } from './historical.ts';
+import { type HubItem, type HubRecord, toItem } from './hub-item.ts';
 import { HubWriteBatch } from './hub-write-batch.ts';
 import { fetchContact, updateLinked } from './linked-contact.ts';
 import { EXISTED_BEFORE_SHARING, NO_ROLE } from './reasons.ts';
 import { isRecordError, recordErrorReason } from './record-errors.ts';
 import { count, flowsFor, type SyncContext } from './sync-context.ts';
-
-/** A hub record of any collection the connector shares as contacts. */
-export type HubRecord = ConnecRecordOf[ConnecListCollection];
-
-/** A hub record read for sharing, with what the mapping makes of it. */
-export interface HubItem {
-  mapping: ContactMapping;
-  record: HubRecord;
-  hubId: string;
-  shared: SharedContact;
-  roles: ListRole[];
-  active: boolean;
-  fingerprint: string;
-}
-
-function toItem(mapping: ContactMapping, record: HubRecord): HubItem | null {
-  const hubId = connecIdOf(record.id);
-  if (!hubId) return null;
-  const shared = hubToShared(mapping, record);
-  const roles = hubListRoles(mapping, record);
-  const active = isHubActive(mapping, record);
-  return {
-    mapping,
-    record,
-    hubId,
-    shared,
-    roles,
-    active,
-    fingerprint: hubFingerprint(shared, roles, active),
-  };
-}
 
 /**
  * Shares one page of hub records of one collection with CC: each record is skipped when unchanged since

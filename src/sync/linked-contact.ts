@@ -18,9 +18,10 @@ import {
 } from './contact-snapshot.ts';
 import { queueContactUpdate } from './contact-updates.ts';
 import { isHistorical } from './historical.ts';
-import type { HubItem } from './hub-records.ts';
+import type { HubItem } from './hub-item.ts';
 import type { HubWriteBatch } from './hub-write-batch.ts';
-import { type FailureOptions, queueMembershipChange } from './membership-changes.ts';
+import { queueMembershipChange } from './membership-changes.ts';
+import type { FailureOptions } from './pending-writes.ts';
 import { primaryOf } from './primary-record.ts';
 import { DELETED_IN_CC, HARD_DELETED } from './reasons.ts';
 import { historyAfter } from './record-history.ts';

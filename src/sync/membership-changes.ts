@@ -1,27 +1,10 @@
 import { MAX_ACTIVITY_CONTACT_IDS } from '../constantcontact/activities-api.ts';
 import type { CcContact } from '../constantcontact/types.ts';
 import { activityGiveUpReason, isActivityGiveUp } from './activity-give-up.ts';
-import { putContact } from './contact-updates.ts';
 import { addToGroup } from './groups.ts';
+import type { MembershipChange, MembershipOutcome } from './pending-writes.ts';
+import { putContact } from './put-contact.ts';
 import { count, type SyncContext } from './sync-context.ts';
-
-export interface FailureOptions {
-  /** The failure is CC's bulk job, not the record: make it due on the next run instead of backing off. */
-  retryNextRun?: boolean;
-}
-
-export interface MembershipOutcome {
-  done: (written: CcContact) => Promise<void>;
-  failed: (reason: string, options?: FailureOptions) => Promise<void>;
-}
-
-/** What one contact's lists must become: the connector's lists to add and to leave. */
-export interface MembershipChange {
-  contact: CcContact;
-  add: Set<string>;
-  remove: Set<string>;
-  outcomes: MembershipOutcome[];
-}
 
 /**
  * Notes that a contact's lists (only its lists) must change. Records sharing one contact add up: a list

@@ -5,10 +5,8 @@ import type { Logger } from '../logger.ts';
 import type { HubCollection } from '../model/hub-collections.ts';
 import type { Organization } from '../model/organization.ts';
 import type { RunCounts, RunTrigger } from '../model/sync-run.ts';
-import type { NewContact } from './cc-create.ts';
 import type { CcListDirectory } from './cc-list-directory.ts';
-import type { ContactUpdate } from './contact-updates.ts';
-import type { MembershipChange } from './membership-changes.ts';
+import type { ContactUpdate, MembershipChange, NewContact } from './pending-writes.ts';
 import type { RunCallBudget } from './run-call-budget.ts';
 import type { SyncMetrics } from './sync-metrics.ts';
 

@@ -1,0 +1,37 @@
+import { contactToShared, sharedToContactUpdate } from '../mapping/contact-shared.ts';
+import { leaveListsStillHeld } from './lists-left-after-put.ts';
+import type { ContactUpdate } from './pending-writes.ts';
+import { isRecordError, recordErrorReason } from './record-errors.ts';
+import { count, type SyncContext } from './sync-context.ts';
+
+/**
+ * One full update (PUT) of a contact, from its latest known state with the update's fields and lists; what
+ * the contact has that the connector does not manage (custom fields, other lists, phones and addresses of
+ * other kinds, birthday, anniversary) is sent back as it is, so no reading of the PUT can lose it.
+ */
+export async function putContact(ctx: SyncContext, update: ContactUpdate): Promise<void> {
+  const orgId = ctx.organization.id;
+  const contact =
+    (await ctx.repos.ccMirror.get(orgId, [update.contact.contact_id])).get(update.contact.contact_id)
+      ?.contact ?? update.contact;
+  const target = { ...contactToShared(contact), ...update.changed };
+  try {
+    const { body } = sharedToContactUpdate(
+      { ...target, email: target.email ?? contact.email_address?.address ?? '' },
+      contact,
+      update.listIds ?? [],
+      ctx.lists.ourListIds,
+    );
+    // An unsubscribed contact's lists are never touched: adding one back would be re-subscribing.
+    if (update.listIds === null) body.list_memberships = [...(contact.list_memberships ?? [])];
+    const answer = await ctx.cc.contacts.update(contact.contact_id, body);
+    // Linked only once the contact has left the lists it was to leave, whatever CC made of the PUT's lists.
+    const written = await leaveListsStillHeld(ctx, contact, body, answer);
+    await ctx.repos.ccMirror.recordWritten(orgId, [written]);
+    for (const outcome of update.outcomes) await outcome.done(written);
+  } catch (error) {
+    if (!isRecordError(error)) throw error;
+    count(ctx, 'cc', 'failed');
+    for (const outcome of update.outcomes) await outcome.failed(recordErrorReason(error));
+  }
+}
