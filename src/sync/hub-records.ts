@@ -1,21 +1,24 @@
+import type { MirroredContact } from '../db/repositories/cc-mirror.ts';
 import type { ContactMapping } from '../mapping/define-contact-mapping.ts';
-import { checkEmail } from '../mapping/eligibility.ts';
 import { normalizeEmail } from '../mapping/normalize-email.ts';
-import { readSnapshot } from './contact-snapshot.ts';
 import { flushPendingWrites, MAX_BUFFERED_CREATIONS } from './creation-buffer.ts';
-import { isHistorical } from './historical.ts';
 import { type HubItem, type HubRecord, toItem } from './hub-item.ts';
 import { HubWriteBatch } from './hub-write-batch.ts';
 import { fetchContact, updateLinked } from './linked-contact.ts';
-import { EXISTED_BEFORE_SHARING, NO_ROLE } from './reasons.ts';
+import {
+  decideHubRecord,
+  type HubRecordDecision,
+  type HubRecordFacts,
+} from './planner/hub-record-decision.ts';
 import { isRecordError, recordErrorReason } from './record-errors.ts';
 import { count, flowsFor, type SyncContext } from './sync-context.ts';
 
 /**
- * Shares one page of hub records of one collection with CC: each record is skipped when unchanged since
- * the connector last saw or wrote it, excluded when CC cannot take it, linked to the contact that holds its
- * email when there is one, or created in CC; linked records are merged field by field. Hub writes (field
- * changes from CC, the connector's id) go back in one batch. `force` reprocesses unchanged records (retries).
+ * Shares one page of hub records of one collection with CC. Reads what it needs for the whole page (id
+ * maps, the contacts holding the emails), lets the planner decide each record (see `decideHubRecord`),
+ * then applies the decisions: exclusions recorded, merges with their contacts, creations held back to be
+ * sent together. Hub writes (field changes from CC, the connector's id) go back in one batch. `force`
+ * reprocesses unchanged records (retries).
  */
 export async function shareHubRecords(
   ctx: SyncContext,
@@ -23,121 +26,113 @@ export async function shareHubRecords(
   records: readonly HubRecord[],
   force = false,
 ): Promise<void> {
-  const orgId = ctx.organization.id;
-  const collection = mapping.hubCollection;
   const items = records.map((r) => toItem(mapping, r)).filter((i): i is HubItem => i !== null);
-  const maps = await ctx.repos.idMaps.findByHubIds(
-    orgId,
-    collection,
-    items.map((i) => i.hubId),
-  );
-  const emails = items.map((i) => normalizeEmail(i.shared.email)).filter((e): e is string => e !== null);
-  const mapsByEmail = await ctx.repos.idMaps.findByEmails(orgId, emails);
-  const mirrorByEmail = await ctx.repos.ccMirror.findByEmails(orgId, emails);
-  const hubWrites = new HubWriteBatch(ctx);
-
-  const linkedIds = [...maps.values()].map((m) => m.ccContactId).filter((id): id is string => Boolean(id));
-  const contacts = await ctx.repos.ccMirror.get(orgId, linkedIds);
-
-  const exclude = async (item: HubItem, email: string | null, reason: string) => {
-    await ctx.repos.idMaps.exclude({
-      organizationId: orgId,
-      hubCollection: collection,
-      hubId: item.hubId,
-      email,
-      reason,
-      hubHash: item.fingerprint,
-    });
-    count(ctx, 'cc', 'excluded');
+  const facts = await readFacts(ctx, mapping, items, force);
+  const rules = {
+    settings: ctx.organization.settings,
+    toCc: flowsFor(ctx, mapping.hubCollection).toCc && mapping.flows.hubToCc,
   };
-
-  for (const item of items) {
-    const map = maps.get(item.hubId);
+  const hubWrites = new HubWriteBatch(ctx);
+  for (const fact of facts.records) {
     try {
-      // A record kept back (or linked as it was) as historical is looked at again once history is shared.
-      const historicalNowShared =
-        ctx.organization.settings.shareHistorical &&
-        ((map?.state === 'excluded' && map.reason === EXISTED_BEFORE_SHARING) ||
-          (map?.state === 'linked' && readSnapshot(map.snapshot)?.keptAsIs === true));
-      if (
-        map &&
-        !force &&
-        map.hubHash === item.fingerprint &&
-        map.state !== 'failed' &&
-        !historicalNowShared
-      ) {
-        count(ctx, 'cc', 'unchanged');
-        continue;
-      }
-      // The contact was deleted in CC; sharing resumes only when the user asks (Retry).
-      if (map?.state === 'unlinked' && !force) {
-        count(ctx, 'cc', 'unchanged');
-        continue;
-      }
-      const eligibility = checkEmail(item.shared.email);
-      if (!eligibility.eligible) {
-        if (
-          map?.state !== 'excluded' ||
-          map.reason !== eligibility.reason ||
-          map.hubHash !== item.fingerprint
-        ) {
-          await ctx.repos.idMaps.exclude({
-            organizationId: orgId,
-            hubCollection: collection,
-            hubId: item.hubId,
-            email: item.shared.email,
-            reason: eligibility.reason,
-            hubHash: item.fingerprint,
-          });
-        }
-        count(ctx, 'cc', 'excluded');
-        continue;
-      }
-      const email = normalizeEmail(eligibility.email)!;
-      const linkedContactId = map?.ccContactId ?? null;
-      if (linkedContactId) {
-        const contact = contacts.get(linkedContactId) ?? (await fetchContact(ctx, linkedContactId));
-        await updateLinked(ctx, mapping, item, map!, contact, hubWrites);
-        continue;
-      }
-      // Not linked yet: the contact that holds this email, known from another hub record or from CC.
-      const sharedWith = mapsByEmail.get(email)?.find((m) => m.state === 'linked' && m.ccContactId);
-      const holder = sharedWith?.ccContactId
-        ? (contacts.get(sharedWith.ccContactId) ??
-          (await ctx.repos.ccMirror.get(orgId, [sharedWith.ccContactId])).get(sharedWith.ccContactId))
-        : mirrorByEmail.get(email);
-      if (holder && !holder.deleted) {
-        await updateLinked(ctx, mapping, item, map ?? null, holder, hubWrites);
-        continue;
-      }
-      if (isHistorical(ctx.organization.settings, item.record.created_at)) {
-        await exclude(item, email, EXISTED_BEFORE_SHARING);
-        continue;
-      }
-      if (!flowsFor(ctx, collection).toCc || !mapping.flows.hubToCc || !item.active) continue;
-      if (item.roles.length === 0) {
-        await exclude(item, email, NO_ROLE);
-        continue;
-      }
-      // Two records of one page with one email make one contact, in the lists of both.
-      const existing = ctx.creations.get(email);
-      if (existing) existing.items.push(item);
-      else ctx.creations.set(email, { email: eligibility.email, items: [item] });
+      await apply(ctx, mapping, fact, decideHubRecord(fact, rules), facts.contacts, hubWrites);
     } catch (error) {
       if (!isRecordError(error)) throw error;
       await ctx.repos.idMaps.recordFailure({
-        organizationId: orgId,
-        hubCollection: collection,
-        key: { hubId: item.hubId, ccContactId: map?.ccContactId ?? null },
-        email: item.shared.email,
+        organizationId: ctx.organization.id,
+        hubCollection: mapping.hubCollection,
+        key: { hubId: fact.item.hubId, ccContactId: fact.map?.ccContactId ?? null },
+        email: fact.item.shared.email,
         reason: recordErrorReason(error),
       });
       count(ctx, 'cc', 'failed');
     }
   }
-
   // Hub writes go first: a CC write finishing later must know whether the hub refused its record's half.
   await hubWrites.flush();
   if (ctx.creations.size + ctx.contactUpdates.size + ctx.membershipChanges.size >= MAX_BUFFERED_CREATIONS)
     await flushPendingWrites(ctx);
+}
+
+/** The planner's facts for a page of records, read in a few queries, and the contacts they name. */
+async function readFacts(
+  ctx: SyncContext,
+  mapping: ContactMapping,
+  items: readonly HubItem[],
+  force: boolean,
+): Promise<{ records: HubRecordFacts[]; contacts: Map<string, MirroredContact> }> {
+  const orgId = ctx.organization.id;
+  const maps = await ctx.repos.idMaps.findByHubIds(
+    orgId,
+    mapping.hubCollection,
+    items.map((i) => i.hubId),
+  );
+  const emailOf = (item: HubItem) => normalizeEmail(item.shared.email);
+  const emails = items.map(emailOf).filter((e): e is string => e !== null);
+  const mapsByEmail = await ctx.repos.idMaps.findByEmails(orgId, emails);
+  const mirrorByEmail = await ctx.repos.ccMirror.findByEmails(orgId, emails);
+  // The contact of another linked record holding the email, by email.
+  const sharedWith = new Map<string, string>();
+  for (const [email, held] of mapsByEmail) {
+    const linked = held.find((m) => m.state === 'linked' && m.ccContactId);
+    if (linked?.ccContactId) sharedWith.set(email, linked.ccContactId);
+  }
+  const linkedIds = [...maps.values()].flatMap((m) => (m.ccContactId ? [m.ccContactId] : []));
+  const contacts = await ctx.repos.ccMirror.get(orgId, [...linkedIds, ...sharedWith.values()]);
+  const records = items.map((item): HubRecordFacts => {
+    const email = emailOf(item);
+    const sharedId = email ? sharedWith.get(email) : undefined;
+    const holder =
+      (sharedId ? contacts.get(sharedId) : undefined) ?? (email ? mirrorByEmail.get(email) : undefined);
+    if (holder) contacts.set(holder.contactId, holder);
+    return {
+      item,
+      map: maps.get(item.hubId) ?? null,
+      emailHolder: holder ? { contactId: holder.contactId, deleted: holder.deleted } : null,
+      force,
+    };
+  });
+  return { records, contacts };
+}
+
+/** Carries out one record's decision. */
+async function apply(
+  ctx: SyncContext,
+  mapping: ContactMapping,
+  { item, map }: HubRecordFacts,
+  decision: HubRecordDecision,
+  contacts: ReadonlyMap<string, MirroredContact>,
+  hubWrites: HubWriteBatch,
+): Promise<void> {
+  switch (decision.kind) {
+    case 'skip':
+      if (decision.rule === 'unchanged' || decision.rule === 'deleted-in-cc') count(ctx, 'cc', 'unchanged');
+      return;
+    case 'exclude':
+      if (!decision.recorded) {
+        await ctx.repos.idMaps.exclude({
+          organizationId: ctx.organization.id,
+          hubCollection: mapping.hubCollection,
+          hubId: item.hubId,
+          email: decision.email,
+          reason: decision.reason,
+          hubHash: item.fingerprint,
+        });
+      }
+      count(ctx, 'cc', 'excluded');
+      return;
+    case 'merge': {
+      const contact = contacts.get(decision.contactId) ?? (await fetchContact(ctx, decision.contactId));
+      await updateLinked(ctx, mapping, item, map, contact, hubWrites);
+      return;
+    }
+    case 'create': {
+      // Two records of one run with one email make one contact, in the lists of both.
+      const key = normalizeEmail(decision.email)!;
+      const existing = ctx.creations.get(key);
+      if (existing) existing.items.push(item);
+      else ctx.creations.set(key, { email: decision.email, items: [item] });
+      return;
+    }
+  }
 }
