@@ -1,6 +1,7 @@
 import type { ConnecListCollection } from '../connec/records.ts';
 import type { ContactMapping } from './define-contact-mapping.ts';
 import { employeeContact } from './employee-contact.ts';
+import type { ListRole } from './list-roles.ts';
 import { organizationContact } from './organization-contact.ts';
 import { personContact } from './person-contact.ts';
 
@@ -10,6 +11,21 @@ export const CONTACT_MAPPINGS: readonly ContactMapping[] = [
   organizationContact,
   employeeContact,
 ];
+
+/**
+ * Where a contact created in CC goes in the hub: a record of this mapping's collection, in the roles of
+ * the lists it is in (those the collection can hold), or in `defaultRole` when in none ("a contact created
+ * in Constant Contact will create a customer", says the test plan).
+ */
+export const CC_BORN_CONTACTS: { mapping: ContactMapping; defaultRole: ListRole } = {
+  mapping: personContact,
+  defaultRole: 'customer',
+};
+
+/** The list roles records of a mapping's collection can hold (by its flags and fixed lists). */
+export function rolesHeldBy(mapping: ContactMapping): ListRole[] {
+  return [...(mapping.lists.fixed ?? []), ...(Object.keys(mapping.lists.flags ?? {}) as ListRole[])];
+}
 
 export function contactMappingFor(collection: ConnecListCollection): ContactMapping {
   const mapping = CONTACT_MAPPINGS.find((m) => m.hubCollection === collection);

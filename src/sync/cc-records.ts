@@ -1,4 +1,5 @@
 import { connecIdOf, ownIdEntry } from '../connec/ids.ts';
+import type { ConnecListCollection } from '../connec/records.ts';
 import type { CcContact } from '../constantcontact/types.ts';
 import type { MirroredContact } from '../db/repositories/cc-mirror.ts';
 import { ccView } from '../mapping/cc-limits.ts';
@@ -12,17 +13,20 @@ import {
 import { checkEmail } from '../mapping/eligibility.ts';
 import { type ListRole, sortRoles } from '../mapping/list-roles.ts';
 import { normalizeEmail } from '../mapping/normalize-email.ts';
-import { personContact } from '../mapping/person-contact.ts';
-import { contactMappingFor } from '../mapping/registry.ts';
+import { CC_BORN_CONTACTS, contactMappingFor, rolesHeldBy } from '../mapping/registry.ts';
 import type { SharedContact } from '../mapping/shared-contact.ts';
 import type { IdMap } from '../model/id-map.ts';
 import { type ContactSnapshot, ccFingerprint, hubFingerprint, readSnapshot } from './contact-snapshot.ts';
 import { flushPendingWrites } from './creation-buffer.ts';
-import { isHistorical } from './historical.ts';
 import { shareHubRecords } from './hub-records.ts';
 import { HubWriteBatch } from './hub-write-batch.ts';
 import { queueMembershipChange } from './membership-changes.ts';
-import { primaryOf } from './primary-record.ts';
+import {
+  type CcBornRules,
+  decideContactChange,
+  decideNewContact,
+  type RecordAction,
+} from './planner/contact-change-decision.ts';
 import { DELETED_IN_CC } from './reasons.ts';
 import { isRecordError, recordErrorReason } from './record-errors.ts';
 import { historyAfter } from './record-history.ts';
@@ -52,18 +56,13 @@ export async function sharePendingContacts(ctx: SyncContext): Promise<void> {
 }
 
 async function shareContactPage(ctx: SyncContext, contacts: readonly MirroredContact[]): Promise<void> {
-  const orgId = ctx.organization.id;
   const mapsByContact = await ctx.repos.idMaps.findByCcContactIds(
-    orgId,
+    ctx.organization.id,
     contacts.map((c) => c.contactId),
   );
   const hubWrites = new HubWriteBatch(ctx);
   const newContacts: MirroredContact[] = [];
-
   for (const mirrored of contacts) {
-    const maps = (mapsByContact.get(mirrored.contactId) ?? []).filter(
-      (m) => m.state === 'linked' || m.state === 'failed',
-    );
     const shared = contactToShared(mirrored.contact);
     const fingerprint = ccFingerprint(
       shared,
@@ -71,35 +70,43 @@ async function shareContactPage(ctx: SyncContext, contacts: readonly MirroredCon
       mirrored.unsubscribed,
       mirrored.deleted,
     );
-    if (maps.length === 0) {
-      if (!mirrored.deleted) newContacts.push(mirrored);
-      continue;
+    const maps = (mapsByContact.get(mirrored.contactId) ?? []).filter(
+      (m) => m.state === 'linked' || m.state === 'failed',
+    );
+    const decision = decideContactChange({ deleted: mirrored.deleted, fingerprint, maps });
+    for (const action of decision.actions) {
+      await applyRecordAction(ctx, action, shared, fingerprint, mirrored, hubWrites);
     }
-    // The contact's fields follow its primary hub record; the others keep their own.
-    const primaryId = primaryOf(maps.filter((m) => m.state === 'linked'))?.id;
-    for (const map of maps) {
-      if (mirrored.deleted) {
-        if (map.hubId) await ctx.repos.idMaps.unlink(map.id, DELETED_IN_CC);
-        count(ctx, 'hub', 'excluded');
-        continue;
-      }
-      if (map.ccHash === fingerprint && map.state === 'linked') {
-        count(ctx, 'hub', 'unchanged');
-        continue;
-      }
-      if (!map.hubId) continue; // a contact whose hub creation failed: handled with the new ones below
-      // A failed record is merged both ways by its retry; linking it here would drop the change it failed
-      // to send to CC (a bulk activity CC gave up on, say).
-      if (map.state === 'failed') continue;
-      await applyContactChange(ctx, map, shared, fingerprint, mirrored, hubWrites, map.id === primaryId);
-    }
-    if (maps.every((m) => !m.hubId)) newContacts.push(mirrored);
+    if (decision.isNew) newContacts.push(mirrored);
   }
-
   if (newContacts.length > 0) await shareNewContacts(ctx, newContacts, hubWrites);
   await hubWrites.flush();
   // People just created join their lists in CC (see queuePersonCreation).
   await flushPendingWrites(ctx);
+}
+
+async function applyRecordAction(
+  ctx: SyncContext,
+  action: RecordAction,
+  shared: SharedContact,
+  fingerprint: string,
+  mirrored: MirroredContact,
+  hubWrites: HubWriteBatch,
+): Promise<void> {
+  switch (action.kind) {
+    case 'unlink':
+      if (action.map.hubId) await ctx.repos.idMaps.unlink(action.map.id, DELETED_IN_CC);
+      count(ctx, 'hub', 'excluded');
+      return;
+    case 'unchanged':
+      count(ctx, 'hub', 'unchanged');
+      return;
+    case 'wait-for-retry':
+      return;
+    case 'merge-to-hub':
+      await applyContactChange(ctx, action.map, shared, fingerprint, mirrored, hubWrites, action.primary);
+      return;
+  }
 }
 
 /** A linked contact changed in CC: merge into the hub record, which did not change since the last sync. */
@@ -112,7 +119,7 @@ async function applyContactChange(
   hubWrites: HubWriteBatch,
   primary: boolean,
 ): Promise<void> {
-  const mapping = contactMappingFor(map.hubCollection as 'people' | 'organizations' | 'employees');
+  const mapping = contactMappingFor(map.hubCollection as ConnecListCollection);
   const snapshot = readSnapshot(map.snapshot);
   if (!snapshot || !map.hubId) return;
   const flows = flowsFor(ctx, mapping.hubCollection);
@@ -207,31 +214,34 @@ async function shareNewContacts(
   const orgId = ctx.organization.id;
   const emails = contacts.map((c) => c.email).filter((e): e is string => e !== null);
   const mapsByEmail = await ctx.repos.idMaps.findByEmails(orgId, emails);
-  const peopleFlows = flowsFor(ctx, 'people');
-
+  const receiver = CC_BORN_CONTACTS.mapping;
+  const rules: CcBornRules = {
+    settings: ctx.organization.settings,
+    toHub: flowsFor(ctx, receiver.hubCollection).toHub && receiver.flows.ccToHub,
+    roles: rolesHeldBy(receiver),
+    defaultRole: CC_BORN_CONTACTS.defaultRole,
+  };
   for (const mirrored of contacts) {
     const email = normalizeEmail(mirrored.email);
     const holders =
       (email ? mapsByEmail.get(email) : undefined)?.filter((m) => m.hubId && m.state !== 'unlinked') ?? [];
+    const decision = decideNewContact(
+      {
+        email,
+        createdAt: mirrored.ccCreatedAt,
+        listRoles: contactListRoles(mirrored.contact, ctx.lists.roleOfListId),
+        holders,
+      },
+      rules,
+    );
     try {
-      if (holders.length > 0) {
-        // Matched by email: re-share those hub records, which now find this contact and link to it.
-        for (const holder of holders) {
-          const mapping = contactMappingFor(holder.hubCollection as 'people' | 'organizations' | 'employees');
-          const record = await ctx.connec.get(mapping.hubCollection, holder.hubId!);
-          await shareHubRecords(ctx, mapping, [record], true);
-          await flushPendingWrites(ctx);
-        }
-        continue;
-      }
-      if (isHistorical(ctx.organization.settings, mirrored.ccCreatedAt) || !peopleFlows.toHub || !email)
-        continue;
-      queuePersonCreation(ctx, mirrored, hubWrites);
+      if (decision.kind === 'match') await reshareHolders(ctx, decision.holders);
+      else if (decision.kind === 'create') queuePersonCreation(ctx, mirrored, decision.roles, hubWrites);
     } catch (error) {
       if (!isRecordError(error)) throw error;
       await ctx.repos.idMaps.recordFailure({
         organizationId: orgId,
-        hubCollection: 'people',
+        hubCollection: receiver.hubCollection,
         key: { ccContactId: mirrored.contactId },
         email: mirrored.email,
         reason: recordErrorReason(error),
@@ -241,39 +251,51 @@ async function shareNewContacts(
   }
 }
 
+/** Matched by email: the hub records holding it are shared again, and now find the contact and link to it. */
+async function reshareHolders(ctx: SyncContext, holders: readonly IdMap[]): Promise<void> {
+  for (const holder of holders) {
+    const mapping = contactMappingFor(holder.hubCollection as ConnecListCollection);
+    const record = await ctx.connec.get(mapping.hubCollection, holder.hubId!);
+    await shareHubRecords(ctx, mapping, [record], true);
+    await flushPendingWrites(ctx);
+  }
+}
+
 /**
  * A contact created in CC becomes a person: a customer, or a supplier or lead when in those lists. A
  * customer belongs in "Customer list", so once the person exists the contact joins it there (unless it is
  * unsubscribed: joining a list would be subscribing it).
  */
-function queuePersonCreation(ctx: SyncContext, mirrored: MirroredContact, hubWrites: HubWriteBatch): void {
+function queuePersonCreation(
+  ctx: SyncContext,
+  mirrored: MirroredContact,
+  roles: readonly ListRole[],
+  hubWrites: HubWriteBatch,
+): void {
+  const receiver = CC_BORN_CONTACTS.mapping;
   const shared = contactToShared(mirrored.contact);
-  const listRoles = contactListRoles(mirrored.contact, ctx.lists.roleOfListId).filter(
-    (r) => r !== 'employee',
-  );
-  const roles = listRoles.length > 0 ? listRoles : (['customer'] as const);
   const record: Record<string, unknown> = {
-    ...sharedToHubPatch(personContact, shared, {}),
-    ...listRolesToHubFlags(personContact, [...roles]),
+    ...sharedToHubPatch(receiver, shared, {}),
+    ...listRolesToHubFlags(receiver, [...roles]),
     id: [ownIdEntry(mirrored.contactId, ctx.realm)],
   };
-  hubWrites.add({ collection: 'people', record } as never, async (result) => {
+  hubWrites.add({ collection: receiver.hubCollection, record } as never, async (result) => {
     const hubId = result.ok ? connecIdOf(result.record.id) : undefined;
     if (!result.ok || !hubId) {
       await ctx.repos.idMaps.recordFailure({
         organizationId: ctx.organization.id,
-        hubCollection: 'people',
+        hubCollection: receiver.hubCollection,
         key: { ccContactId: mirrored.contactId },
         email: mirrored.email,
         reason: result.ok
-          ? 'Connec! created the person without an id'
-          : `Connec! refused the new person: ${result.error.message}`,
+          ? `Connec! created the ${receiver.entity} without an id`
+          : `Connec! refused the new ${receiver.entity}: ${result.error.message}`,
       });
       count(ctx, 'hub', 'failed');
       return;
     }
     // What the hub will hold of it: a person carries fewer fields than a contact (no company name).
-    const hubShared = hubToShared(personContact, record);
+    const hubShared = hubToShared(receiver, record);
     const snapshot: ContactSnapshot = {
       hub: hubShared,
       cc: shared,
@@ -284,7 +306,7 @@ function queuePersonCreation(ctx: SyncContext, mirrored: MirroredContact, hubWri
     const link = (contact: CcContact) =>
       ctx.repos.idMaps.link({
         organizationId: ctx.organization.id,
-        hubCollection: 'people',
+        hubCollection: receiver.hubCollection,
         hubId,
         ccContactId: mirrored.contactId,
         email: mirrored.email,
@@ -312,6 +334,7 @@ async function joinRoleLists(
   roles: readonly ListRole[],
   relink: (written: CcContact) => Promise<unknown>,
 ): Promise<void> {
+  const receiver = CC_BORN_CONTACTS.mapping;
   const current = contactListRoles(mirrored.contact, ctx.lists.roleOfListId);
   if (isUnsubscribed(mirrored.contact) || roles.every((r) => current.includes(r))) return;
   const wanted = await ctx.lists.idsFor(sortRoles([...new Set([...current, ...roles])]));
@@ -323,7 +346,7 @@ async function joinRoleLists(
     failed: async (reason, options) => {
       const failed = await ctx.repos.idMaps.recordFailure({
         organizationId: ctx.organization.id,
-        hubCollection: 'people',
+        hubCollection: receiver.hubCollection,
         key: { hubId, ccContactId: mirrored.contactId },
         email: mirrored.email,
         reason,
