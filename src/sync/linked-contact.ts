@@ -3,30 +3,22 @@ import type { IdArray } from '../connec/records.ts';
 import type { CcContact } from '../constantcontact/types.ts';
 import type { MirroredContact } from '../db/repositories/cc-mirror.ts';
 import type { LinkInput } from '../db/repositories/id-maps.ts';
-import { ccView } from '../mapping/cc-limits.ts';
 import { contactListRoles, contactToShared, isUnsubscribed } from '../mapping/contact-shared.ts';
-import { type ContactMapping, mappedFields, sharedToHubPatch } from '../mapping/define-contact-mapping.ts';
+import { type ContactMapping, sharedToHubPatch } from '../mapping/define-contact-mapping.ts';
 import { type ListRole, sortRoles } from '../mapping/list-roles.ts';
-import { type SharedContact, sameField, sameValue } from '../mapping/shared-contact.ts';
+import type { SharedContact } from '../mapping/shared-contact.ts';
 import type { IdMap } from '../model/id-map.ts';
-import {
-  type ContactSnapshot,
-  ccFingerprint,
-  hubFingerprint,
-  mergeBaseOf,
-  readSnapshot,
-} from './contact-snapshot.ts';
+import { type ContactSnapshot, ccFingerprint, hubFingerprint, readSnapshot } from './contact-snapshot.ts';
 import { queueContactUpdate } from './contact-updates.ts';
-import { isHistorical } from './historical.ts';
 import type { HubItem } from './hub-item.ts';
 import type { HubWriteBatch } from './hub-write-batch.ts';
 import { queueMembershipChange } from './membership-changes.ts';
 import type { FailureOptions } from './pending-writes.ts';
+import { type LinkedPairPlan, planLinkedPair } from './planner/linked-pair-plan.ts';
 import { primaryOf } from './primary-record.ts';
 import { DELETED_IN_CC, HARD_DELETED } from './reasons.ts';
 import { historyAfter } from './record-history.ts';
 import { count, flowsFor, type SyncContext } from './sync-context.ts';
-import { threeWayMerge } from './three-way-merge.ts';
 
 function topLevelRaw(mapping: ContactMapping, record: unknown): Record<string, unknown> {
   const keys = new Set(
@@ -166,7 +158,8 @@ function queueHubWrite(
 
 /**
  * Merges a hub record with the CC contact it is (or is about to be) linked to, writes what each side
- * lacks, and records the pair. `map` is null when the two were just matched by email.
+ * lacks, and records the pair. `map` is null when the two were just matched by email. Reads what the
+ * planner needs, lets `planLinkedPair` decide, and carries the plan out.
  */
 export async function updateLinked(
   ctx: SyncContext,
@@ -176,68 +169,80 @@ export async function updateLinked(
   known: MirroredContact,
   hubWrites: HubWriteBatch,
 ): Promise<void> {
-  const orgId = ctx.organization.id;
   if (known.deleted) {
     if (map) await ctx.repos.idMaps.unlink(map.id, DELETED_IN_CC);
     count(ctx, 'cc', 'unchanged');
     return;
   }
   // Read again: another record of this page sharing the contact may have just written it.
-  const fresh = (await ctx.repos.ccMirror.get(orgId, [known.contactId])).get(known.contactId);
+  const fresh = (await ctx.repos.ccMirror.get(ctx.organization.id, [known.contactId])).get(known.contactId);
   const contact = fresh && !fresh.deleted ? fresh.contact : known.contact;
   const snapshot = map?.state === 'linked' || map?.state === 'failed' ? readSnapshot(map.snapshot) : null;
-  const { settings } = ctx.organization;
-  const flows = flowsFor(ctx, mapping.hubCollection);
   // Another record of this run sharing the contact may have queued field changes not sent yet: merge with
   // the contact as it is about to be, so a record found later in the run to be the primary one gets the
   // last word instead of leaving CC with the fields of a record that only looked primary when it came first.
   const queued = ctx.contactUpdates.get(contact.contact_id);
-  const ccShared = queued ? { ...contactToShared(contact), ...queued.changed } : contactToShared(contact);
-  const {
-    roles: wantedRoles,
-    primary,
-    shared,
-    siblingInCollection,
-  } = await sharingOf(ctx, mapping, item, contact.contact_id);
+  const sharing = await sharingOf(ctx, mapping, item, contact.contact_id);
+  const plan = planLinkedPair(
+    {
+      mapping,
+      item,
+      mapState: map?.state ?? null,
+      snapshot,
+      contact: {
+        shared: { ...contactToShared(contact), ...queued?.changed },
+        createdAt: known.ccCreatedAt,
+        updatedAt: contact.updated_at ?? null,
+        unsubscribed: isUnsubscribed(contact),
+        listRoles: contactListRoles(contact, ctx.lists.roleOfListId),
+      },
+      sharing: { wantedRoles: sharing.roles, primary: sharing.primary, sharedWithOthers: sharing.shared },
+    },
+    { settings: ctx.organization.settings, flows: flowsFor(ctx, mapping.hubCollection) },
+  );
   // Connec! gives an id entry to one record per collection: the record that carries the contact's id keeps
   // it, and another registers it only when no record of its collection shares the contact (a primary record
   // arriving later must not take it, or Connec! refuses the write).
-  const carriesId = findOwnId(item.record.id, ctx.realm) === contact.contact_id || !siblingInCollection;
-  if (
-    !snapshot &&
-    isHistorical(settings, item.record.created_at) &&
-    isHistorical(settings, known.ccCreatedAt)
-  ) {
-    await linkAsIs(ctx, mapping, item, contact, wantedRoles);
-    queueHubWrite(ctx, mapping, item, contact.contact_id, {}, hubWrites, carriesId);
-    return;
+  const carriesId =
+    findOwnId(item.record.id, ctx.realm) === contact.contact_id || !sharing.siblingInCollection;
+  const pair: Pair = { mapping, item, map, contact, snapshot, carriesId };
+  switch (plan.kind) {
+    case 'link-as-is':
+      await linkAsIs(ctx, pair, plan.differs);
+      queueHubWrite(ctx, mapping, item, contact.contact_id, {}, hubWrites, carriesId);
+      return;
+    case 'hard-delete':
+      await hardDelete(ctx, mapping, item, contact);
+      return;
+    case 'merge':
+      await applyMerge(ctx, pair, plan, hubWrites);
+      return;
   }
-  if (!item.active && settings.hardDeletes && !shared && map?.state === 'linked') {
-    await hardDelete(ctx, mapping, item, contact);
-    return;
-  }
-  const dates = { hubUpdatedAt: item.record.updated_at ?? null, ccUpdatedAt: contact.updated_at ?? null };
-  const merge = threeWayMerge<SharedContact>({
-    // A pair linked as it was is settled like a first match once historical data is shared.
-    base: snapshot?.keptAsIs && settings.shareHistorical ? null : mergeBaseOf(snapshot),
-    hub: item.shared,
-    cc: ccShared,
-    fields: mappedFields(mapping),
-    ccView,
-    winner: settings.conflictWinner,
-    ...dates,
-    flows: {
-      toCc: primary && flows.toCc && mapping.flows.hubToCc,
-      toHub: primary && flows.toHub && mapping.flows.ccToHub,
-    },
-  });
-  const unsubscribed = isUnsubscribed(contact);
-  const roleOfListId = ctx.lists.roleOfListId;
-  const currentRoles = contactListRoles(contact, roleOfListId);
+}
 
-  // An unsubscribed contact's lists are never touched: adding one back would be re-subscribing.
-  const listsChange = flows.toCc && !unsubscribed && !sameValue(currentRoles, wantedRoles);
+/** A hub record and its contact, as `updateLinked` read them. */
+interface Pair {
+  mapping: ContactMapping;
+  item: HubItem;
+  map: IdMap | null;
+  contact: CcContact;
+  snapshot: ContactSnapshot | null;
+  /** The record carries (or is to register) the contact's id in its id array. */
+  carriesId: boolean;
+}
 
+/**
+ * Carries out a merge: field changes and list changes for CC are queued to go with the run's others (in
+ * bulk above the threshold), the hub's are batched; the pair is linked once CC has its change.
+ */
+async function applyMerge(
+  ctx: SyncContext,
+  pair: Pair,
+  plan: Extract<LinkedPairPlan, { kind: 'merge' }>,
+  hubWrites: HubWriteBatch,
+): Promise<void> {
+  const { mapping, item, map, contact, carriesId } = pair;
+  const { merge, lists } = plan;
   const hubPatch = merge.toHub.length
     ? sharedToHubPatch(
         mapping,
@@ -245,49 +250,8 @@ export async function updateLinked(
         item.record,
       )
     : {};
-  const linkTo = async (written: CcContact) => {
-    const writtenShared = contactToShared(written);
-    const history = historyAfter(
-      snapshot?.history,
-      { ...merge, winner: settings.conflictWinner, ...dates },
-      ctx.now(),
-    );
-    const snapshotAfter: ContactSnapshot = {
-      hub: merge.nextBase.hub,
-      cc: writtenShared,
-      roles: item.roles,
-      active: item.active,
-      hubRaw: { ...topLevelRaw(mapping, item.record), ...hubPatch },
-      ...(history ? { history } : {}),
-    };
-    await ctx.repos.idMaps.link({
-      organizationId: orgId,
-      hubCollection: mapping.hubCollection,
-      hubId: item.hubId,
-      ccContactId: written.contact_id,
-      email: item.shared.email,
-      hubHash: hubFingerprint(merge.nextBase.hub, item.roles, item.active),
-      ccHash: ccFingerprint(
-        writtenShared,
-        contactListRoles(written, roleOfListId),
-        isUnsubscribed(written),
-        false,
-      ),
-      snapshot: snapshotAfter as unknown as Record<string, unknown>,
-    });
-  };
-
-  const recordFailure = async (reason: string, options?: FailureOptions) => {
-    const failed = await ctx.repos.idMaps.recordFailure({
-      organizationId: orgId,
-      hubCollection: mapping.hubCollection,
-      key: { hubId: item.hubId, ccContactId: contact.contact_id },
-      email: item.shared.email,
-      reason,
-    });
-    if (options?.retryNextRun) await ctx.repos.idMaps.retryNow(orgId, failed.id);
-  };
-
+  const linkTo = (written: CcContact) =>
+    ctx.repos.idMaps.link(mergedLink(ctx, pair, plan, hubPatch, written));
   const hubRefusal: HubRefusal = { refused: false };
   // What happens once CC has a queued write: count it and link the pair to the contact as written, unless
   // the hub refused its half (then the record stays failed, and its retry merges again from the last base).
@@ -296,34 +260,77 @@ export async function updateLinked(
       count(ctx, 'cc', map?.state === 'linked' ? 'updated' : 'linked');
       if (!hubRefusal.refused) await linkTo(written);
     },
-    failed: recordFailure,
+    failed: async (reason: string, options?: FailureOptions) => {
+      const failed = await ctx.repos.idMaps.recordFailure({
+        organizationId: ctx.organization.id,
+        hubCollection: mapping.hubCollection,
+        key: { hubId: item.hubId, ccContactId: contact.contact_id },
+        email: item.shared.email,
+        reason,
+      });
+      if (options?.retryNextRun) await ctx.repos.idMaps.retryNow(ctx.organization.id, failed.id);
+    },
   };
-
-  if (merge.toCc.length === 0 && listsChange) {
-    // Only the lists change: gathered, and sent together (in bulk above the threshold) with the others.
-    const wanted = await ctx.lists.idsFor(wantedRoles);
-    queueMembershipChange(ctx, contact, wanted, outcome);
-    queueHubWrite(ctx, mapping, item, contact.contact_id, hubPatch, hubWrites, carriesId, hubRefusal);
-    return;
-  }
-
-  if (merge.toCc.length > 0) {
-    // Sent with the run's other updates (in bulk above the threshold); linked once CC has it.
-    const mergedView = ccView(merge.merged);
+  if (merge.toCc.length === 0 && lists?.change) {
+    queueMembershipChange(ctx, contact, await ctx.lists.idsFor(lists.roles), outcome);
+  } else if (merge.toCc.length > 0) {
     queueContactUpdate(ctx, {
       contact,
-      changed: Object.fromEntries(merge.toCc.map((f) => [f, mergedView[f]])) as Partial<SharedContact>,
-      listIds: unsubscribed ? null : await ctx.lists.idsFor(listsChange ? wantedRoles : currentRoles),
+      changed: plan.toCc,
+      listIds: lists ? await ctx.lists.idsFor(lists.roles) : null,
       outcomes: [outcome],
     });
-    queueHubWrite(ctx, mapping, item, contact.contact_id, hubPatch, hubWrites, carriesId, hubRefusal);
-    return;
+  } else {
+    count(ctx, 'cc', map?.state === 'linked' ? 'unchanged' : 'linked');
+    // Linked before the hub write, so a failing hub write leaves a failed link that keeps its contact id.
+    await linkTo(contact);
   }
+  queueHubWrite(ctx, mapping, item, contact.contact_id, hubPatch, hubWrites, carriesId, hubRefusal);
+}
 
-  count(ctx, 'cc', map?.state === 'linked' ? 'unchanged' : 'linked');
-  // Linked before the hub write, so a failing hub write leaves a failed link that keeps its contact id.
-  await linkTo(contact);
-  queueHubWrite(ctx, mapping, item, contact.contact_id, hubPatch, hubWrites, carriesId);
+/** The link recording a merged pair: both sides as they now hold it, and what the merge wrote. */
+function mergedLink(
+  ctx: SyncContext,
+  { mapping, item, snapshot, contact }: Pair,
+  { merge }: Extract<LinkedPairPlan, { kind: 'merge' }>,
+  hubPatch: Record<string, unknown>,
+  written: CcContact,
+): LinkInput {
+  const writtenShared = contactToShared(written);
+  const { conflictWinner } = ctx.organization.settings;
+  const history = historyAfter(
+    snapshot?.history,
+    {
+      ...merge,
+      winner: conflictWinner,
+      hubUpdatedAt: item.record.updated_at ?? null,
+      ccUpdatedAt: contact.updated_at ?? null,
+    },
+    ctx.now(),
+  );
+  const after: ContactSnapshot = {
+    hub: merge.nextBase.hub,
+    cc: writtenShared,
+    roles: item.roles,
+    active: item.active,
+    hubRaw: { ...topLevelRaw(mapping, item.record), ...hubPatch },
+    ...(history ? { history } : {}),
+  };
+  return {
+    organizationId: ctx.organization.id,
+    hubCollection: mapping.hubCollection,
+    hubId: item.hubId,
+    ccContactId: written.contact_id,
+    email: item.shared.email,
+    hubHash: hubFingerprint(merge.nextBase.hub, item.roles, item.active),
+    ccHash: ccFingerprint(
+      writtenShared,
+      contactListRoles(written, ctx.lists.roleOfListId),
+      isUnsubscribed(written),
+      false,
+    ),
+    snapshot: after as unknown as Record<string, unknown>,
+  };
 }
 
 /**
@@ -331,19 +338,8 @@ export async function updateLinked(
  * shared: linked as each side holds it, neither rewritten nor moved between lists. Later changes on either
  * side are shared from there; what already differed waits for the opt-in to historical sharing.
  */
-async function linkAsIs(
-  ctx: SyncContext,
-  mapping: ContactMapping,
-  item: HubItem,
-  contact: CcContact,
-  wantedRoles: readonly ListRole[],
-): Promise<void> {
+async function linkAsIs(ctx: SyncContext, { mapping, item, contact }: Pair, differs: boolean): Promise<void> {
   const link = createdLink(ctx, mapping, item, contact);
-  const cc = contactToShared(contact);
-  const hubAsCc = ccView(item.shared);
-  const differs =
-    mappedFields(mapping).some((f) => !sameField(f, hubAsCc[f], cc[f])) ||
-    (!isUnsubscribed(contact) && !sameValue(contactListRoles(contact, ctx.lists.roleOfListId), wantedRoles));
   await ctx.repos.idMaps.link(differs ? { ...link, snapshot: { ...link.snapshot, keptAsIs: true } } : link);
   count(ctx, 'cc', 'linked');
 }
