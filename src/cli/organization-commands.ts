@@ -3,8 +3,8 @@ import { NotFoundError } from '../db/db-errors.ts';
 import type { IdMap } from '../model/id-map.ts';
 import type { Organization } from '../model/organization.ts';
 import type { SyncRun } from '../model/sync-run.ts';
-import { readSnapshot } from '../sync/contact-snapshot.ts';
 import { explainConflict, type SideChange, shownValue } from '../sync/record-history.ts';
+import { readContactSnapshot } from '../sync/snapshot-codec.ts';
 import { parseOptions, required } from './arguments.ts';
 
 async function findOrganization(connector: Connector, values: Record<string, string>): Promise<Organization> {
@@ -52,7 +52,7 @@ export async function syncCommand(connector: Connector, args: readonly string[])
 
 /** A record's detail as `status --record` prints it: its link, the last change to each side, its last conflict. */
 function describeRecord(map: IdMap): string {
-  const history = readSnapshot(map.snapshot)?.history;
+  const history = readContactSnapshot(map.snapshot)?.history;
   const change = (c: SideChange | undefined) =>
     c ? `${c.fields.join(', ')} (${c.at})` : 'nothing written yet';
   return [

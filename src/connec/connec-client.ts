@@ -55,14 +55,17 @@ export interface ConnecPage<T> {
   total: number;
 }
 
-export type BatchOperation = {
-  [C in ConnecCollection]: {
-    collection: C;
-    /** Omitted: create (or upsert when `record.id` carries the connector's entry). Given: update that record. */
-    connecId?: string;
-    record: ConnecWrite<C>;
-  };
-}[ConnecCollection];
+/**
+ * One write of a batch. The sync builds `record` from the hub paths its mappings declare (see src/mapping),
+ * so its fields are known by name only there; Connec! validates them, and a refusal is that operation's
+ * result, not an exception.
+ */
+export interface BatchOperation {
+  collection: ConnecCollection;
+  /** Omitted: create (or upsert when `record.id` carries the connector's entry). Given: update that record. */
+  connecId?: string;
+  record: Readonly<Record<string, unknown>>;
+}
 
 export type BatchResult =
   | { ok: true; status: number; record: ConnecRecordOf[ConnecCollection] }

@@ -29,8 +29,8 @@ function rolesOf(newContact: NewContact): ListRole[] {
 export function importRow(shared: SharedContact, email: string): CcImportRow {
   const v = ccView(shared);
   const row: CcImportRow = { email };
-  const set = (key: keyof CcImportRow, value: string | null) => {
-    if (value) (row as unknown as Record<string, string>)[key] = value;
+  const set = (key: Exclude<keyof CcImportRow, 'email'>, value: string | null) => {
+    if (value) row[key] = value;
   };
   set('first_name', v.first_name);
   set('last_name', v.last_name);

@@ -16,7 +16,7 @@ import { normalizeEmail } from '../mapping/normalize-email.ts';
 import { CC_BORN_CONTACTS, contactMappingFor, rolesHeldBy } from '../mapping/registry.ts';
 import type { SharedContact } from '../mapping/shared-contact.ts';
 import type { IdMap } from '../model/id-map.ts';
-import { type ContactSnapshot, ccFingerprint, hubFingerprint, readSnapshot } from './contact-snapshot.ts';
+import { type ContactSnapshot, ccFingerprint, hubFingerprint } from './contact-snapshot.ts';
 import { flushPendingWrites } from './creation-buffer.ts';
 import { shareHubRecords } from './hub-records.ts';
 import { HubWriteBatch } from './hub-write-batch.ts';
@@ -30,8 +30,9 @@ import {
 import { DELETED_IN_CC } from './reasons.ts';
 import { isRecordError, recordErrorReason } from './record-errors.ts';
 import { historyAfter } from './record-history.ts';
+import { readContactSnapshot } from './snapshot-codec.ts';
 import { count, flowsFor, type SyncContext } from './sync-context.ts';
-import { threeWayMerge } from './three-way-merge.ts';
+import { pickFields, threeWayMerge } from './three-way-merge.ts';
 
 /**
  * Shares the contacts changed in CC that are waiting in the connector's copy of the account, a page at a
@@ -120,7 +121,7 @@ async function applyContactChange(
   primary: boolean,
 ): Promise<void> {
   const mapping = contactMappingFor(map.hubCollection as ConnecListCollection);
-  const snapshot = readSnapshot(map.snapshot);
+  const snapshot = readContactSnapshot(map.snapshot);
   if (!snapshot || !map.hubId) return;
   const flows = flowsFor(ctx, mapping.hubCollection);
   const merge = threeWayMerge<SharedContact>({
@@ -137,14 +138,9 @@ async function applyContactChange(
   // An email CC holds but the hub would not accept as valid stays out of the hub.
   const toHub = merge.toHub.filter((f) => f !== 'email' || checkEmail(merge.merged.email).eligible);
   const patch = toHub.length
-    ? sharedToHubPatch(
-        mapping,
-        Object.fromEntries(toHub.map((f) => [f, merge.merged[f]])) as Partial<SharedContact>,
-        snapshot.hubRaw,
-      )
+    ? sharedToHubPatch(mapping, pickFields(merge.merged, toHub), snapshot.hubRaw)
     : {};
-  const nextHub = { ...snapshot.hub };
-  for (const f of toHub) (nextHub as unknown as Record<string, unknown>)[f] = merge.merged[f];
+  const nextHub: SharedContact = { ...snapshot.hub, ...pickFields(merge.merged, toHub) };
   const history = historyAfter(
     snapshot.history,
     {
@@ -174,32 +170,29 @@ async function applyContactChange(
       email: nextHub.email,
       hubHash: hubFingerprint(nextHub, snapshot.roles, snapshot.active),
       ccHash: fingerprint,
-      snapshot: after as unknown as Record<string, unknown>,
+      snapshot: after,
     });
   if (Object.keys(patch).length === 0) {
     await link();
     count(ctx, 'hub', 'unchanged');
     return;
   }
-  hubWrites.add(
-    { collection: mapping.hubCollection, connecId: hubId, record: patch } as never,
-    async (result) => {
-      if (result.ok) {
-        await link();
-        count(ctx, 'hub', 'updated');
-        ctx.metrics?.ccChangeReachedHub(mirrored.ccUpdatedAt, ctx.now());
-      } else {
-        await ctx.repos.idMaps.recordFailure({
-          organizationId: ctx.organization.id,
-          hubCollection: mapping.hubCollection,
-          key: { hubId, ccContactId: mirrored.contactId },
-          email: nextHub.email,
-          reason: `Connec! refused the change from Constant Contact: ${result.error.message}`,
-        });
-        count(ctx, 'hub', 'failed');
-      }
-    },
-  );
+  hubWrites.add({ collection: mapping.hubCollection, connecId: hubId, record: patch }, async (result) => {
+    if (result.ok) {
+      await link();
+      count(ctx, 'hub', 'updated');
+      ctx.metrics?.ccChangeReachedHub(mirrored.ccUpdatedAt, ctx.now());
+    } else {
+      await ctx.repos.idMaps.recordFailure({
+        organizationId: ctx.organization.id,
+        hubCollection: mapping.hubCollection,
+        key: { hubId, ccContactId: mirrored.contactId },
+        email: nextHub.email,
+        reason: `Connec! refused the change from Constant Contact: ${result.error.message}`,
+      });
+      count(ctx, 'hub', 'failed');
+    }
+  });
 }
 
 /**
@@ -279,7 +272,7 @@ function queuePersonCreation(
     ...listRolesToHubFlags(receiver, [...roles]),
     id: [ownIdEntry(mirrored.contactId, ctx.realm)],
   };
-  hubWrites.add({ collection: receiver.hubCollection, record } as never, async (result) => {
+  hubWrites.add({ collection: receiver.hubCollection, record }, async (result) => {
     const hubId = result.ok ? connecIdOf(result.record.id) : undefined;
     if (!result.ok || !hubId) {
       await ctx.repos.idMaps.recordFailure({
@@ -317,7 +310,7 @@ function queuePersonCreation(
           isUnsubscribed(contact),
           false,
         ),
-        snapshot: snapshot as unknown as Record<string, unknown>,
+        snapshot: snapshot,
       });
     await link(mirrored.contact);
     count(ctx, 'hub', 'created');

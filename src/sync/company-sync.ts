@@ -9,17 +9,10 @@ import {
   sharedToPhysicalAddress,
 } from '../mapping/company-account.ts';
 import { contentHash, sameField, sameValue } from '../mapping/shared-contact.ts';
-import { historyAfter, type RecordHistory } from './record-history.ts';
+import { historyAfter } from './record-history.ts';
+import { type CompanySnapshot, readCompanySnapshot } from './snapshot-codec.ts';
 import { count, flowsFor, type SyncContext } from './sync-context.ts';
-import { threeWayMerge } from './three-way-merge.ts';
-
-interface CompanySnapshot {
-  hub: SharedCompany;
-  cc: SharedCompany;
-  /** Linked on the first link as both sides held it (historical data not shared); see ContactSnapshot. */
-  keptAsIs?: true;
-  history?: RecordHistory;
-}
+import { pickFields, threeWayMerge } from './three-way-merge.ts';
 
 const COMPANY = 'company';
 
@@ -52,7 +45,7 @@ export async function syncCompany(ctx: SyncContext): Promise<void> {
   const summary = await ctx.cc.account.getSummary();
   await ctx.repos.cursors.set(orgId, 'cc', 'account', ctx.now().toISOString());
   const cc = accountToShared(summary);
-  const snapshot = map?.state === 'linked' ? (map.snapshot as unknown as CompanySnapshot | null) : null;
+  const snapshot = map?.state === 'linked' ? readCompanySnapshot(map.snapshot) : null;
   const { settings } = ctx.organization;
   // Both profiles existed before sharing started: linked as they are unless history is shared.
   if (!snapshot && !settings.shareHistorical) {
@@ -88,10 +81,7 @@ export async function syncCompany(ctx: SyncContext): Promise<void> {
   else count(ctx, 'cc', 'unchanged');
 
   if (merge.toHub.length > 0) {
-    const patch = sharedToCompanyPatch(
-      Object.fromEntries(merge.toHub.map((f) => [f, merge.merged[f]])) as Partial<SharedCompany>,
-      company,
-    );
+    const patch = sharedToCompanyPatch(pickFields(merge.merged, merge.toHub), company);
     await ctx.connec.updateCompany(patch);
     count(ctx, 'hub', 'updated');
   }
@@ -115,6 +105,6 @@ async function linkCompany(ctx: SyncContext, hubId: string, snapshot: CompanySna
     email: null,
     hubHash: contentHash(snapshot.hub),
     ccHash: contentHash(snapshot.cc),
-    snapshot: snapshot as unknown as Record<string, unknown>,
+    snapshot: snapshot,
   });
 }

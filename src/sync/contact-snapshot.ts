@@ -7,8 +7,9 @@ import type { MergeBase } from './three-way-merge.ts';
  * What the id map remembers of a linked pair after a sync: each side's shared fields (the base of the next
  * three-way merge), the record's lists and state, and the hub record's top-level values the mapping
  * writes into (so a hub write keeps another app's sibling fields without reading the record again).
+ * Read from the id map through `readContactSnapshot` (snapshot-codec.ts).
  */
-export interface ContactSnapshot {
+export type ContactSnapshot = {
   hub: SharedContact;
   cc: SharedContact;
   roles: ListRole[];
@@ -21,12 +22,7 @@ export interface ContactSnapshot {
   keptAsIs?: true;
   /** What the connector last wrote to each side, and the last conflict it settled. */
   history?: RecordHistory;
-}
-
-export function readSnapshot(value: Record<string, unknown> | null): ContactSnapshot | null {
-  if (!value || typeof value !== 'object' || !('hub' in value) || !('cc' in value)) return null;
-  return value as unknown as ContactSnapshot;
-}
+};
 
 export function mergeBaseOf(snapshot: ContactSnapshot | null): MergeBase<SharedContact> | null {
   return snapshot ? { hub: snapshot.hub, cc: snapshot.cc } : null;

@@ -1,10 +1,10 @@
 import type { CcContact } from '../constantcontact/types.ts';
 import type { MirroredContact } from '../db/repositories/cc-mirror.ts';
 import { LIST_NAMES, type ListRole } from '../mapping/list-roles.ts';
-import { readSnapshot } from './contact-snapshot.ts';
 import type { ListSightings } from './list-sightings.ts';
 import { applyActivities } from './membership-changes.ts';
 import type { MembershipChange } from './pending-writes.ts';
+import { readContactSnapshot } from './snapshot-codec.ts';
 import { flowsFor, type SyncContext } from './sync-context.ts';
 
 const MAPS_PAGE = 1_000;
@@ -57,7 +57,7 @@ async function memberContactIds(ctx: SyncContext, role: ListRole): Promise<Set<s
     for (const map of page) {
       if (map.hubCollection === 'company' || !map.hubId || !map.ccContactId) continue;
       if (!flowsFor(ctx, map.hubCollection).toCc) continue;
-      const snapshot = readSnapshot(map.snapshot);
+      const snapshot = readContactSnapshot(map.snapshot);
       if (snapshot?.active && snapshot.roles.includes(role)) ids.add(map.ccContactId);
     }
   }

@@ -6,9 +6,8 @@ import type { LinkInput } from '../db/repositories/id-maps.ts';
 import { contactListRoles, contactToShared, isUnsubscribed } from '../mapping/contact-shared.ts';
 import { type ContactMapping, sharedToHubPatch } from '../mapping/define-contact-mapping.ts';
 import { type ListRole, sortRoles } from '../mapping/list-roles.ts';
-import type { SharedContact } from '../mapping/shared-contact.ts';
 import type { IdMap } from '../model/id-map.ts';
-import { type ContactSnapshot, ccFingerprint, hubFingerprint, readSnapshot } from './contact-snapshot.ts';
+import { type ContactSnapshot, ccFingerprint, hubFingerprint } from './contact-snapshot.ts';
 import { queueContactUpdate } from './contact-updates.ts';
 import type { HubItem } from './hub-item.ts';
 import type { HubWriteBatch } from './hub-write-batch.ts';
@@ -18,7 +17,9 @@ import { type LinkedPairPlan, planLinkedPair } from './planner/linked-pair-plan.
 import { primaryOf } from './primary-record.ts';
 import { DELETED_IN_CC, HARD_DELETED } from './reasons.ts';
 import { historyAfter } from './record-history.ts';
+import { readContactSnapshot } from './snapshot-codec.ts';
 import { count, flowsFor, type SyncContext } from './sync-context.ts';
+import { pickFields } from './three-way-merge.ts';
 
 function topLevelRaw(mapping: ContactMapping, record: unknown): Record<string, unknown> {
   const keys = new Set(
@@ -69,7 +70,7 @@ async function sharingOf(
   const roles: ListRole[] = item.active ? [...item.roles] : [];
   for (const other of all) {
     if (isSelf(other)) continue;
-    const snapshot = readSnapshot(other.snapshot);
+    const snapshot = readContactSnapshot(other.snapshot);
     if (other.state === 'linked' && snapshot?.active) roles.push(...snapshot.roles);
   }
   const shared = pending.length > 0 || all.some((m) => !isSelf(m) && m.state === 'linked');
@@ -131,29 +132,26 @@ function queueHubWrite(
   if (!addId && Object.keys(patch).length === 0) return;
   const record: Record<string, unknown> = { ...patch };
   if (addId) record.id = withOwnId(item.record.id as IdArray, contactId, ctx.realm);
-  hubWrites.add(
-    { collection: mapping.hubCollection, connecId: item.hubId, record } as never,
-    async (result) => {
-      if (result.ok) {
-        if (Object.keys(patch).length > 0) count(ctx, 'hub', 'updated');
-      } else if (addId) {
-        // Another record of the collection may still carry the contact's id (say, one unlinked when the
-        // contact was deleted in CC, which CC revives with the same id): the pair is kept by the id map
-        // alone, and the fields are written without the id entry.
-        queueHubWrite(ctx, mapping, item, contactId, patch, hubWrites, false, refusal);
-      } else {
-        refusal.refused = true;
-        await ctx.repos.idMaps.recordFailure({
-          organizationId: ctx.organization.id,
-          hubCollection: mapping.hubCollection,
-          key: { hubId: item.hubId, ccContactId: contactId },
-          email: item.shared.email,
-          reason: `Connec! refused the update: ${result.error.message}`,
-        });
-        count(ctx, 'hub', 'failed');
-      }
-    },
-  );
+  hubWrites.add({ collection: mapping.hubCollection, connecId: item.hubId, record }, async (result) => {
+    if (result.ok) {
+      if (Object.keys(patch).length > 0) count(ctx, 'hub', 'updated');
+    } else if (addId) {
+      // Another record of the collection may still carry the contact's id (say, one unlinked when the
+      // contact was deleted in CC, which CC revives with the same id): the pair is kept by the id map
+      // alone, and the fields are written without the id entry.
+      queueHubWrite(ctx, mapping, item, contactId, patch, hubWrites, false, refusal);
+    } else {
+      refusal.refused = true;
+      await ctx.repos.idMaps.recordFailure({
+        organizationId: ctx.organization.id,
+        hubCollection: mapping.hubCollection,
+        key: { hubId: item.hubId, ccContactId: contactId },
+        email: item.shared.email,
+        reason: `Connec! refused the update: ${result.error.message}`,
+      });
+      count(ctx, 'hub', 'failed');
+    }
+  });
 }
 
 /**
@@ -177,7 +175,8 @@ export async function updateLinked(
   // Read again: another record of this page sharing the contact may have just written it.
   const fresh = (await ctx.repos.ccMirror.get(ctx.organization.id, [known.contactId])).get(known.contactId);
   const contact = fresh && !fresh.deleted ? fresh.contact : known.contact;
-  const snapshot = map?.state === 'linked' || map?.state === 'failed' ? readSnapshot(map.snapshot) : null;
+  const snapshot =
+    map?.state === 'linked' || map?.state === 'failed' ? readContactSnapshot(map.snapshot) : null;
   // Another record of this run sharing the contact may have queued field changes not sent yet: merge with
   // the contact as it is about to be, so a record found later in the run to be the primary one gets the
   // last word instead of leaving CC with the fields of a record that only looked primary when it came first.
@@ -244,11 +243,7 @@ async function applyMerge(
   const { mapping, item, map, contact, carriesId } = pair;
   const { merge, lists } = plan;
   const hubPatch = merge.toHub.length
-    ? sharedToHubPatch(
-        mapping,
-        Object.fromEntries(merge.toHub.map((f) => [f, merge.merged[f]])) as Partial<SharedContact>,
-        item.record,
-      )
+    ? sharedToHubPatch(mapping, pickFields(merge.merged, merge.toHub), item.record)
     : {};
   const linkTo = (written: CcContact) =>
     ctx.repos.idMaps.link(mergedLink(ctx, pair, plan, hubPatch, written));
@@ -329,7 +324,7 @@ function mergedLink(
       isUnsubscribed(written),
       false,
     ),
-    snapshot: after as unknown as Record<string, unknown>,
+    snapshot: after,
   };
 }
 
@@ -375,7 +370,7 @@ export function createdLink(
       isUnsubscribed(contact),
       false,
     ),
-    snapshot: snapshot as unknown as Record<string, unknown>,
+    snapshot: snapshot,
   };
 }
 

@@ -9,12 +9,16 @@ const SUB_RESOURCES = ['phone_numbers', 'street_addresses', 'custom_fields', 'li
  */
 function asHeld(before: CcContact, sent: CcContactUpdate, answer: CcContact): CcContact {
   const held: CcContact = { ...answer };
-  for (const key of SUB_RESOURCES) {
-    if (held[key] !== undefined) continue;
-    const value = sent[key] ?? before[key];
-    if (value !== undefined) (held as unknown as Record<string, unknown>)[key] = value;
-  }
+  for (const key of SUB_RESOURCES) fillIn(held, key, sent[key] ?? before[key]);
   return held;
+}
+
+function fillIn<K extends (typeof SUB_RESOURCES)[number]>(
+  held: CcContact,
+  key: K,
+  value: CcContact[K] | undefined,
+): void {
+  if (held[key] === undefined && value !== undefined) held[key] = value;
 }
 
 /**

@@ -109,3 +109,10 @@ export function threeWayMerge<T extends object>(input: MergeInput<T>): MergeResu
   for (const f of toCc) nextCc[f] = mergedView[f];
   return { merged, toHub, toCc, conflicts, nextBase: { hub: nextHub, cc: nextCc } };
 }
+
+/** The given fields of a value, and only those: what a merge writes to one side. */
+export function pickFields<T extends object, K extends keyof T>(value: T, fields: readonly K[]): Pick<T, K> {
+  const picked: Partial<Pick<T, K>> = {};
+  for (const field of fields) picked[field] = value[field];
+  return picked as Pick<T, K>;
+}

@@ -2,10 +2,10 @@ import { checkEmail } from '../../mapping/eligibility.ts';
 import { normalizeEmail } from '../../mapping/normalize-email.ts';
 import type { IdMap } from '../../model/id-map.ts';
 import type { OrganizationSettings } from '../../model/organization.ts';
-import { readSnapshot } from '../contact-snapshot.ts';
 import { isHistorical } from '../historical.ts';
 import type { HubItem } from '../hub-item.ts';
 import { EXISTED_BEFORE_SHARING, NO_ROLE } from '../reasons.ts';
+import { readContactSnapshot } from '../snapshot-codec.ts';
 
 /** What the planner knows of one hub record read for sharing with CC; gathered by the caller, no I/O here. */
 export interface HubRecordFacts {
@@ -50,7 +50,7 @@ export type HubRecordDecision =
 function historicalNowShared(map: IdMap | null, settings: OrganizationSettings): boolean {
   if (!settings.shareHistorical || !map) return false;
   if (map.state === 'excluded') return map.reason === EXISTED_BEFORE_SHARING;
-  return map.state === 'linked' && readSnapshot(map.snapshot)?.keptAsIs === true;
+  return map.state === 'linked' && readContactSnapshot(map.snapshot)?.keptAsIs === true;
 }
 
 /** Decides what happens to one hub record read for sharing with CC. Pure: same facts, same decision. */

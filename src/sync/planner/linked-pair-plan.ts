@@ -7,7 +7,7 @@ import type { OrganizationSettings } from '../../model/organization.ts';
 import { type ContactSnapshot, mergeBaseOf } from '../contact-snapshot.ts';
 import { isHistorical } from '../historical.ts';
 import type { HubItem } from '../hub-item.ts';
-import { type MergeResult, threeWayMerge } from '../three-way-merge.ts';
+import { type MergeResult, pickFields, threeWayMerge } from '../three-way-merge.ts';
 
 /** What the planner knows of a hub record and the CC contact it is linked (or just matched) to. */
 export interface LinkedPairFacts {
@@ -86,7 +86,7 @@ export function planLinkedPair(facts: LinkedPairFacts, rules: LinkedPairRules): 
     },
   });
   const mergedView = ccView(merge.merged);
-  const toCc = Object.fromEntries(merge.toCc.map((f) => [f, mergedView[f]])) as Partial<SharedContact>;
+  const toCc: Partial<SharedContact> = pickFields(mergedView, merge.toCc);
   // An unsubscribed contact's lists are never touched: adding one back would be re-subscribing.
   const change = flows.toCc && !contact.unsubscribed && !sameValue(contact.listRoles, sharing.wantedRoles);
   const lists = contact.unsubscribed

@@ -1,5 +1,4 @@
 import type { IdMap } from '../../model/id-map.ts';
-import { readSnapshot } from '../../sync/contact-snapshot.ts';
 import {
   type DecidedConflict,
   explainConflict,
@@ -7,6 +6,7 @@ import {
   type SideChange,
   shownValue,
 } from '../../sync/record-history.ts';
+import { readContactSnapshot } from '../../sync/snapshot-codec.ts';
 import type { ContactLists } from '../contact-lists.ts';
 import { html, type SafeHtml } from '../html.ts';
 import { formatDate } from './format.ts';
@@ -33,7 +33,7 @@ function conflictRows(items: readonly DecidedConflict[]): SafeHtml {
 
 /** One record's detail: what it is linked to, what the connector last wrote to each side, and why. */
 export function renderRecordDetail(map: IdMap, lists: ContactLists | undefined, base: string): SafeHtml {
-  const snapshot = readSnapshot(map.snapshot);
+  const snapshot = readContactSnapshot(map.snapshot);
   const history = snapshot?.history;
   const name = displayName(map, new Map()) ?? map.email ?? 'Record';
   const state = map.state === 'linked' ? 'Shared' : (STATE_LABELS[map.state] ?? map.state);

@@ -1,6 +1,6 @@
 import type { IdMap } from '../../model/id-map.ts';
-import { readSnapshot } from '../../sync/contact-snapshot.ts';
 import { EXISTED_BEFORE_SHARING } from '../../sync/reasons.ts';
+import { readContactSnapshot } from '../../sync/snapshot-codec.ts';
 import type { ContactLists } from '../contact-lists.ts';
 import { html, type SafeHtml } from '../html.ts';
 import { formatDate } from './format.ts';
@@ -16,7 +16,7 @@ export const TYPE_LABELS: Record<string, string> = {
 
 /** A linked record's name as both sides last agreed, or the name looked up for the page. */
 export function displayName(map: IdMap, looked: ReadonlyMap<string, string>): string | null {
-  const snapshot = readSnapshot(map.snapshot);
+  const snapshot = readContactSnapshot(map.snapshot);
   const shared = snapshot?.hub ?? snapshot?.cc;
   const name = shared
     ? [shared.first_name, shared.last_name].filter(Boolean).join(' ') || shared.company_name
@@ -26,7 +26,7 @@ export function displayName(map: IdMap, looked: ReadonlyMap<string, string>): st
 }
 
 function hubType(map: IdMap): SafeHtml {
-  const roles = readSnapshot(map.snapshot)?.roles ?? [];
+  const roles = readContactSnapshot(map.snapshot)?.roles ?? [];
   const kind = TYPE_LABELS[map.hubCollection] ?? map.hubCollection;
   const role = roles.filter((r) => r !== 'employee').join(', ');
   return html`${kind}${role ? html` <span class="muted">(${role})</span>` : ''}`;
