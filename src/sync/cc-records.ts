@@ -2,25 +2,20 @@ import { connecIdOf, ownIdEntry } from '../connec/ids.ts';
 import type { ConnecListCollection } from '../connec/records.ts';
 import type { CcContact } from '../constantcontact/types.ts';
 import type { MirroredContact } from '../db/repositories/cc-mirror.ts';
-import { ccView } from '../mapping/cc-limits.ts';
 import { contactListRoles, contactToShared, isUnsubscribed } from '../mapping/contact-shared.ts';
-import {
-  hubToShared,
-  listRolesToHubFlags,
-  mappedFields,
-  sharedToHubPatch,
-} from '../mapping/define-contact-mapping.ts';
-import { checkEmail } from '../mapping/eligibility.ts';
+import { hubToShared, listRolesToHubFlags, sharedToHubPatch } from '../mapping/define-contact-mapping.ts';
 import { type ListRole, sortRoles } from '../mapping/list-roles.ts';
 import { normalizeEmail } from '../mapping/normalize-email.ts';
 import { CC_BORN_CONTACTS, contactMappingFor, rolesHeldBy } from '../mapping/registry.ts';
 import type { SharedContact } from '../mapping/shared-contact.ts';
 import type { IdMap } from '../model/id-map.ts';
-import { type ContactSnapshot, ccFingerprint, hubFingerprint } from './contact-snapshot.ts';
+import { ccFingerprint } from './contact-snapshot.ts';
 import { flushPendingWrites } from './creation-buffer.ts';
 import { shareHubRecords } from './hub-records.ts';
 import { HubWriteBatch } from './hub-write-batch.ts';
 import { queueMembershipChange } from './membership-changes.ts';
+import { pairLink } from './pair-link.ts';
+import { planChangeToHub } from './planner/change-to-hub-plan.ts';
 import {
   type CcBornRules,
   decideContactChange,
@@ -32,7 +27,6 @@ import { isRecordError, recordErrorReason } from './record-errors.ts';
 import { historyAfter } from './record-history.ts';
 import { readContactSnapshot } from './snapshot-codec.ts';
 import { count, flowsFor, type SyncContext } from './sync-context.ts';
-import { pickFields, threeWayMerge } from './three-way-merge.ts';
 
 /**
  * Shares the contacts changed in CC that are waiting in the connector's copy of the account, a page at a
@@ -90,7 +84,7 @@ async function applyRecordAction(
   ctx: SyncContext,
   action: RecordAction,
   shared: SharedContact,
-  fingerprint: string,
+  _fingerprint: string,
   mirrored: MirroredContact,
   hubWrites: HubWriteBatch,
 ): Promise<void> {
@@ -105,7 +99,7 @@ async function applyRecordAction(
     case 'wait-for-retry':
       return;
     case 'merge-to-hub':
-      await applyContactChange(ctx, action.map, shared, fingerprint, mirrored, hubWrites, action.primary);
+      await applyContactChange(ctx, action.map, shared, mirrored, hubWrites, action.primary);
       return;
   }
 }
@@ -115,7 +109,6 @@ async function applyContactChange(
   ctx: SyncContext,
   map: IdMap,
   ccShared: SharedContact,
-  fingerprint: string,
   mirrored: MirroredContact,
   hubWrites: HubWriteBatch,
   primary: boolean,
@@ -123,28 +116,19 @@ async function applyContactChange(
   const mapping = contactMappingFor(map.hubCollection as ConnecListCollection);
   const snapshot = readContactSnapshot(map.snapshot);
   if (!snapshot || !map.hubId) return;
-  const flows = flowsFor(ctx, mapping.hubCollection);
-  const merge = threeWayMerge<SharedContact>({
-    base: { hub: snapshot.hub, cc: snapshot.cc },
-    hub: snapshot.hub,
-    cc: ccShared,
-    fields: mappedFields(mapping),
-    ccView,
-    winner: ctx.organization.settings.conflictWinner,
-    hubUpdatedAt: null,
-    ccUpdatedAt: mirrored.ccUpdatedAt,
-    flows: { toCc: false, toHub: primary && flows.toHub && mapping.flows.ccToHub },
-  });
-  // An email CC holds but the hub would not accept as valid stays out of the hub.
-  const toHub = merge.toHub.filter((f) => f !== 'email' || checkEmail(merge.merged.email).eligible);
-  const patch = toHub.length
-    ? sharedToHubPatch(mapping, pickFields(merge.merged, toHub), snapshot.hubRaw)
-    : {};
-  const nextHub: SharedContact = { ...snapshot.hub, ...pickFields(merge.merged, toHub) };
+  const hubId = map.hubId;
+  const plan = planChangeToHub(
+    { mapping, snapshot, cc: ccShared, ccUpdatedAt: mirrored.ccUpdatedAt, primary },
+    {
+      winner: ctx.organization.settings.conflictWinner,
+      toHub: flowsFor(ctx, mapping.hubCollection).toHub,
+    },
+  );
+  const wrote = Object.keys(plan.patch).length > 0;
   const history = historyAfter(
     snapshot.history,
     {
-      toHub: Object.keys(patch).length > 0 ? toHub : [],
+      toHub: wrote ? plan.toHub : [],
       toCc: [],
       conflicts: [],
       winner: ctx.organization.settings.conflictWinner,
@@ -153,46 +137,48 @@ async function applyContactChange(
     },
     ctx.now(),
   );
-  const after: ContactSnapshot = {
-    ...snapshot,
-    hub: nextHub,
-    cc: ccShared,
-    hubRaw: { ...snapshot.hubRaw, ...patch },
-    ...(history ? { history } : {}),
-  };
-  const hubId = map.hubId;
   const link = () =>
-    ctx.repos.idMaps.link({
-      organizationId: ctx.organization.id,
-      hubCollection: mapping.hubCollection,
-      hubId,
-      ccContactId: mirrored.contactId,
-      email: nextHub.email,
-      hubHash: hubFingerprint(nextHub, snapshot.roles, snapshot.active),
-      ccHash: fingerprint,
-      snapshot: after,
-    });
-  if (Object.keys(patch).length === 0) {
+    ctx.repos.idMaps.link(
+      pairLink(
+        {
+          organizationId: ctx.organization.id,
+          hubCollection: mapping.hubCollection,
+          hubId,
+          hub: plan.nextHub,
+          roles: snapshot.roles,
+          active: snapshot.active,
+          hubRaw: { ...snapshot.hubRaw, ...plan.patch },
+          contact: mirrored.contact,
+          ...(snapshot.keptAsIs ? { keptAsIs: true as const } : {}),
+          ...(history ? { history } : {}),
+        },
+        ctx.lists.roleOfListId,
+      ),
+    );
+  if (!wrote) {
     await link();
     count(ctx, 'hub', 'unchanged');
     return;
   }
-  hubWrites.add({ collection: mapping.hubCollection, connecId: hubId, record: patch }, async (result) => {
-    if (result.ok) {
-      await link();
-      count(ctx, 'hub', 'updated');
-      ctx.metrics?.ccChangeReachedHub(mirrored.ccUpdatedAt, ctx.now());
-    } else {
+  hubWrites.add(
+    { collection: mapping.hubCollection, connecId: hubId, record: plan.patch },
+    async (result) => {
+      if (result.ok) {
+        await link();
+        count(ctx, 'hub', 'updated');
+        ctx.metrics?.ccChangeReachedHub(mirrored.ccUpdatedAt, ctx.now());
+        return;
+      }
       await ctx.repos.idMaps.recordFailure({
         organizationId: ctx.organization.id,
         hubCollection: mapping.hubCollection,
         key: { hubId, ccContactId: mirrored.contactId },
-        email: nextHub.email,
+        email: plan.nextHub.email,
         reason: `Connec! refused the change from Constant Contact: ${result.error.message}`,
       });
       count(ctx, 'hub', 'failed');
-    }
-  });
+    },
+  );
 }
 
 /**
@@ -289,29 +275,24 @@ function queuePersonCreation(
     }
     // What the hub will hold of it: a person carries fewer fields than a contact (no company name).
     const hubShared = hubToShared(receiver, record);
-    const snapshot: ContactSnapshot = {
-      hub: hubShared,
-      cc: shared,
-      roles: [...roles],
-      active: true,
-      hubRaw: Object.fromEntries(Object.entries(record).filter(([k]) => k !== 'id' && !k.startsWith('is_'))),
-    };
     const link = (contact: CcContact) =>
-      ctx.repos.idMaps.link({
-        organizationId: ctx.organization.id,
-        hubCollection: receiver.hubCollection,
-        hubId,
-        ccContactId: mirrored.contactId,
-        email: mirrored.email,
-        hubHash: hubFingerprint(hubShared, [...roles], true),
-        ccHash: ccFingerprint(
-          contactToShared(contact),
-          contactListRoles(contact, ctx.lists.roleOfListId),
-          isUnsubscribed(contact),
-          false,
+      ctx.repos.idMaps.link(
+        pairLink(
+          {
+            organizationId: ctx.organization.id,
+            hubCollection: receiver.hubCollection,
+            hubId,
+            hub: hubShared,
+            roles: [...roles],
+            active: true,
+            hubRaw: Object.fromEntries(
+              Object.entries(record).filter(([k]) => k !== 'id' && !k.startsWith('is_')),
+            ),
+            contact,
+          },
+          ctx.lists.roleOfListId,
         ),
-        snapshot: snapshot,
-      });
+      );
     await link(mirrored.contact);
     count(ctx, 'hub', 'created');
     ctx.metrics?.ccChangeReachedHub(mirrored.ccUpdatedAt, ctx.now());

@@ -7,11 +7,12 @@ import { contactListRoles, contactToShared, isUnsubscribed } from '../mapping/co
 import { type ContactMapping, sharedToHubPatch } from '../mapping/define-contact-mapping.ts';
 import { type ListRole, sortRoles } from '../mapping/list-roles.ts';
 import type { IdMap } from '../model/id-map.ts';
-import { type ContactSnapshot, ccFingerprint, hubFingerprint } from './contact-snapshot.ts';
+import type { ContactSnapshot } from './contact-snapshot.ts';
 import { queueContactUpdate } from './contact-updates.ts';
 import type { HubItem } from './hub-item.ts';
 import type { HubWriteBatch } from './hub-write-batch.ts';
 import { queueMembershipChange } from './membership-changes.ts';
+import { type PairState, pairLink } from './pair-link.ts';
 import type { FailureOptions } from './pending-writes.ts';
 import { type LinkedPairPlan, planLinkedPair } from './planner/linked-pair-plan.ts';
 import { primaryOf } from './primary-record.ts';
@@ -291,41 +292,26 @@ function mergedLink(
   hubPatch: Record<string, unknown>,
   written: CcContact,
 ): LinkInput {
-  const writtenShared = contactToShared(written);
-  const { conflictWinner } = ctx.organization.settings;
   const history = historyAfter(
     snapshot?.history,
     {
       ...merge,
-      winner: conflictWinner,
+      winner: ctx.organization.settings.conflictWinner,
       hubUpdatedAt: item.record.updated_at ?? null,
       ccUpdatedAt: contact.updated_at ?? null,
     },
     ctx.now(),
   );
-  const after: ContactSnapshot = {
-    hub: merge.nextBase.hub,
-    cc: writtenShared,
-    roles: item.roles,
-    active: item.active,
-    hubRaw: { ...topLevelRaw(mapping, item.record), ...hubPatch },
-    ...(history ? { history } : {}),
-  };
-  return {
-    organizationId: ctx.organization.id,
-    hubCollection: mapping.hubCollection,
-    hubId: item.hubId,
-    ccContactId: written.contact_id,
-    email: item.shared.email,
-    hubHash: hubFingerprint(merge.nextBase.hub, item.roles, item.active),
-    ccHash: ccFingerprint(
-      writtenShared,
-      contactListRoles(written, ctx.lists.roleOfListId),
-      isUnsubscribed(written),
-      false,
-    ),
-    snapshot: after,
-  };
+  const pair = itemPair(ctx, mapping, item, written);
+  return pairLink(
+    {
+      ...pair,
+      hub: merge.nextBase.hub,
+      hubRaw: { ...pair.hubRaw, ...hubPatch },
+      ...(history ? { history } : {}),
+    },
+    ctx.lists.roleOfListId,
+  );
 }
 
 /**
@@ -334,8 +320,8 @@ function mergedLink(
  * side are shared from there; what already differed waits for the opt-in to historical sharing.
  */
 async function linkAsIs(ctx: SyncContext, { mapping, item, contact }: Pair, differs: boolean): Promise<void> {
-  const link = createdLink(ctx, mapping, item, contact);
-  await ctx.repos.idMaps.link(differs ? { ...link, snapshot: { ...link.snapshot, keptAsIs: true } } : link);
+  const pair = itemPair(ctx, mapping, item, contact);
+  await ctx.repos.idMaps.link(pairLink(differs ? { ...pair, keptAsIs: true } : pair, ctx.lists.roleOfListId));
   count(ctx, 'cc', 'linked');
 }
 
@@ -349,28 +335,20 @@ export function createdLink(
   item: HubItem,
   contact: CcContact,
 ): LinkInput {
-  const shared = contactToShared(contact);
-  const snapshot: ContactSnapshot = {
-    hub: item.shared,
-    cc: shared,
-    roles: item.roles,
-    active: item.active,
-    hubRaw: topLevelRaw(mapping, item.record),
-  };
+  return pairLink(itemPair(ctx, mapping, item, contact), ctx.lists.roleOfListId);
+}
+
+/** The pair of a hub record as read and a contact, before any merge writes to either. */
+function itemPair(ctx: SyncContext, mapping: ContactMapping, item: HubItem, contact: CcContact): PairState {
   return {
     organizationId: ctx.organization.id,
     hubCollection: mapping.hubCollection,
     hubId: item.hubId,
-    ccContactId: contact.contact_id,
-    email: item.shared.email,
-    hubHash: item.fingerprint,
-    ccHash: ccFingerprint(
-      shared,
-      contactListRoles(contact, ctx.lists.roleOfListId),
-      isUnsubscribed(contact),
-      false,
-    ),
-    snapshot: snapshot,
+    hub: item.shared,
+    roles: item.roles,
+    active: item.active,
+    hubRaw: topLevelRaw(mapping, item.record),
+    contact,
   };
 }
 
