@@ -1,18 +1,19 @@
 import { connecIdOf } from '../connec/ids.ts';
+import type { ConnecCompany } from '../connec/records.ts';
+import type { CcAccountSummary } from '../constantcontact/types.ts';
 import {
   accountToShared,
-  COMPANY_FIELDS,
   companyToShared,
-  type SharedCompany,
   sharedToAccountPut,
   sharedToCompanyPatch,
   sharedToPhysicalAddress,
 } from '../mapping/company-account.ts';
-import { contentHash, sameField, sameValue } from '../mapping/shared-contact.ts';
+import { contentHash, sameValue } from '../mapping/shared-contact.ts';
+import { type CompanyPlan, planCompany } from './planner/company-plan.ts';
 import { historyAfter } from './record-history.ts';
 import { type CompanySnapshot, readCompanySnapshot } from './snapshot-codec.ts';
 import { count, flowsFor, type SyncContext } from './sync-context.ts';
-import { pickFields, threeWayMerge } from './three-way-merge.ts';
+import { pickFields } from './three-way-merge.ts';
 
 const COMPANY = 'company';
 
@@ -24,76 +25,76 @@ const COMPANY = 'company';
 export async function syncCompany(ctx: SyncContext): Promise<void> {
   const flows = flowsFor(ctx, 'company');
   if (!flows.toCc && !flows.toHub) return;
-  const orgId = ctx.organization.id;
   const company = await ctx.connec.getCompany();
   const hubId = connecIdOf(company.id);
   if (!hubId) return;
   const hub = companyToShared(company);
-  const map = await ctx.repos.idMaps.findByHub(orgId, 'company', hubId);
-  const hubHash = contentHash(hub);
-
-  const lastPoll = await ctx.repos.cursors.get(orgId, 'cc', 'account');
-  const pollDue =
-    ctx.trigger === 'manual' ||
-    !lastPoll ||
-    ctx.now().getTime() - new Date(lastPoll).getTime() >= ctx.options.accountPollMs;
-  if (map?.state === 'linked' && map.hubHash === hubHash && !pollDue) {
+  const map = await ctx.repos.idMaps.findByHub(ctx.organization.id, COMPANY, hubId);
+  if (map?.state === 'linked' && map.hubHash === contentHash(hub) && !(await accountPollDue(ctx))) {
     count(ctx, 'cc', 'unchanged');
     return;
   }
-
   const summary = await ctx.cc.account.getSummary();
-  await ctx.repos.cursors.set(orgId, 'cc', 'account', ctx.now().toISOString());
-  const cc = accountToShared(summary);
+  await ctx.repos.cursors.set(ctx.organization.id, 'cc', 'account', ctx.now().toISOString());
   const snapshot = map?.state === 'linked' ? readCompanySnapshot(map.snapshot) : null;
-  const { settings } = ctx.organization;
-  // Both profiles existed before sharing started: linked as they are unless history is shared.
-  if (!snapshot && !settings.shareHistorical) {
-    const differs = COMPANY_FIELDS.some((f) => !sameField(f, hub[f], cc[f]));
-    await linkCompany(ctx, hubId, { hub, cc, ...(differs ? { keptAsIs: true as const } : {}) });
+  const cc = accountToShared(summary);
+  const plan = planCompany(
+    { hub, cc, hubUpdatedAt: company.updated_at ?? null, snapshot },
+    { settings: ctx.organization.settings, flows },
+  );
+  if (plan.kind === 'link-as-is') {
+    await linkCompany(ctx, hubId, { hub, cc, ...(plan.differs ? { keptAsIs: true as const } : {}) });
     count(ctx, 'cc', 'linked');
     return;
   }
-  const dates = { hubUpdatedAt: company.updated_at ?? null, ccUpdatedAt: null };
-  const merge = threeWayMerge<SharedCompany>({
-    base: snapshot?.keptAsIs && settings.shareHistorical ? null : snapshot,
-    hub,
-    cc,
-    fields: COMPANY_FIELDS,
-    ccView: (v) => v,
-    winner: settings.conflictWinner,
-    ...dates,
-    flows: { toCc: flows.toCc, toHub: flows.toHub },
-  });
-  // CC's API cannot set a logo: it only ever comes from CC.
-  const toCc = merge.toCc.filter((f) => f !== 'logo_url');
-  const nextCc = { ...merge.nextBase.cc, logo_url: cc.logo_url };
+  const next = await applyCompanyMerge(ctx, { company, summary, snapshot }, plan);
+  if (!map || !sameValue(map.snapshot, next) || map.hubHash !== contentHash(next.hub)) {
+    await linkCompany(ctx, hubId, next);
+  }
+}
 
+/** CC has no change date for the account: it is read on manual runs, and otherwise once per poll interval. */
+async function accountPollDue(ctx: SyncContext): Promise<boolean> {
+  if (ctx.trigger === 'manual') return true;
+  const lastPoll = await ctx.repos.cursors.get(ctx.organization.id, 'cc', 'account');
+  return !lastPoll || ctx.now().getTime() - new Date(lastPoll).getTime() >= ctx.options.accountPollMs;
+}
+
+/** Writes a merge's changes to CC's account and the hub's company; returns the snapshot to record. */
+async function applyCompanyMerge(
+  ctx: SyncContext,
+  read: { company: ConnecCompany; summary: CcAccountSummary; snapshot: CompanySnapshot | null },
+  plan: Extract<CompanyPlan, { kind: 'merge' }>,
+): Promise<CompanySnapshot> {
+  const { merge, toCc } = plan;
+  const cc = accountToShared(read.summary);
+  const nextCc = { ...merge.nextBase.cc, logo_url: cc.logo_url };
   if (toCc.some((f) => f !== 'address')) {
-    await ctx.cc.account.updateSummary(sharedToAccountPut(merge.merged, summary));
+    await ctx.cc.account.updateSummary(sharedToAccountPut(merge.merged, read.summary));
   }
   if (toCc.includes('address')) {
     const address = sharedToPhysicalAddress(merge.merged.address);
     if (address) await ctx.cc.account.updatePhysicalAddress(address);
     else nextCc.address = cc.address;
   }
-  if (toCc.length > 0) count(ctx, 'cc', 'updated');
-  else count(ctx, 'cc', 'unchanged');
-
+  count(ctx, 'cc', toCc.length > 0 ? 'updated' : 'unchanged');
   if (merge.toHub.length > 0) {
-    const patch = sharedToCompanyPatch(pickFields(merge.merged, merge.toHub), company);
-    await ctx.connec.updateCompany(patch);
+    await ctx.connec.updateCompany(sharedToCompanyPatch(pickFields(merge.merged, merge.toHub), read.company));
     count(ctx, 'hub', 'updated');
   }
+  const { conflictWinner } = ctx.organization.settings;
   const history = historyAfter(
-    snapshot?.history,
-    { ...merge, toCc, winner: settings.conflictWinner, ...dates },
+    read.snapshot?.history,
+    {
+      ...merge,
+      toCc,
+      winner: conflictWinner,
+      hubUpdatedAt: read.company.updated_at ?? null,
+      ccUpdatedAt: null,
+    },
     ctx.now(),
   );
-  const next: CompanySnapshot = { hub: merge.nextBase.hub, cc: nextCc, ...(history ? { history } : {}) };
-  if (!map || !sameValue(map.snapshot, next) || map.hubHash !== contentHash(next.hub)) {
-    await linkCompany(ctx, hubId, next);
-  }
+  return { hub: merge.nextBase.hub, cc: nextCc, ...(history ? { history } : {}) };
 }
 
 async function linkCompany(ctx: SyncContext, hubId: string, snapshot: CompanySnapshot): Promise<void> {
