@@ -127,14 +127,7 @@ async function applyContactChange(
   const wrote = Object.keys(plan.patch).length > 0;
   const history = historyAfter(
     snapshot.history,
-    {
-      toHub: wrote ? plan.toHub : [],
-      toCc: [],
-      conflicts: [],
-      winner: ctx.organization.settings.conflictWinner,
-      hubUpdatedAt: null,
-      ccUpdatedAt: mirrored.ccUpdatedAt,
-    },
+    { ...NOTHING_DECIDED, toHub: wrote ? plan.toHub : [], ccUpdatedAt: mirrored.ccUpdatedAt },
     ctx.now(),
   );
   const link = () =>
@@ -180,6 +173,9 @@ async function applyContactChange(
     },
   );
 }
+
+/** A change from CC decides no conflict and writes nothing to CC: its history records the hub side only. */
+const NOTHING_DECIDED = { toCc: [], conflicts: [], winner: 'newest', hubUpdatedAt: null } as const;
 
 /**
  * Contacts the hub has no record of. One whose email a hub record already holds is linked to it (a

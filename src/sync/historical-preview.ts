@@ -24,6 +24,20 @@ export async function previewHistorical(
   db: Kysely<Database>,
   organizationId: string,
 ): Promise<HistoricalPreview> {
+  const held = await heldBack(db, organizationId);
+  const contacts = await contactsKeptBack(db, organizationId);
+  return {
+    toCc: { create: held.total - held.matched, link: held.matched },
+    toHub: { create: contacts.total - contacts.matched, link: contacts.matched },
+    settle: await keptAsIs(db, organizationId),
+    excluded: await exclusionReasons(db, organizationId),
+  };
+}
+
+type Counts = { total: number; matched: number };
+
+/** Hub records kept back as historical, and how many of them a contact's email matches. */
+async function heldBack(db: Kysely<Database>, organizationId: string): Promise<Counts> {
   const held = await db
     .selectFrom('id_maps as m')
     .leftJoin('cc_contacts as c', (join) =>
@@ -40,8 +54,11 @@ export async function previewHistorical(
     .where('m.state', '=', 'excluded')
     .where('m.reason', '=', EXISTED_BEFORE_SHARING)
     .executeTakeFirstOrThrow();
+  return { total: Number(held.total), matched: Number(held.matched) };
+}
 
-  // Contacts no hub record is linked to: those the first run kept back as created before linking.
+/** Contacts no hub record is linked to (kept back as created before linking), and how many match one. */
+async function contactsKeptBack(db: Kysely<Database>, organizationId: string): Promise<Counts> {
   const contacts = await db
     .selectFrom('cc_contacts as c')
     .leftJoin('id_maps as linked', (join) =>
@@ -63,15 +80,26 @@ export async function previewHistorical(
     .where('c.deleted', '=', 0)
     .where('linked.id', 'is', null)
     .executeTakeFirstOrThrow();
+  return { total: Number(contacts.total), matched: Number(contacts.matched) };
+}
 
-  const keptAsIs = await db
+/** Pairs linked as they were although they differ (see ContactSnapshot.keptAsIs). */
+async function keptAsIs(db: Kysely<Database>, organizationId: string): Promise<number> {
+  const row = await db
     .selectFrom('id_maps')
     .select((eb) => eb.fn.countAll<string | number>().as('n'))
     .where('organization_id', '=', organizationId)
     .where('state', '=', 'linked')
     .where('snapshot', 'like', '%"keptAsIs":true%')
     .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
 
+/** Records that stay out of CC whatever the choice, counted by reason. */
+async function exclusionReasons(
+  db: Kysely<Database>,
+  organizationId: string,
+): Promise<Record<string, number>> {
   const reasons = await db
     .selectFrom('id_maps')
     .select(['reason', (eb) => eb.fn.countAll<string | number>().as('n')])
@@ -80,15 +108,5 @@ export async function previewHistorical(
     .where('reason', '<>', EXISTED_BEFORE_SHARING)
     .groupBy('reason')
     .execute();
-
-  const heldTotal = Number(held.total);
-  const heldMatched = Number(held.matched);
-  const contactsTotal = Number(contacts.total);
-  const contactsMatched = Number(contacts.matched);
-  return {
-    toCc: { create: heldTotal - heldMatched, link: heldMatched },
-    toHub: { create: contactsTotal - contactsMatched, link: contactsMatched },
-    settle: Number(keptAsIs.n),
-    excluded: Object.fromEntries(reasons.map((r) => [r.reason ?? 'unknown', Number(r.n)])),
-  };
+  return Object.fromEntries(reasons.map((r) => [r.reason ?? 'unknown', Number(r.n)]));
 }

@@ -7,7 +7,7 @@ import type { Logger } from '../logger.ts';
 import type { ContactMapping } from '../mapping/define-contact-mapping.ts';
 import { CONTACT_MAPPINGS, contactMappingFor } from '../mapping/registry.ts';
 import type { Organization } from '../model/organization.ts';
-import { emptyCounts, type RunTrigger, type SyncRun } from '../model/sync-run.ts';
+import { emptyCounts, type RunCounts, type RunTrigger, type SyncRun } from '../model/sync-run.ts';
 import { readCcChanges } from './cc-changes.ts';
 import { CcListDirectory } from './cc-list-directory.ts';
 import { sharePendingContacts } from './cc-records.ts';
@@ -45,35 +45,37 @@ export interface SyncEngineDeps {
   metrics?: SyncMetrics;
 }
 
+export interface RunOptions {
+  signal?: AbortSignal;
+  onProgress?: () => Promise<void>;
+  /**
+   * Throws (a `LeaseLostError`) once the caller no longer holds the organization's lease: checked before
+   * every cursor move and before the run is recorded as finished, so a run another process took over
+   * cannot move cursors back or overwrite what the new holder records.
+   */
+  fence?: () => Promise<void>;
+  /**
+   * The most CC requests this run may send: it stops at the next safe place once they are spent and
+   * records `moreWork`, and a later run goes on from its cursors. None: the run goes to the end.
+   */
+  maxCalls?: number;
+}
+
 /**
- * One sync run of one organization (its steps: `shareChanges`). Records failing on their own are recorded and retried later; anything else (an
- * outage, a lost authorization) ends the run as failed, with cursors where the last complete page left
- * them. The caller holds the organization's lease.
+ * One sync run of one organization (its steps: `shareChanges`). Records failing on their own are recorded
+ * and retried later; anything else (an outage, a lost authorization) ends the run as failed, with cursors
+ * where the last complete page left them. The caller holds the organization's lease.
  */
 export async function runSync(
   deps: SyncEngineDeps,
   organizationId: string,
   trigger: RunTrigger,
-  options: {
-    signal?: AbortSignal;
-    onProgress?: () => Promise<void>;
-    /**
-     * Throws (a `LeaseLostError`) once the caller no longer holds the organization's lease: checked before
-     * every cursor move and before the run is recorded as finished, so a run another process took over
-     * cannot move cursors back or overwrite what the new holder records.
-     */
-    fence?: () => Promise<void>;
-    /**
-     * The most CC requests this run may send: it stops at the next safe place once they are spent and
-     * records `moreWork`, and a later run goes on from its cursors. None: the run goes to the end.
-     */
-    maxCalls?: number;
-  } = {},
+  options: RunOptions = {},
 ): Promise<SyncRun> {
-  const { fence } = options;
+  const { fence, signal } = options;
   const repos = fence ? withFencedCursors(deps.repos, fence) : deps.repos;
   const organization = await repos.organizations.get(organizationId);
-  if (!organization.ccAccount || organization.deletedAt) {
+  if (!isLinked(organization)) {
     throw new OrganizationNotLinkedError(
       `Organization ${organization.groupUid} is not linked to Constant Contact.`,
     );
@@ -81,38 +83,20 @@ export async function runSync(
   const callBudget = new RunCallBudget(options.maxCalls);
   const run = await repos.syncRuns.start(organization.id, trigger);
   const logger = deps.logger.child({ organizationId: organization.id, runId: run.id, trigger });
-  const { signal } = options;
   const counts = emptyCounts();
   const notices: string[] = [];
   try {
-    // Both clients carry the run's signal, so a stop ends the run at its next call, whichever it is.
-    const cc = deps.cc.forOrganization(organization.id, signal, () => callBudget.count());
-    const ctx: SyncContext = {
-      organization,
-      trigger,
-      realm: organization.ccAccount.id,
+    const ctx = await runContext(deps, {
+      ...options,
       repos,
-      connec: deps.connecFor(organization, signal),
-      cc,
-      callBudget,
-      lists: await CcListDirectory.load(organization.id, repos.ccMirror, cc.lists),
-      now: deps.now,
+      organization,
+      run,
+      trigger,
       logger,
-      options: deps.options,
-      ...(deps.metrics ? { metrics: deps.metrics } : {}),
+      callBudget,
       counts,
-      creations: new Map(),
-      membershipChanges: new Map(),
-      contactUpdates: new Map(),
-      pendingLinks: new Map(),
       notices,
-      progress: {},
-      async reportProgress() {
-        signal?.throwIfAborted();
-        await repos.syncRuns.updateProgress(run.id, ctx.progress, ctx.counts);
-        await options.onProgress?.();
-      },
-    };
+    });
     const finished = await shareChanges(ctx);
     if (!finished) {
       notices.push(
@@ -139,23 +123,90 @@ export async function runSync(
     }
     // Once the signal aborted, whatever the interrupted call threw is the stop showing through.
     const error = signal?.aborted ? cancellationOf(signal) : caught;
-    // A spent CC budget pauses the run rather than failing it: it goes on from its cursors after the reset.
-    const cancelled = error instanceof RunCancelledError || error instanceof CcQuotaExceededError;
-    const code = error instanceof ConnectorError ? error.code : 'RUN_FAILED';
-    const message = error instanceof Error ? error.message : String(error);
-    if (cancelled) logger.warn({ reason: message }, 'sync run cancelled');
-    else logger.error({ err: error }, 'sync run failed');
-    const status = cancelled ? 'cancelled' : 'failed';
-    const ended = await repos.syncRuns.finish(run.id, {
-      status,
-      counts,
-      error: { code, message },
-      notices,
-      ccCalls: callBudget.spent,
-    });
-    deps.metrics?.syncRunEnded(trigger, status);
-    return ended;
+    return endUnfinished(
+      deps,
+      { repos, run, trigger, logger, counts, notices, ccCalls: callBudget.spent },
+      error,
+    );
   }
+}
+
+/** What one run is made of, before its context is built. */
+interface RunParts {
+  repos: Repositories;
+  organization: LinkedOrganization;
+  run: SyncRun;
+  trigger: RunTrigger;
+  logger: Logger;
+  callBudget: RunCallBudget;
+  counts: RunCounts;
+  notices: string[];
+}
+
+type LinkedOrganization = Organization & { ccAccount: NonNullable<Organization['ccAccount']> };
+
+/** Linked to a CC account, and not deleted on the platform: the only organizations a run may share for. */
+function isLinked(organization: Organization): organization is LinkedOrganization {
+  return organization.ccAccount !== null && !organization.deletedAt;
+}
+
+/** The context every step of the run works with; both clients carry the run's signal. */
+async function runContext(deps: SyncEngineDeps, parts: RunParts & RunOptions): Promise<SyncContext> {
+  const { repos, organization, run, callBudget, signal } = parts;
+  const cc = deps.cc.forOrganization(organization.id, signal, () => callBudget.count());
+  const ctx: SyncContext = {
+    organization,
+    trigger: parts.trigger,
+    realm: organization.ccAccount.id,
+    repos,
+    connec: deps.connecFor(organization, signal),
+    cc,
+    callBudget,
+    lists: await CcListDirectory.load(organization.id, repos.ccMirror, cc.lists),
+    now: deps.now,
+    logger: parts.logger,
+    options: deps.options,
+    ...(deps.metrics ? { metrics: deps.metrics } : {}),
+    counts: parts.counts,
+    creations: new Map(),
+    membershipChanges: new Map(),
+    contactUpdates: new Map(),
+    pendingLinks: new Map(),
+    notices: parts.notices,
+    progress: {},
+    async reportProgress() {
+      signal?.throwIfAborted();
+      await repos.syncRuns.updateProgress(run.id, ctx.progress, ctx.counts);
+      await parts.onProgress?.();
+    },
+  };
+  return ctx;
+}
+
+/**
+ * Records a run that did not finish: cancelled when it was stopped or CC's daily budget is spent (it goes
+ * on from its cursors after the reset), failed otherwise, with the error's code and message.
+ */
+async function endUnfinished(
+  deps: SyncEngineDeps,
+  parts: Omit<RunParts, 'organization' | 'callBudget'> & { ccCalls: number },
+  error: unknown,
+): Promise<SyncRun> {
+  const cancelled = error instanceof RunCancelledError || error instanceof CcQuotaExceededError;
+  const code = error instanceof ConnectorError ? error.code : 'RUN_FAILED';
+  const message = error instanceof Error ? error.message : String(error);
+  if (cancelled) parts.logger.warn({ reason: message }, 'sync run cancelled');
+  else parts.logger.error({ err: error }, 'sync run failed');
+  const status = cancelled ? 'cancelled' : 'failed';
+  const ended = await parts.repos.syncRuns.finish(parts.run.id, {
+    status,
+    counts: parts.counts,
+    error: { code, message },
+    notices: parts.notices,
+    ccCalls: parts.ccCalls,
+  });
+  deps.metrics?.syncRunEnded(parts.trigger, status);
+  return ended;
 }
 
 /**
