@@ -9,6 +9,7 @@ import { executeRun } from './execute-run.ts';
 import { maxCallsFor, type PollPlanning } from './poll-planning.ts';
 import { DEFAULT_LEASE_TIMINGS, type LeaseTimings } from './run-lease.ts';
 import { PRIORITY_NAMES, PRIORITY_OF } from './run-priorities.ts';
+import { type SchedulerTimers, systemTimers, type TimerHandle } from './scheduler-timers.ts';
 import { SchedulerStoppedError, type SyncScheduler } from './sync-scheduler.ts';
 
 export interface InProcessSchedulerOptions {
@@ -64,21 +65,22 @@ function spreadOffset(organizationId: string, intervalMs: number): number {
  */
 export function createInProcessScheduler(
   engine: SyncEngineDeps,
-  options: Partial<InProcessSchedulerOptions> = {},
+  options: Partial<InProcessSchedulerOptions> & { timers?: SchedulerTimers } = {},
   /** Decides which organizations to poll; without it, each is polled every `intervalMs`. */
   planning?: PollPlanning,
 ): InProcessScheduler {
-  const settings = { ...DEFAULT_SCHEDULER_OPTIONS, ...options };
+  const { timers = systemTimers(engine.now), ...chosen } = options;
+  const settings = { ...DEFAULT_SCHEDULER_OPTIONS, ...chosen };
   const repos: Repositories = engine.repos;
   const logger: Logger = engine.logger.child({ component: 'scheduler' });
   const holder = `process-${process.pid}-${randomUUID().slice(0, 8)}`;
   const queued = new Map<string, RunTrigger>();
   const running = new Map<string, Running>();
-  const debounces = new Map<string, NodeJS.Timeout>();
-  const deferred = new Map<string, NodeJS.Timeout>();
+  const debounces = new Map<string, TimerHandle>();
+  const deferred = new Map<string, TimerHandle>();
   const nextDue = new Map<string, number>();
   const idleWaiters: Array<() => void> = [];
-  let ticker: NodeJS.Timeout | undefined;
+  let ticker: TimerHandle | undefined;
   let stopped = false;
   // CC's daily quota is the application's: once spent, no scheduled run is worth starting before it resets.
   let quotaResetsAt = 0;
@@ -103,15 +105,15 @@ export function createInProcessScheduler(
 
   /** Asks again for a run deferred for budget once the budget is back; dropped only by stop or cancel. */
   function deferTo(organizationId: string, trigger: RunTrigger, until: Date): void {
-    clearTimeout(deferred.get(organizationId));
-    const timer = setTimeout(
+    timers.clear(deferred.get(organizationId));
+    const timer = timers.setTimeout(
       () => {
         deferred.delete(organizationId);
         scheduler.request(organizationId, trigger);
       },
-      Math.max(0, until.getTime() - engine.now().getTime()),
+      Math.max(0, until.getTime() - timers.now().getTime()),
     );
-    timer.unref();
+    timer.unref?.();
     deferred.set(organizationId, timer);
     logger.info({ organizationId, trigger, until }, 'CC budget spent; run deferred');
   }
@@ -136,7 +138,7 @@ export function createInProcessScheduler(
       // Stopped before it began: nothing to cancel, and the lease stays free for the next process.
       if (controller.signal.aborted) return null;
       const deferUntil = gated
-        ? await budgetDeferral(engine.cc.rateLimiter, trigger, settings.reserveShare, engine.now())
+        ? await budgetDeferral(engine.cc.rateLimiter, trigger, settings.reserveShare, timers.now())
         : null;
       if (deferUntil) {
         deferTo(organizationId, trigger, deferUntil);
@@ -155,7 +157,7 @@ export function createInProcessScheduler(
         return null;
       }
       await planning?.runFinished(run);
-      if (run.error?.code === 'CC_QUOTA_EXCEEDED') quotaResetsAt = nextUtcMidnight(engine.now()).getTime();
+      if (run.error?.code === 'CC_QUOTA_EXCEEDED') quotaResetsAt = nextUtcMidnight(timers.now()).getTime();
       if (run.error?.code === 'CC_NEEDS_RECONNECT') needReconnect.add(organizationId);
       return run;
     } catch (error) {
@@ -166,13 +168,13 @@ export function createInProcessScheduler(
 
   let plannedAt = Number.NEGATIVE_INFINITY;
   async function tick(): Promise<void> {
-    const now = engine.now().getTime();
+    const now = timers.now().getTime();
     if (now < quotaResetsAt) return;
     if (planning) {
       // Asked more often, the planner would only read every organization's state again to grant nothing.
       if (now - plannedAt < settings.planEveryMs) return;
       plannedAt = now;
-      for (const organizationId of await planning.due(engine.now())) {
+      for (const organizationId of await planning.due(timers.now())) {
         if (!needReconnect.has(organizationId)) scheduler.request(organizationId, 'schedule');
       }
       return;
@@ -203,10 +205,10 @@ export function createInProcessScheduler(
 
     notify(organizationId) {
       if (stopped) return;
-      clearTimeout(debounces.get(organizationId));
+      timers.clear(debounces.get(organizationId));
       debounces.set(
         organizationId,
-        setTimeout(() => {
+        timers.setTimeout(() => {
           debounces.delete(organizationId);
           scheduler.request(organizationId, 'notification');
         }, settings.debounceMs),
@@ -228,9 +230,9 @@ export function createInProcessScheduler(
 
     async cancel(organizationId) {
       queued.delete(organizationId);
-      clearTimeout(debounces.get(organizationId));
+      timers.clear(debounces.get(organizationId));
       debounces.delete(organizationId);
-      clearTimeout(deferred.get(organizationId));
+      timers.clear(deferred.get(organizationId));
       deferred.delete(organizationId);
       nextDue.delete(organizationId);
       const current = running.get(organizationId);
@@ -244,19 +246,19 @@ export function createInProcessScheduler(
     start() {
       if (ticker) return;
       stopped = false;
-      const safeTick = () => {
+      const safeTick = () =>
         tick().catch((error: unknown) => logger.error({ err: error }, 'schedule tick failed'));
-      };
-      ticker = setInterval(safeTick, settings.tickMs);
-      ticker.unref();
-      safeTick();
+      ticker = timers.setInterval(safeTick, settings.tickMs);
+      ticker.unref?.();
+      // The first look at the schedule comes at once, not a tick later.
+      timers.setTimeout(safeTick, 0).unref?.();
     },
 
     async stop() {
       stopped = true;
-      clearInterval(ticker);
+      timers.clear(ticker);
       ticker = undefined;
-      for (const timer of [...debounces.values(), ...deferred.values()]) clearTimeout(timer);
+      for (const timer of [...debounces.values(), ...deferred.values()]) timers.clear(timer);
       debounces.clear();
       deferred.clear();
       queued.clear();

@@ -4,6 +4,7 @@ import { budgetAwarePlanning, DEFAULT_POLL_COST } from '../../src/jobs/budget-aw
 import { createInProcessScheduler } from '../../src/jobs/in-process-scheduler.ts';
 import type { PollPlanning } from '../../src/jobs/poll-planning.ts';
 import type { SyncRun } from '../../src/model/sync-run.ts';
+import { ManualTimers } from '../helpers/manual-timers.ts';
 import { type SyncHarness, startSyncHarness } from '../helpers/sync-harness.ts';
 
 describe('in-process scheduler', () => {
@@ -18,7 +19,8 @@ describe('in-process scheduler', () => {
   const runs = async () => h.repos.syncRuns.listRecent(h.organization.id, 100);
 
   it('turns a burst of notifications into one run, after a quiet period', async () => {
-    const scheduler = createInProcessScheduler(h.engine, { debounceMs: 50 });
+    const timers = new ManualTimers();
+    const scheduler = createInProcessScheduler(h.engine, { debounceMs: 5_000, timers });
     const before = (await runs()).length;
     h.app.create('people', {
       first_name: 'Burst',
@@ -26,7 +28,12 @@ describe('in-process scheduler', () => {
       email: { address: 'burst1@example.com' },
       is_customer: true,
     });
-    for (let i = 0; i < 5; i++) scheduler.notify(h.organization.id);
+    for (let i = 0; i < 5; i++) {
+      scheduler.notify(h.organization.id);
+      await timers.advance(4_000);
+    }
+    assert.equal((await runs()).length, before, 'no run while the notifications keep coming');
+    await timers.advance(1_000);
     await scheduler.idle();
     const after = await runs();
     assert.equal(after.length - before, 1);
@@ -81,10 +88,28 @@ describe('in-process scheduler', () => {
         is_customer: true,
       });
     }
-    const engine = { ...h.engine, options: { ...h.engine.options, hubPageSize: 5 } };
+    // Cancelled once it is under way: after its first page of hub records.
+    let started: () => void = () => {};
+    const underWay = new Promise<void>((resolve) => {
+      started = resolve;
+    });
+    const engine = {
+      ...h.engine,
+      options: { ...h.engine.options, hubPageSize: 5 },
+      connecFor: (...args: Parameters<typeof h.engine.connecFor>) => {
+        const client = h.engine.connecFor(...args);
+        const page = client.page.bind(client);
+        client.page = async (...pageArgs: Parameters<typeof page>) => {
+          const answer = await page(...pageArgs);
+          started();
+          return answer;
+        };
+        return client;
+      },
+    };
     const scheduler = createInProcessScheduler(engine);
     scheduler.request(h.organization.id, 'manual');
-    await new Promise((r) => setTimeout(r, 30));
+    await underWay;
     await scheduler.cancel(h.organization.id);
     const [last] = await runs();
     assert.equal(last?.status, 'cancelled');
@@ -92,29 +117,44 @@ describe('in-process scheduler', () => {
     await scheduler.idle();
   });
 
-  it('runs linked organizations on schedule', async () => {
-    const scheduler = createInProcessScheduler(h.engine, { intervalMs: 1, tickMs: 20 });
+  it('runs linked organizations on schedule, once per interval', async () => {
+    const timers = new ManualTimers();
+    const intervalMs = 15 * 60_000;
+    const scheduler = createInProcessScheduler(h.engine, { intervalMs, tickMs: 30_000, timers });
     const before = (await runs()).length;
+    const ran = async () => (await runs()).length - before;
     scheduler.start();
-    await new Promise((r) => setTimeout(r, 120));
+    await timers.advance(0);
+    await scheduler.idle();
+    // The organization's first run comes within the first interval (organizations are spread over it).
+    for (let waited = 0; (await ran()) === 0; waited += 30_000) {
+      assert.ok(waited <= intervalMs, 'a run within the first interval');
+      await timers.advance(30_000);
+      await scheduler.idle();
+    }
+    assert.equal((await runs())[0]?.trigger, 'schedule');
+    await timers.advance(intervalMs - 30_000);
+    await scheduler.idle();
+    assert.equal(await ran(), 1, 'not again within the interval');
+    await timers.advance(30_000);
+    await scheduler.idle();
+    assert.equal(await ran(), 2, 'again once the interval passed');
     await scheduler.stop();
-    const after = await runs();
-    assert.ok(after.length > before);
-    assert.ok(after.slice(0, after.length - before).some((r) => r.trigger === 'schedule'));
+    assert.equal(timers.pending, 0, 'stop clears every timer');
   });
 });
 
 describe('in-process scheduler on a bad day', () => {
-  const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
   it('stops scheduling runs once the daily quota is spent', async () => {
     const h = await startSyncHarness({ ccDailyQuota: 1 });
     try {
-      const scheduler = createInProcessScheduler(h.engine, { intervalMs: 1, tickMs: 10 });
+      const timers = new ManualTimers();
+      const scheduler = createInProcessScheduler(h.engine, { intervalMs: 60_000, tickMs: 30_000, timers });
       const first = await scheduler.runNow(h.organization.id, 'manual');
       assert.equal(first?.error?.code, 'CC_QUOTA_EXCEEDED');
       scheduler.start();
-      await pause(100);
+      await timers.advance(60 * 60_000);
+      await scheduler.idle();
       await scheduler.stop();
       assert.equal(
         (await h.repos.syncRuns.listRecent(h.organization.id, 10)).length,
@@ -134,12 +174,14 @@ describe('in-process scheduler on a bad day', () => {
         refreshToken: 'revoked',
         expiresAt: new Date(Date.now() - 1000).toISOString(),
       });
-      const scheduler = createInProcessScheduler(h.engine, { intervalMs: 1, tickMs: 10 });
+      const timers = new ManualTimers();
+      const scheduler = createInProcessScheduler(h.engine, { intervalMs: 60_000, tickMs: 30_000, timers });
       const first = await scheduler.runNow(h.organization.id, 'manual');
       assert.equal(first?.error?.code, 'CC_NEEDS_RECONNECT');
       assert.equal(scheduler.needsReconnect(h.organization.id), true);
       scheduler.start();
-      await pause(100);
+      await timers.advance(60 * 60_000);
+      await scheduler.idle();
       await scheduler.stop();
       assert.equal(
         (await h.repos.syncRuns.listRecent(h.organization.id, 10)).length,
@@ -159,16 +201,18 @@ describe('in-process scheduler on a bad day', () => {
         refreshToken: 'superseded',
         expiresAt: new Date(Date.now() - 1000).toISOString(),
       });
-      const first = createInProcessScheduler(h.engine, { intervalMs: 1, tickMs: 10 });
+      const first = createInProcessScheduler(h.engine, { intervalMs: 60_000, tickMs: 30_000 });
       assert.equal((await first.runNow(h.organization.id, 'manual'))?.error?.code, 'CC_NEEDS_RECONNECT');
       await first.stop();
       const marked = await h.repos.organizations.get(h.organization.id);
       assert.match(marked.needsReconnect?.reason ?? '', /reconnect to share again/);
 
       // A new process knows nothing of the first one's memory, only what the database says.
-      const restarted = createInProcessScheduler(h.engine, { intervalMs: 1, tickMs: 10 });
+      const timers = new ManualTimers();
+      const restarted = createInProcessScheduler(h.engine, { intervalMs: 60_000, tickMs: 30_000, timers });
       restarted.start();
-      await pause(100);
+      await timers.advance(60 * 60_000);
+      await restarted.idle();
       await restarted.stop();
       assert.equal(
         (await h.repos.syncRuns.listRecent(h.organization.id, 10)).length,
@@ -182,8 +226,6 @@ describe('in-process scheduler on a bad day', () => {
 });
 
 describe('in-process scheduler with the budget-aware planner', () => {
-  const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
   it('polls what the planner grants, asks it at most once a minute, and reports each run back', async () => {
     const h = await startSyncHarness();
     try {
@@ -211,12 +253,15 @@ describe('in-process scheduler with the budget-aware planner', () => {
           reported(run);
         },
       };
-      const scheduler = createInProcessScheduler(h.engine, { tickMs: 10 }, planning);
+      const timers = new ManualTimers();
+      const scheduler = createInProcessScheduler(h.engine, { tickMs: 10_000, timers }, planning);
       scheduler.start();
+      await timers.advance(0);
       const run = await firstReport;
       assert.deepEqual(granted, [[h.organization.id]], 'a newly linked organization is polled first');
       assert.equal(run.trigger, 'schedule');
-      await pause(60);
+      await timers.advance(50_000);
+      await scheduler.idle();
       await scheduler.stop();
 
       assert.equal(asked, 1, 'ticks within the minute do not ask the planner again');
