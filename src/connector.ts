@@ -23,6 +23,7 @@ export interface Connector {
   redis: SharedRedis | null;
   /** This process's metrics (served at /metrics). */
   metrics: ConnectorMetrics;
+  logger: Logger;
   close(): Promise<void>;
 }
 
@@ -74,6 +75,7 @@ export async function createConnector(
       sync,
       redis,
       metrics,
+      logger,
       async close() {
         await sync.scheduler?.stop();
         await app.close();

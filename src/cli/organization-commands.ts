@@ -1,5 +1,6 @@
 import type { Connector } from '../connector.ts';
 import { NotFoundError } from '../db/db-errors.ts';
+import { disconnect } from '../lifecycle/organization-lifecycle.ts';
 import type { IdMap } from '../model/id-map.ts';
 import type { Organization } from '../model/organization.ts';
 import type { SyncRun } from '../model/sync-run.ts';
@@ -144,5 +145,33 @@ export async function statusCommand(connector: Connector, args: readonly string[
     ...status.notShared.map((m) => `  ${m.collection} ${m.hubId ?? m.ccContactId}: ${m.state}, ${m.reason}`),
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
+  return 0;
+}
+
+/**
+ * `disconnect --tenant T --org G`: what the page's Disconnect does, for an operator: runs stopped, the CC
+ * token revoked, the link and what the connector knew of the account erased, the audit log told.
+ */
+export async function disconnectCommand(connector: Connector, args: readonly string[]): Promise<number> {
+  const { values } = parseOptions(args, { values: ['tenant', 'org'], flags: [] });
+  const organization = await findOrganization(connector, values);
+  if (!organization.ccAccount) {
+    process.stdout.write(`${organization.name} is not linked to Constant Contact; nothing to disconnect.\n`);
+    return 0;
+  }
+  const { cc, scheduler } = connector.sync;
+  await disconnect(
+    {
+      repos: connector.repositories,
+      scheduler,
+      logger: connector.logger,
+      revoke: cc ? (refreshToken) => cc.oauth.revoke(refreshToken) : null,
+    },
+    organization,
+    'operator',
+  );
+  process.stdout.write(
+    `Disconnected ${organization.name} from Constant Contact account "${organization.ccAccount.name}".\n`,
+  );
   return 0;
 }

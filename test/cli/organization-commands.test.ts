@@ -238,4 +238,27 @@ describe('operator commands', () => {
     assert.match(row!, new RegExp(`^${TEST_TENANT.id} +1 +1 +1 +0 +0 +1 +0 +0 +0$`));
     assert.match(result.stdout, /Constant Contact budget today: 10000 calls a day; .*\/metrics/);
   });
+  it('`disconnect` does what the page does: the link and what was known of the account are gone', async () => {
+    const result = await cli(['disconnect', '--tenant', TEST_TENANT.id, '--org', GROUP_A], env);
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(result.stdout, 'Disconnected Alpha Bikes from Constant Contact account "Alpha Bikes".\n');
+    const store = reopen();
+    try {
+      const repos = createRepositories(store.db, cipher);
+      const organization = (await repos.organizations.findByGroup(TEST_TENANT.id, GROUP_A))!;
+      assert.equal(organization.ccAccount, null);
+      assert.equal(await repos.organizations.getTokens(organization.id), null, 'the tokens are erased');
+      assert.equal(
+        (await repos.idMaps.page(organization.id, { states: ['linked'], limit: 1, offset: 0 })).total,
+        0,
+      );
+      const audit = await repos.auditLog.listForOrganization(organization.id, 5);
+      assert.equal(audit[0]?.event, 'organization.unlinked');
+      assert.equal(audit[0]?.actor, 'operator');
+    } finally {
+      await store.close();
+    }
+    const again = await cli(['disconnect', '--tenant', TEST_TENANT.id, '--org', GROUP_A], env);
+    assert.equal(again.stdout, 'Alpha Bikes is not linked to Constant Contact; nothing to disconnect.\n');
+  });
 });

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Tenant } from '../../config/tenants.ts';
-import type { WebContext } from '../context.ts';
+import { memberRemoved, organizationDeleted } from '../../lifecycle/organization-lifecycle.ts';
+import { lifecycleOf, type WebContext } from '../context.ts';
 import { authenticateTenant } from '../tenant-basic-auth.ts';
 
 type GroupParams = { group_uid: string; tenant: string };
@@ -33,30 +34,7 @@ export const accountWebhooks: FastifyPluginAsync<{ ctx: WebContext }> = async (a
     const tenant = authenticate(req, reply);
     if (!tenant) return reply;
     const organization = await ctx.repos.organizations.findByGroup(tenant.id, req.params.group_uid);
-    if (!organization || organization.deletedAt) return { deleted: true };
-    await ctx.scheduler?.cancel(organization.id);
-    const tokens = await ctx.repos.organizations.getTokens(organization.id).catch(() => null);
-    if (tokens && ctx.cc) {
-      // Best effort: the tokens are erased below whatever CC answers.
-      await ctx.cc.oauth.revoke(tokens.refreshToken).catch((error: unknown) => {
-        req.log.warn(
-          { organizationId: organization.id, err: error },
-          'revoking the token of a deleted organization failed',
-        );
-      });
-    }
-    await ctx.repos.organizations.markDeleted(organization.id);
-    await ctx.repos.auditLog.record({
-      tenant: tenant.id,
-      organizationId: organization.id,
-      actor: 'platform',
-      event: 'organization.deleted',
-      details: { groupUid: organization.groupUid, ccAccountId: organization.ccAccount?.id ?? null },
-    });
-    req.log.info(
-      { organizationId: organization.id },
-      'organization deleted on the platform: sharing stopped',
-    );
+    if (organization) await organizationDeleted(lifecycleOf(ctx), organization);
     return { deleted: true };
   });
 
@@ -69,15 +47,7 @@ export const accountWebhooks: FastifyPluginAsync<{ ctx: WebContext }> = async (a
         ctx.repos.organizations.findByGroup(tenant.id, req.params.group_uid),
         ctx.repos.users.find(tenant.id, req.params.user_uid),
       ]);
-      if (organization && user && (await ctx.repos.users.removeMembership(user.id, organization.id))) {
-        await ctx.repos.auditLog.record({
-          tenant: tenant.id,
-          organizationId: organization.id,
-          actor: 'platform',
-          event: 'member.removed',
-          details: { userId: user.id },
-        });
-      }
+      if (organization && user) await memberRemoved(lifecycleOf(ctx), organization, user);
       return { removed: true };
     },
   );

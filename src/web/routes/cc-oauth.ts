@@ -8,12 +8,12 @@ import {
   CcUnexpectedResponseError,
 } from '../../constantcontact/errors.ts';
 import type { CcTokenSet } from '../../constantcontact/types.ts';
-import { CcAccountAlreadyLinkedError } from '../../db/db-errors.ts';
 import { ConnectorError } from '../../errors.ts';
+import { linkAccount, moveAccount, revokeQuietly } from '../../lifecycle/organization-lifecycle.ts';
 import type { CcAccount, CcTokens, Organization } from '../../model/organization.ts';
 import { linkedElsewhereReason } from '../../model/reconnect-reasons.ts';
 import { adminAccess } from '../access.ts';
-import type { WebContext } from '../context.ts';
+import { lifecycleOf, type WebContext } from '../context.ts';
 import { FormInvalidError } from '../errors.ts';
 import type { Session } from '../session/session.ts';
 import { errorPage } from '../views/layout.ts';
@@ -189,7 +189,7 @@ export const ccOAuthRoutes: FastifyPluginAsync<{ ctx: WebContext }> = async (app
           }),
         );
       }
-      return finishLink(req, reply, organization, session, account, stored);
+      return finishLink(reply, organization, session, account, stored);
     },
   );
 
@@ -225,79 +225,46 @@ export const ccOAuthRoutes: FastifyPluginAsync<{ ctx: WebContext }> = async (app
             details: { ccAccountId: account.id, fromOrganizationId: organization.id },
           });
         } else {
-          await revokeUnused(ctx, req, organization.id, tokens.refreshToken);
+          await revokeQuietly(lifecycleOf(ctx), organization.id, tokens.refreshToken);
         }
         return backToPage(reply, organization.id, 'cc_link_cancelled');
       }
 
-      if (!elsewhere) return finishLink(req, reply, organization, session, account, tokens);
-      // No run of the earlier organization may go on writing with a link being taken away.
-      await ctx.scheduler?.cancel(elsewhere.id);
+      if (!elsewhere) return finishLink(reply, organization, session, account, tokens);
       const reason = linkedElsewhereReason({
         accountName: account.name || account.id,
         organizationName: elsewhere.tenant === organization.tenant ? organization.name : null,
         at: ctx.now(),
       });
-      try {
-        await ctx.repos.organizations.transferAccount(elsewhere.id, organization.id, account, tokens, reason);
-      } catch (error) {
-        if (!(error instanceof CcAccountAlreadyLinkedError)) throw error;
-        await revokeUnused(ctx, req, organization.id, tokens.refreshToken);
-        return backToPage(reply, organization.id, 'cc_taken');
-      }
-      // As on a disconnect: what the earlier organization knew of the account goes with the link.
-      await ctx.repos.idMaps.clear(elsewhere.id);
-      await ctx.repos.ccMirror.clear(elsewhere.id);
-      await ctx.repos.cursors.reset(elsewhere.id);
-      await ctx.repos.auditLog.record({
-        tenant: elsewhere.tenant,
-        organizationId: elsewhere.id,
-        actor: session.userId,
-        event: 'organization.cc_account_moved',
-        details: { ccAccountId: account.id, toOrganizationId: organization.id },
-      });
-      return linked(req, reply, organization, session, account);
+      const requestedAt = ctx.now();
+      const moved = await moveAccount(
+        lifecycleOf(ctx),
+        { from: elsewhere, to: organization, account, tokens, reason },
+        session.userId,
+      );
+      if (moved === 'taken') return backToPage(reply, organization.id, 'cc_taken');
+      return linked(reply, organization, requestedAt);
     },
   );
 
   /** Links the organization (relinking its own account only renews its tokens) and starts the first run. */
   async function finishLink(
-    req: FastifyRequest,
     reply: FastifyReply,
     organization: Organization,
     session: Session,
     account: CcAccount,
     tokens: CcTokens,
   ) {
-    try {
-      await ctx.repos.organizations.link(organization.id, account, tokens);
-    } catch (error) {
-      // Another organization took the account between our check and this write.
-      if (!(error instanceof CcAccountAlreadyLinkedError)) throw error;
-      await revokeUnused(ctx, req, organization.id, tokens.refreshToken);
-      return backToPage(reply, organization.id, 'cc_taken');
-    }
-    return linked(req, reply, organization, session, account);
+    const requestedAt = ctx.now();
+    const outcome = await linkAccount(lifecycleOf(ctx), organization, account, tokens, session.userId);
+    if (outcome === 'taken') return backToPage(reply, organization.id, 'cc_taken');
+    return linked(reply, organization, requestedAt);
   }
 
-  async function linked(
-    req: FastifyRequest,
-    reply: FastifyReply,
-    organization: Organization,
-    session: Session,
-    account: CcAccount,
-  ) {
-    await ctx.repos.auditLog.record({
-      tenant: organization.tenant,
-      organizationId: organization.id,
-      actor: session.userId,
-      event: 'organization.linked',
-      details: { ccAccountId: account.id },
-    });
-    const requestedAt = ctx.now().toISOString();
-    ctx.scheduler?.request(organization.id, 'first_link');
-    req.log.info({ organizationId: organization.id, ccAccountId: account.id }, 'Constant Contact linked');
-    return backToPage(reply, organization.id, 'linked', `&after=${encodeURIComponent(requestedAt)}`);
+  /** Back to the page, which follows the first run from the moment it was asked for. */
+  function linked(reply: FastifyReply, organization: Organization, requestedAt: Date) {
+    const after = encodeURIComponent(requestedAt.toISOString());
+    return backToPage(reply, organization.id, 'linked', `&after=${after}`);
   }
 };
 
@@ -305,18 +272,6 @@ export const ccOAuthRoutes: FastifyPluginAsync<{ ctx: WebContext }> = async (app
 async function mayKnow(ctx: WebContext, session: Session, other: Organization): Promise<boolean> {
   if (other.tenant !== session.tenant || other.deletedAt) return false;
   return Boolean(await ctx.repos.users.findMembership(session.userId, other.id));
-}
-
-/** Best effort: an authorization nobody will use is revoked; failing that, it expires unused. */
-async function revokeUnused(
-  ctx: WebContext,
-  req: FastifyRequest,
-  organizationId: string,
-  refreshToken: string,
-): Promise<void> {
-  await ctx.cc?.oauth.revoke(refreshToken).catch((error: unknown) => {
-    req.log.warn({ organizationId, err: error }, 'revoking an unused token failed');
-  });
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
+import { changeSettings, disconnect, shareHistorical } from '../../lifecycle/organization-lifecycle.ts';
 import {
   DIRECTIONS,
   type Direction,
@@ -11,7 +12,7 @@ import {
   type OrganizationSettingsInput,
 } from '../../model/organization.ts';
 import { adminAccess, memberAccess } from '../access.ts';
-import type { WebContext } from '../context.ts';
+import { lifecycleOf, type WebContext } from '../context.ts';
 import { FormInvalidError } from '../errors.ts';
 import type { NoticeKey } from '../views/notices.ts';
 
@@ -78,56 +79,14 @@ export const organizationActions: FastifyPluginAsync<{ ctx: WebContext }> = asyn
     '/organizations/:organizationId/constantcontact/disconnect',
     async (req, reply) => {
       const { organization, session } = await adminAccess(ctx, req, req.params.organizationId);
-      // No run may go on writing with a link that is being taken away.
-      await ctx.scheduler?.cancel(organization.id);
-      const tokens = await ctx.repos.organizations.getTokens(organization.id);
-      if (tokens && ctx.cc) {
-        // Best effort: a token CC no longer knows is as good as revoked, and the link is erased anyway.
-        await ctx.cc.oauth.revoke(tokens.refreshToken).catch((error: unknown) => {
-          req.log.warn(
-            { organizationId: organization.id, err: error },
-            'revoking the Constant Contact token failed',
-          );
-        });
-      }
-      await ctx.repos.organizations.unlink(organization.id);
-      // What the connector knew of the account goes with the link: a later link is a first link again.
-      await ctx.repos.idMaps.clear(organization.id);
-      await ctx.repos.ccMirror.clear(organization.id);
-      await ctx.repos.cursors.reset(organization.id);
-      await ctx.repos.auditLog.record({
-        tenant: organization.tenant,
-        organizationId: organization.id,
-        actor: session.userId,
-        event: 'organization.unlinked',
-        details: { ccAccountId: organization.ccAccount?.id ?? null },
-      });
+      await disconnect(lifecycleOf(ctx), organization, session.userId);
       return back(reply, organization.id, 'disconnected');
     },
   );
 
   app.post<{ Params: Params; Body: Form }>('/organizations/:organizationId/settings', async (req, reply) => {
     const { organization, session } = await adminAccess(ctx, req, req.params.organizationId);
-    const patch = settingsFromForm(req.body ?? {});
-    const updated = await ctx.repos.organizations.updateSettings(organization.id, patch);
-    const before = organization.settings;
-    const changed = [
-      ...HUB_COLLECTIONS.filter((c) => before.directions[c] !== updated.settings.directions[c]).map(
-        (c) => `directions.${c}`,
-      ),
-      ...(before.conflictWinner !== updated.settings.conflictWinner ? ['conflictWinner'] : []),
-      ...(before.hardDeletes !== updated.settings.hardDeletes ? ['hardDeletes'] : []),
-    ];
-    if (changed.length > 0) {
-      await ctx.repos.auditLog.record({
-        tenant: organization.tenant,
-        organizationId: organization.id,
-        actor: session.userId,
-        event: 'organization.settings_changed',
-        details: { changed },
-      });
-      if (organization.ccAccount) ctx.scheduler?.request(organization.id, 'manual');
-    }
+    await changeSettings(lifecycleOf(ctx), organization, settingsFromForm(req.body ?? {}), session.userId);
     return back(reply, organization.id, 'settings_saved', { anchor: 'settings' });
   });
 
@@ -138,20 +97,8 @@ export const organizationActions: FastifyPluginAsync<{ ctx: WebContext }> = asyn
       if (req.body?.confirm !== 'yes') {
         throw new FormInvalidError('Tick the box confirming that sharing historical data cannot be undone.');
       }
-      if (!organization.settings.shareHistorical) {
-        await ctx.repos.organizations.updateSettings(organization.id, { shareHistorical: true });
-        // Records older than the cursors were skipped as historical: both sides are read again from the start.
-        await ctx.repos.cursors.reset(organization.id);
-        await ctx.repos.auditLog.record({
-          tenant: organization.tenant,
-          organizationId: organization.id,
-          actor: session.userId,
-          event: 'organization.settings_changed',
-          details: { changed: ['shareHistorical'] },
-        });
-      }
       const reply303 = back(reply, organization.id, 'historical_on', { follow: true, anchor: 'settings' });
-      if (organization.ccAccount) ctx.scheduler?.request(organization.id, 'historical');
+      await shareHistorical(lifecycleOf(ctx), organization, session.userId);
       return reply303;
     },
   );

@@ -1,0 +1,214 @@
+import { CcAccountAlreadyLinkedError } from '../db/db-errors.ts';
+import type { Repositories } from '../db/repositories/index.ts';
+import type { SyncScheduler } from '../jobs/sync-scheduler.ts';
+import type { Logger } from '../logger.ts';
+import { HUB_COLLECTIONS } from '../model/hub-collections.ts';
+import type { CcAccount, CcTokens, Organization, OrganizationSettingsInput } from '../model/organization.ts';
+import type { User } from '../model/user.ts';
+
+/**
+ * What changing an organization's link or settings touches: the database, the runs (a run must not go on
+ * writing with a link being taken away), Constant Contact (tokens revoked) and the audit log. The web
+ * routes and the command line both go through here, so the two cannot drift apart.
+ */
+export interface LifecycleDeps {
+  repos: Repositories;
+  scheduler: SyncScheduler | null;
+  logger: Logger;
+  /** Revokes a refresh token at CC; none when CC is not configured. Best effort: see `revokeQuietly`. */
+  revoke: ((refreshToken: string) => Promise<void>) | null;
+}
+
+/** Who asked: a user's id, `platform` (its webhooks) or `operator` (the command line). */
+export type Actor = string;
+
+/** Best effort: a token CC no longer knows is as good as revoked, and the link is erased anyway. */
+export async function revokeQuietly(deps: LifecycleDeps, organizationId: string, refreshToken: string) {
+  await deps.revoke?.(refreshToken).catch((error: unknown) => {
+    deps.logger.warn({ organizationId, err: error }, 'revoking a Constant Contact token failed');
+  });
+}
+
+/** What the connector knew of a CC account goes with the link: a later link is a first link again. */
+async function forgetAccount(repos: Repositories, organizationId: string): Promise<void> {
+  await repos.idMaps.clear(organizationId);
+  await repos.ccMirror.clear(organizationId);
+  await repos.cursors.reset(organizationId);
+}
+
+/**
+ * Links the organization to a CC account (relinking its own account only renews its tokens) and asks for
+ * its first run. `taken` when another organization took the account meanwhile (the tokens are revoked).
+ */
+export async function linkAccount(
+  deps: LifecycleDeps,
+  organization: Organization,
+  account: CcAccount,
+  tokens: CcTokens,
+  actor: Actor,
+): Promise<'linked' | 'taken'> {
+  try {
+    await deps.repos.organizations.link(organization.id, account, tokens);
+  } catch (error) {
+    if (!(error instanceof CcAccountAlreadyLinkedError)) throw error;
+    await revokeQuietly(deps, organization.id, tokens.refreshToken);
+    return 'taken';
+  }
+  await announceLink(deps, organization, account, actor);
+  return 'linked';
+}
+
+/**
+ * Moves a CC account from the organization holding it to `organization`, after its user confirmed: the
+ * earlier one stops (its runs cancelled, what it knew of the account forgotten) and says why it must
+ * reconnect. `taken` when a third organization took the account meanwhile.
+ */
+export async function moveAccount(
+  deps: LifecycleDeps,
+  move: { from: Organization; to: Organization; account: CcAccount; tokens: CcTokens; reason: string },
+  actor: Actor,
+): Promise<'linked' | 'taken'> {
+  const { from, to, account, tokens } = move;
+  await deps.scheduler?.cancel(from.id);
+  try {
+    await deps.repos.organizations.transferAccount(from.id, to.id, account, tokens, move.reason);
+  } catch (error) {
+    if (!(error instanceof CcAccountAlreadyLinkedError)) throw error;
+    await revokeQuietly(deps, to.id, tokens.refreshToken);
+    return 'taken';
+  }
+  await forgetAccount(deps.repos, from.id);
+  await deps.repos.auditLog.record({
+    tenant: from.tenant,
+    organizationId: from.id,
+    actor,
+    event: 'organization.cc_account_moved',
+    details: { ccAccountId: account.id, toOrganizationId: to.id },
+  });
+  await announceLink(deps, to, account, actor);
+  return 'linked';
+}
+
+async function announceLink(
+  deps: LifecycleDeps,
+  organization: Organization,
+  account: CcAccount,
+  actor: Actor,
+) {
+  await deps.repos.auditLog.record({
+    tenant: organization.tenant,
+    organizationId: organization.id,
+    actor,
+    event: 'organization.linked',
+    details: { ccAccountId: account.id },
+  });
+  deps.scheduler?.request(organization.id, 'first_link');
+  deps.logger.info({ organizationId: organization.id, ccAccountId: account.id }, 'Constant Contact linked');
+}
+
+/** Disconnects CC: runs stopped, the token revoked, the link and all the connector knew of the account erased. */
+export async function disconnect(
+  deps: LifecycleDeps,
+  organization: Organization,
+  actor: Actor,
+): Promise<void> {
+  await deps.scheduler?.cancel(organization.id);
+  const tokens = await deps.repos.organizations.getTokens(organization.id);
+  if (tokens) await revokeQuietly(deps, organization.id, tokens.refreshToken);
+  await deps.repos.organizations.unlink(organization.id);
+  await forgetAccount(deps.repos, organization.id);
+  await deps.repos.auditLog.record({
+    tenant: organization.tenant,
+    organizationId: organization.id,
+    actor,
+    event: 'organization.unlinked',
+    details: { ccAccountId: organization.ccAccount?.id ?? null },
+  });
+}
+
+/** DESIGN 4.7: the organization was deleted on the platform; sharing stops at once and for good. */
+export async function organizationDeleted(deps: LifecycleDeps, organization: Organization): Promise<void> {
+  if (organization.deletedAt) return;
+  await deps.scheduler?.cancel(organization.id);
+  const tokens = await deps.repos.organizations.getTokens(organization.id).catch(() => null);
+  if (tokens) await revokeQuietly(deps, organization.id, tokens.refreshToken);
+  await deps.repos.organizations.markDeleted(organization.id);
+  await deps.repos.auditLog.record({
+    tenant: organization.tenant,
+    organizationId: organization.id,
+    actor: 'platform',
+    event: 'organization.deleted',
+    details: { groupUid: organization.groupUid, ccAccountId: organization.ccAccount?.id ?? null },
+  });
+  deps.logger.info(
+    { organizationId: organization.id },
+    'organization deleted on the platform: sharing stopped',
+  );
+}
+
+/** The platform removed a member: the membership goes (with it, access to the page). */
+export async function memberRemoved(
+  deps: LifecycleDeps,
+  organization: Organization,
+  user: User,
+): Promise<void> {
+  if (!(await deps.repos.users.removeMembership(user.id, organization.id))) return;
+  await deps.repos.auditLog.record({
+    tenant: organization.tenant,
+    organizationId: organization.id,
+    actor: 'platform',
+    event: 'member.removed',
+    details: { userId: user.id },
+  });
+}
+
+/**
+ * Changes what is shared (directions, winning side, hard deletes). A change is audited by name and shared
+ * at once by a run; saving the same settings again changes nothing.
+ */
+export async function changeSettings(
+  deps: LifecycleDeps,
+  organization: Organization,
+  patch: OrganizationSettingsInput,
+  actor: Actor,
+): Promise<Organization> {
+  const updated = await deps.repos.organizations.updateSettings(organization.id, patch);
+  const before = organization.settings;
+  const after = updated.settings;
+  const changed = [
+    ...HUB_COLLECTIONS.filter((c) => before.directions[c] !== after.directions[c]).map(
+      (c) => `directions.${c}`,
+    ),
+    ...(before.conflictWinner !== after.conflictWinner ? ['conflictWinner'] : []),
+    ...(before.hardDeletes !== after.hardDeletes ? ['hardDeletes'] : []),
+  ];
+  if (changed.length === 0) return updated;
+  await deps.repos.auditLog.record({
+    tenant: organization.tenant,
+    organizationId: organization.id,
+    actor,
+    event: 'organization.settings_changed',
+    details: { changed },
+  });
+  if (updated.ccAccount) deps.scheduler?.request(organization.id, 'manual');
+  return updated;
+}
+
+/**
+ * The irreversible opt-in to sharing historical data: records kept back are read again from the start
+ * (cursors reset) by a run of its own.
+ */
+export async function shareHistorical(deps: LifecycleDeps, organization: Organization, actor: Actor) {
+  if (!organization.settings.shareHistorical) {
+    await deps.repos.organizations.updateSettings(organization.id, { shareHistorical: true });
+    await deps.repos.cursors.reset(organization.id);
+    await deps.repos.auditLog.record({
+      tenant: organization.tenant,
+      organizationId: organization.id,
+      actor,
+      event: 'organization.settings_changed',
+      details: { changed: ['shareHistorical'] },
+    });
+  }
+  if (organization.ccAccount) deps.scheduler?.request(organization.id, 'historical');
+}
