@@ -69,6 +69,11 @@ export function historyAfter<T>(
 
 const SIDE_NAMES = { hub: 'Connec!', cc: 'Constant Contact' } as const;
 
+/** An instant as the user reads it, to the minute: `2026-05-02 09:59 UTC`. */
+function shownTime(iso: string | null): string {
+  return iso ? `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC` : 'undated';
+}
+
 /** Why a conflict went to the side it went to, in the words the user reads. */
 export function explainConflict(conflict: DecidedConflict): string {
   const kept = SIDE_NAMES[conflict.chosen];
@@ -76,7 +81,7 @@ export function explainConflict(conflict: DecidedConflict): string {
     case 'winner':
       return `${kept} wins conflicts (the organization's winning-side setting).`;
     case 'newer':
-      return `${kept} changed it last (Connec! ${conflict.hubUpdatedAt ?? 'undated'}, Constant Contact ${conflict.ccUpdatedAt ?? 'undated'}); the newer change wins.`;
+      return `${kept} changed it last (Connec! ${shownTime(conflict.hubUpdatedAt)}, Constant Contact ${shownTime(conflict.ccUpdatedAt)}); the newer change wins.`;
     case 'tie':
       return 'Both sides changed it at the same time or without a date; on a tie Connec! wins.';
   }

@@ -165,7 +165,7 @@ describe('operator commands', () => {
     assert.match(result.stdout, /\n {2}Last change to Constant Contact: job_title \(\S+\)\n/);
     assert.match(
       result.stdout,
-      /\n {4}job_title: Connec! "Head buyer", Constant Contact "Buyer"; kept Connec!'s\. Connec! changed it last \(Connec! \S+, Constant Contact \S+\); the newer change wins\.\n/,
+      /\n {4}job_title: Connec! "Head buyer", Constant Contact "Buyer"; kept Connec!'s\. Connec! changed it last \(Connec! \d{4}-\d\d-\d\d \d\d:\d\d UTC, Constant Contact \d{4}-\d\d-\d\d \d\d:\d\d UTC\); the newer change wins\.\n/,
     );
     const byContactId = await cli([...args, contact.contact_id], env);
     assert.equal(byContactId.stdout, result.stdout, 'the CC contact id finds the same record');

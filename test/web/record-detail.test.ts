@@ -81,7 +81,7 @@ describe("a record's detail page", () => {
     assert.match(page.body, /data-side="cc">job title <span class="muted">\(2026-05-02 10:00 UTC\)/);
     assert.match(
       page.body,
-      /<td data-label="In Connec!">Head buyer<\/td>\n<td data-label="In Constant Contact">Buyer<\/td>\n<td data-label="Kept">Connec!<\/td>\n<td data-label="Why">Connec! changed it last \(Connec! 2026-05-02T09:59:00.000Z, Constant Contact 2026-05-02T08:00:00.000Z\); the newer change wins\.<\/td>/,
+      /<td data-label="In Connec!">Head buyer<\/td>\n<td data-label="In Constant Contact">Buyer<\/td>\n<td data-label="Kept" class="nowrap">Connec!<\/td>\n<td data-label="Why">Connec! changed it last \(Connec! 2026-05-02 09:59 UTC, Constant Contact 2026-05-02 08:00 UTC\); the newer change wins\.<\/td>/,
     );
   });
 

@@ -22,10 +22,10 @@ function conflictRows(items: readonly DecidedConflict[]): SafeHtml {
 <thead><tr><th scope="col">Field</th><th scope="col">In Connec!</th><th scope="col">In Constant Contact</th><th scope="col">Kept</th><th scope="col">Why</th></tr></thead>
 <tbody>${items.map(
     (c) => html`<tr>
-<td data-label="Field">${fieldLabel(c.field)}</td>
+<td data-label="Field" class="nowrap">${fieldLabel(c.field)}</td>
 <td data-label="In Connec!">${shownValue(c.hub)}</td>
 <td data-label="In Constant Contact">${shownValue(c.cc)}</td>
-<td data-label="Kept">${c.chosen === 'hub' ? 'Connec!' : 'Constant Contact'}</td>
+<td data-label="Kept" class="nowrap">${c.chosen === 'hub' ? 'Connec!' : 'Constant Contact'}</td>
 <td data-label="Why">${explainConflict(c)}</td>
 </tr>`,
   )}</tbody></table></div>`;
@@ -38,7 +38,10 @@ export function renderRecordDetail(map: IdMap, lists: ContactLists | undefined, 
   const name = displayName(map, new Map()) ?? map.email ?? 'Record';
   const state = map.state === 'linked' ? 'Shared' : (STATE_LABELS[map.state] ?? map.state);
   const listNames = lists
-    ? [...lists.ours, ...(lists.others > 0 ? [`${lists.others} other list(s)`] : [])].join(', ') || 'none'
+    ? [
+        ...lists.ours,
+        ...(lists.others > 0 ? [lists.others === 1 ? '1 other list' : `${lists.others} other lists`] : []),
+      ].join(', ') || 'none'
     : '—';
   return html`<p><a href="${base}#shared">← Back to the connector</a></p>
 <h1>${name}</h1>
