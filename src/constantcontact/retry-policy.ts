@@ -1,38 +1,10 @@
-import type { ClientClock } from './clock.ts';
+import { backoffDelay, type ClientClock, type RetryPolicy } from '../retry.ts';
 import { CcRateLimitedError, CcTimeoutError, CcUnavailableError } from './errors.ts';
 
-export interface RetryPolicy {
-  /** Attempts in all, the first included. */
-  maxAttempts: number;
-  /** The ceiling of the first retry's delay; each further retry doubles it. */
-  baseDelayMs: number;
-  /** No delay is longer than this, `Retry-After` included. */
-  maxDelayMs: number;
-  /**
-   * Throttled answers (CC's per-second limit) waited out before giving up. They do not spend
-   * `maxAttempts`: being throttled means "wait your turn", not "this call is failing". Default 30 (with
-   * back-off, several minutes of constant throttling).
-   */
-  maxThrottledRetries?: number;
-}
-
-export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxAttempts: 5, baseDelayMs: 500, maxDelayMs: 20_000 };
+// The policy and its back-off are shared with the Connec! client; what CC retries, and how, is here.
+export { backoffDelay, DEFAULT_RETRY_POLICY, type RetryPolicy } from '../retry.ts';
 
 const DEFAULT_MAX_THROTTLED_RETRIES = 30;
-
-/**
- * The wait before retry number `retry` (1 for the first retry): exponential, capped, with "equal jitter" (a
- * random point in the upper half) so many callers failing together do not come back together, while no
- * caller retries at once.
- *
- * @example
- * backoffDelay(1, { maxAttempts: 5, baseDelayMs: 500, maxDelayMs: 20_000 }, () => 0); // 250
- * backoffDelay(3, { maxAttempts: 5, baseDelayMs: 500, maxDelayMs: 20_000 }, () => 1); // 2000
- */
-export function backoffDelay(retry: number, policy: RetryPolicy, random: () => number = Math.random): number {
-  const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.max(0, retry - 1));
-  return Math.round(ceiling / 2 + (random() * ceiling) / 2);
-}
 
 /** CC failures worth another attempt: 5xx and unreachable, timeouts, and `throttled` 429s. */
 export function isRetryable(

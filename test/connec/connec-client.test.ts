@@ -196,6 +196,29 @@ describe('ConnecClient against the platform emulator', () => {
     }
   });
 
+  it("waits before each retry on its clock as the shared back-off says, and at least Connec!'s Retry-After", async () => {
+    const waits: number[] = [];
+    const manual = {
+      now: () => 0,
+      sleep: async (ms: number) => {
+        waits.push(ms);
+      },
+    };
+    const failures = [
+      new Response('busy', { status: 503 }),
+      new Response('slow down', { status: 429, headers: { 'retry-after': '7' } }),
+    ];
+    const flaky = client(GROUP_A, {
+      retryBaseDelayMs: 1_000,
+      clock: manual,
+      fetch: async (input, init) => failures.shift() ?? fetch(input, init),
+    });
+    assert.equal((await flaky.getCompany()).name, 'Alpha Bikes');
+    assert.equal(waits.length, 2, 'no real wait: both went through the clock');
+    assert.ok(waits[0]! >= 500 && waits[0]! <= 1_000, `first retry within [base/2, base]: ${waits[0]}`);
+    assert.equal(waits[1], 7_000, "Connec!'s Retry-After outlasts the back-off");
+  });
+
   it("stops at once when the job's signal aborts, in flight or waiting to retry, and sends nothing more", async () => {
     const stop = new Error('the job was stopped');
     platform.knobs.latencyMs = 5_000;
