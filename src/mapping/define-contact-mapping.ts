@@ -23,6 +23,8 @@ export interface ContactMapping {
   hubCollection: ConnecListCollection;
   /** What one record is called in messages: "person", "organization", "employee". */
   entity: string;
+  /** What the connector page calls the collection's records: "Person", "Organization", "Employee". */
+  label: string;
   /** The ways this pair may flow; an organization's settings choose within them. */
   flows: { hubToCc: boolean; ccToHub: boolean };
   /** Dotted hub paths of the text fields. */

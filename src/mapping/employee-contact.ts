@@ -4,6 +4,7 @@ import { defineContactMapping } from './define-contact-mapping.ts';
 export const employeeContact = defineContactMapping({
   hubCollection: 'employees',
   entity: 'employee',
+  label: 'Employee',
   flows: { hubToCc: true, ccToHub: false },
   text: {
     email: 'email.address',

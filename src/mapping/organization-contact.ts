@@ -8,6 +8,7 @@ import { defineContactMapping } from './define-contact-mapping.ts';
 export const organizationContact = defineContactMapping({
   hubCollection: 'organizations',
   entity: 'organization',
+  label: 'Organization',
   flows: { hubToCc: true, ccToHub: true },
   text: {
     email: 'email.address',

@@ -4,6 +4,7 @@ import { defineContactMapping } from './define-contact-mapping.ts';
 export const personContact = defineContactMapping({
   hubCollection: 'people',
   entity: 'person',
+  label: 'Person',
   flows: { hubToCc: true, ccToHub: true },
   text: {
     email: 'email.address',

@@ -5,7 +5,11 @@ import type { ListRole } from './list-roles.ts';
 import { organizationContact } from './organization-contact.ts';
 import { personContact } from './person-contact.ts';
 
-/** Every hub collection shared as CC contacts, in the order a run processes them. */
+/**
+ * Every hub collection shared as CC contacts, in the order a run processes them. It is also their order of
+ * primacy: of several records sharing one contact, the first one's collection here gives the contact its
+ * fields (see primary-record.ts).
+ */
 export const CONTACT_MAPPINGS: readonly ContactMapping[] = [
   personContact,
   organizationContact,
@@ -31,4 +35,16 @@ export function contactMappingFor(collection: ConnecListCollection): ContactMapp
   const mapping = CONTACT_MAPPINGS.find((m) => m.hubCollection === collection);
   if (!mapping) throw new Error(`No contact mapping for the hub collection "${collection}".`);
   return mapping;
+}
+
+/** A hub collection's rank in the order of primacy (CONTACT_MAPPINGS); unknown collections come last. */
+export function primacyRank(collection: string): number {
+  const rank = CONTACT_MAPPINGS.findIndex((m) => m.hubCollection === collection);
+  return rank === -1 ? CONTACT_MAPPINGS.length : rank;
+}
+
+/** What the connector page calls a collection's records ("Company" for the company profile). */
+export function recordLabel(collection: string): string {
+  if (collection === 'company') return 'Company';
+  return CONTACT_MAPPINGS.find((m) => m.hubCollection === collection)?.label ?? collection;
 }

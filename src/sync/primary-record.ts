@@ -1,4 +1,4 @@
-import { HUB_COLLECTIONS } from '../model/hub-collections.ts';
+import { primacyRank } from '../mapping/registry.ts';
 
 export interface SharingRecord {
   hubCollection: string;
@@ -7,13 +7,15 @@ export interface SharingRecord {
 
 /**
  * Orders the hub records sharing one contact. The first is the contact's primary record, whose fields the
- * contact carries: people before organizations before employees, then by hub id. It depends on nothing
- * but the records, so every run (and every test) picks the same one, whatever order they were linked in.
+ * contact carries: by the registry's order of collections (people before organizations before employees),
+ * then by hub id. It depends on nothing but the records, so every run (and every test) picks the same one,
+ * whatever order they were linked in.
  */
 export function comparePrimary(a: SharingRecord, b: SharingRecord): number {
-  const rank = (r: SharingRecord) =>
-    HUB_COLLECTIONS.indexOf(r.hubCollection as (typeof HUB_COLLECTIONS)[number]);
-  return rank(a) - rank(b) || (a.hubId ?? '').localeCompare(b.hubId ?? '');
+  return (
+    primacyRank(a.hubCollection) - primacyRank(b.hubCollection) ||
+    (a.hubId ?? '').localeCompare(b.hubId ?? '')
+  );
 }
 
 /** The primary record among those sharing a contact. */

@@ -18,7 +18,13 @@ import { employeeContact } from '../../src/mapping/employee-contact.ts';
 import { roleOfListName } from '../../src/mapping/list-roles.ts';
 import { organizationContact } from '../../src/mapping/organization-contact.ts';
 import { personContact } from '../../src/mapping/person-contact.ts';
-import { CONTACT_MAPPINGS } from '../../src/mapping/registry.ts';
+import {
+  CC_BORN_CONTACTS,
+  CONTACT_MAPPINGS,
+  primacyRank,
+  recordLabel,
+  rolesHeldBy,
+} from '../../src/mapping/registry.ts';
 import { contentHash } from '../../src/mapping/shared-contact.ts';
 
 const person = {
@@ -198,6 +204,24 @@ describe('mapping declarations', () => {
       CONTACT_MAPPINGS.map((m) => m.hubCollection),
       ['people', 'organizations', 'employees'],
     );
+  });
+
+  it('declare what goes where: primacy, labels, and the collection contacts born in CC go to', () => {
+    assert.deepEqual(
+      ['employees', 'organizations', 'people', 'company'].map(primacyRank),
+      [2, 1, 0, 3],
+      'people before organizations before employees',
+    );
+    assert.deepEqual(['people', 'organizations', 'employees', 'company'].map(recordLabel), [
+      'Person',
+      'Organization',
+      'Employee',
+      'Company',
+    ]);
+    assert.equal(CC_BORN_CONTACTS.mapping.hubCollection, 'people');
+    assert.equal(CC_BORN_CONTACTS.defaultRole, 'customer');
+    assert.deepEqual(rolesHeldBy(CC_BORN_CONTACTS.mapping), ['customer', 'supplier', 'lead']);
+    assert.deepEqual(rolesHeldBy(employeeContact), ['employee']);
   });
 
   it('are checked when declared', () => {

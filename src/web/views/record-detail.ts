@@ -1,3 +1,4 @@
+import { recordLabel } from '../../mapping/registry.ts';
 import type { IdMap } from '../../model/id-map.ts';
 import {
   type DecidedConflict,
@@ -10,7 +11,7 @@ import { readContactSnapshot } from '../../sync/snapshot-codec.ts';
 import type { ContactLists } from '../contact-lists.ts';
 import { html, type SafeHtml } from '../html.ts';
 import { formatDate } from './format.ts';
-import { displayName, STATE_LABELS, TYPE_LABELS } from './records.ts';
+import { displayName, STATE_LABELS } from './records.ts';
 
 function sideChange(change: SideChange | undefined): SafeHtml {
   if (!change) return html`<span class="muted">Nothing written yet.</span>`;
@@ -46,7 +47,7 @@ export function renderRecordDetail(map: IdMap, lists: ContactLists | undefined, 
   return html`<p><a href="${base}#shared">← Back to the connector</a></p>
 <h1>${name}</h1>
 <section class="card"><dl class="facts">
-<dt>In Connec!</dt><dd>${TYPE_LABELS[map.hubCollection] ?? map.hubCollection}${map.hubId ? html` <span class="muted">${map.hubId}</span>` : ''}</dd>
+<dt>In Connec!</dt><dd>${recordLabel(map.hubCollection)}${map.hubId ? html` <span class="muted">${map.hubId}</span>` : ''}</dd>
 <dt>Email</dt><dd>${map.email ?? '—'}</dd>
 <dt>Constant Contact contact</dt><dd>${map.ccContactId ?? '—'}</dd>
 <dt>Constant Contact lists</dt><dd>${listNames}</dd>

@@ -1,3 +1,4 @@
+import { recordLabel } from '../../mapping/registry.ts';
 import type { IdMap } from '../../model/id-map.ts';
 import { EXISTED_BEFORE_SHARING } from '../../sync/reasons.ts';
 import { readContactSnapshot } from '../../sync/snapshot-codec.ts';
@@ -6,13 +7,6 @@ import { html, type SafeHtml } from '../html.ts';
 import { formatDate } from './format.ts';
 
 export const PAGE_SIZE = 20;
-
-export const TYPE_LABELS: Record<string, string> = {
-  people: 'Person',
-  organizations: 'Organization',
-  employees: 'Employee',
-  company: 'Company',
-};
 
 /** A linked record's name as both sides last agreed, or the name looked up for the page. */
 export function displayName(map: IdMap, looked: ReadonlyMap<string, string>): string | null {
@@ -27,7 +21,7 @@ export function displayName(map: IdMap, looked: ReadonlyMap<string, string>): st
 
 function hubType(map: IdMap): SafeHtml {
   const roles = readContactSnapshot(map.snapshot)?.roles ?? [];
-  const kind = TYPE_LABELS[map.hubCollection] ?? map.hubCollection;
+  const kind = recordLabel(map.hubCollection);
   const role = roles.filter((r) => r !== 'employee').join(', ');
   return html`${kind}${role ? html` <span class="muted">(${role})</span>` : ''}`;
 }
@@ -118,7 +112,7 @@ export function renderNotShared(
     (m) => html`<tr>
 <td data-label="Name">${displayName(m, names) ?? html`<span class="muted">(name unavailable)</span>`}</td>
 <td data-label="Email">${m.email ?? html`<span class="muted">none</span>`}</td>
-<td data-label="In Connec!">${TYPE_LABELS[m.hubCollection] ?? m.hubCollection}</td>
+<td data-label="In Connec!">${recordLabel(m.hubCollection)}</td>
 <td data-label="Status"><span class="tag ${m.state}">${STATE_LABELS[m.state] ?? m.state}</span></td>
 <td data-label="Reason">${m.reason ?? ''}${m.state === 'failed' && m.nextRetryAt ? html`<br><span class="muted">next try ${formatDate(m.nextRetryAt)}</span>` : ''}</td>
 <td data-label="Action">${retryButton(m)}</td>
