@@ -4,18 +4,8 @@ import { personContact } from '../../../src/mapping/person-contact.ts';
 import type { SharedContact } from '../../../src/mapping/shared-contact.ts';
 import type { ContactSnapshot } from '../../../src/sync/contact-snapshot.ts';
 import { planChangeToHub } from '../../../src/sync/planner/change-to-hub-plan.ts';
+import { ann } from '../../helpers/shared-contacts.ts';
 
-const ann: SharedContact = {
-  email: 'ann@example.com',
-  first_name: 'Ann',
-  last_name: 'Lee',
-  job_title: 'Buyer',
-  company_name: null,
-  phone_home: null,
-  phone_mobile: null,
-  phone_work: null,
-  address_work: null,
-};
 const snapshot: ContactSnapshot = {
   hub: ann,
   cc: ann,

@@ -11,22 +11,11 @@ import {
   type LinkedPairPlan,
   planLinkedPair,
 } from '../../../src/sync/planner/linked-pair-plan.ts';
+import { ann } from '../../helpers/shared-contacts.ts';
 
 const BEFORE = '2026-04-01T00:00:00.000Z';
 const STARTED = '2026-05-01T00:00:00.000Z';
 const HUB_AT = '2026-06-02T10:00:00.000Z';
-
-const ann: SharedContact = {
-  email: 'ann@example.com',
-  first_name: 'Ann',
-  last_name: 'Lee',
-  job_title: 'Buyer',
-  company_name: null,
-  phone_home: null,
-  phone_mobile: null,
-  phone_work: null,
-  address_work: null,
-};
 
 function hubRecord(fields: Partial<SharedContact> & Record<string, unknown> = {}): HubItem {
   const { email, first_name, last_name, job_title, ...rest } = { ...ann, ...fields };
