@@ -41,7 +41,9 @@ export async function createConnector(
   overrides: Parameters<typeof createSyncServices>[3] = {},
 ): Promise<Connector> {
   const cipher = createCipher(config, logger);
-  const store = openStore(config.database);
+  const store = openStore(config.database, (error) =>
+    logger.warn({ err: error }, 'PostgreSQL closed an idle connection; the next query opens another'),
+  );
   // Scale-out: what the web processes must share (SAML ids, consumed assertions, login rate limits).
   const redis = config.scaleOut ? openRedis(config.scaleOut.redisUrl, config.scaleOut.keyPrefix) : null;
   try {

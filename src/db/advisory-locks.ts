@@ -42,7 +42,7 @@ function int32Of(text: string): number {
  */
 export function postgresAdvisoryLocks(
   connectionString: string,
-  options: { waitMs?: number; maxConnections?: number } = {},
+  options: { waitMs?: number; maxConnections?: number; onIdleConnectionLost?: (error: Error) => void } = {},
 ): AdvisoryLocks {
   const waitMs = options.waitMs ?? DEFAULT_LOCK_WAIT_MS;
   const pool = new pg.Pool({
@@ -50,6 +50,8 @@ export function postgresAdvisoryLocks(
     max: options.maxConnections ?? 10,
     connectionTimeoutMillis: waitMs,
   });
+  // See IdleConnectionLost in database.ts: an idle connection the server closed is dropped, not fatal.
+  pool.on('error', options.onIdleConnectionLost ?? (() => {}));
   let closed = false;
   return {
     async withLock<T>(namespace: string, id: string, body: () => Promise<T>): Promise<T> {

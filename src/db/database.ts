@@ -24,19 +24,33 @@ export interface Store {
 }
 
 /**
+ * Told when PostgreSQL closes a connection the pool holds idle (a server restart, an administrator). The
+ * pool drops that connection and the next query opens another, so nothing fails; without a listener the
+ * pool's `error` event would end the process.
+ */
+export type IdleConnectionLost = (error: Error) => void;
+
+/**
  * Opens SQLite (a file, WAL mode, foreign keys on) or a PostgreSQL pool. Nothing is migrated here: call
  * `migrateToLatest` next.
  */
-export function openStore(config: DatabaseConfig): Store {
+export function openStore(
+  config: DatabaseConfig,
+  onIdleConnectionLost: IdleConnectionLost = () => {},
+): Store {
   const db =
     config.kind === 'sqlite'
       ? new Kysely<Database>({ dialect: new SqliteDialect({ database: openSqlite(config.file) }) })
       : new Kysely<Database>({
           dialect: new PostgresDialect({
-            pool: new pg.Pool({ connectionString: config.url, max: 10, connectionTimeoutMillis: 5_000 }),
+            pool: new pg.Pool({ connectionString: config.url, max: 10, connectionTimeoutMillis: 5_000 }).on(
+              'error',
+              onIdleConnectionLost,
+            ),
           }),
         });
-  const advisoryLocks = config.kind === 'postgres' ? postgresAdvisoryLocks(config.url) : null;
+  const advisoryLocks =
+    config.kind === 'postgres' ? postgresAdvisoryLocks(config.url, { onIdleConnectionLost }) : null;
   let closed = false;
   return {
     db,
