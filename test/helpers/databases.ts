@@ -22,7 +22,8 @@ export const TEST_DATABASES: DatabaseKind[] = (process.env.TEST_DATABASES ?? 'sq
   .map((s) => s.trim())
   .filter((s): s is DatabaseKind => s === 'sqlite' || s === 'postgres');
 
-export const POSTGRES_ADMIN_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+export const POSTGRES_ADMIN_URL =
+  process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 export const TEST_KEY = randomBytes(32).toString('base64');
 
