@@ -1,4 +1,5 @@
 import { CcAccountAlreadyLinkedError } from '../db/db-errors.ts';
+import type { AuditEvent } from '../db/repositories/audit-log.ts';
 import type { Repositories } from '../db/repositories/index.ts';
 import type { SyncScheduler } from '../jobs/sync-scheduler.ts';
 import type { Logger } from '../logger.ts';
@@ -26,6 +27,23 @@ export type Actor = string;
 export async function revokeQuietly(deps: LifecycleDeps, organizationId: string, refreshToken: string) {
   await deps.revoke?.(refreshToken).catch((error: unknown) => {
     deps.logger.warn({ organizationId, err: error }, 'revoking a Constant Contact token failed');
+  });
+}
+
+/** Records what happened to an organization, by whom, in its audit log (ids only, no personal data). */
+async function audit(
+  deps: LifecycleDeps,
+  organization: Organization,
+  actor: Actor,
+  event: AuditEvent,
+  details: Record<string, unknown>,
+): Promise<void> {
+  await deps.repos.auditLog.record({
+    tenant: organization.tenant,
+    organizationId: organization.id,
+    actor,
+    event,
+    details,
   });
 }
 
@@ -78,12 +96,9 @@ export async function moveAccount(
     return 'taken';
   }
   await forgetAccount(deps.repos, from.id);
-  await deps.repos.auditLog.record({
-    tenant: from.tenant,
-    organizationId: from.id,
-    actor,
-    event: 'organization.cc_account_moved',
-    details: { ccAccountId: account.id, toOrganizationId: to.id },
+  await audit(deps, from, actor, 'organization.cc_account_moved', {
+    ccAccountId: account.id,
+    toOrganizationId: to.id,
   });
   await announceLink(deps, to, account, actor);
   return 'linked';
@@ -95,13 +110,7 @@ async function announceLink(
   account: CcAccount,
   actor: Actor,
 ) {
-  await deps.repos.auditLog.record({
-    tenant: organization.tenant,
-    organizationId: organization.id,
-    actor,
-    event: 'organization.linked',
-    details: { ccAccountId: account.id },
-  });
+  await audit(deps, organization, actor, 'organization.linked', { ccAccountId: account.id });
   deps.scheduler?.request(organization.id, 'first_link');
   deps.logger.info({ organizationId: organization.id, ccAccountId: account.id }, 'Constant Contact linked');
 }
@@ -117,12 +126,8 @@ export async function disconnect(
   if (tokens) await revokeQuietly(deps, organization.id, tokens.refreshToken);
   await deps.repos.organizations.unlink(organization.id);
   await forgetAccount(deps.repos, organization.id);
-  await deps.repos.auditLog.record({
-    tenant: organization.tenant,
-    organizationId: organization.id,
-    actor,
-    event: 'organization.unlinked',
-    details: { ccAccountId: organization.ccAccount?.id ?? null },
+  await audit(deps, organization, actor, 'organization.unlinked', {
+    ccAccountId: organization.ccAccount?.id ?? null,
   });
 }
 
@@ -133,12 +138,9 @@ export async function organizationDeleted(deps: LifecycleDeps, organization: Org
   const tokens = await deps.repos.organizations.getTokens(organization.id).catch(() => null);
   if (tokens) await revokeQuietly(deps, organization.id, tokens.refreshToken);
   await deps.repos.organizations.markDeleted(organization.id);
-  await deps.repos.auditLog.record({
-    tenant: organization.tenant,
-    organizationId: organization.id,
-    actor: 'platform',
-    event: 'organization.deleted',
-    details: { groupUid: organization.groupUid, ccAccountId: organization.ccAccount?.id ?? null },
+  await audit(deps, organization, 'platform', 'organization.deleted', {
+    groupUid: organization.groupUid,
+    ccAccountId: organization.ccAccount?.id ?? null,
   });
   deps.logger.info(
     { organizationId: organization.id },
@@ -153,13 +155,7 @@ export async function memberRemoved(
   user: User,
 ): Promise<void> {
   if (!(await deps.repos.users.removeMembership(user.id, organization.id))) return;
-  await deps.repos.auditLog.record({
-    tenant: organization.tenant,
-    organizationId: organization.id,
-    actor: 'platform',
-    event: 'member.removed',
-    details: { userId: user.id },
-  });
+  await audit(deps, organization, 'platform', 'member.removed', { userId: user.id });
 }
 
 /**
@@ -183,13 +179,7 @@ export async function changeSettings(
     ...(before.hardDeletes !== after.hardDeletes ? ['hardDeletes'] : []),
   ];
   if (changed.length === 0) return updated;
-  await deps.repos.auditLog.record({
-    tenant: organization.tenant,
-    organizationId: organization.id,
-    actor,
-    event: 'organization.settings_changed',
-    details: { changed },
-  });
+  await audit(deps, organization, actor, 'organization.settings_changed', { changed });
   if (updated.ccAccount) deps.scheduler?.request(organization.id, 'manual');
   return updated;
 }
@@ -202,13 +192,7 @@ export async function shareHistorical(deps: LifecycleDeps, organization: Organiz
   if (!organization.settings.shareHistorical) {
     await deps.repos.organizations.updateSettings(organization.id, { shareHistorical: true });
     await deps.repos.cursors.reset(organization.id);
-    await deps.repos.auditLog.record({
-      tenant: organization.tenant,
-      organizationId: organization.id,
-      actor,
-      event: 'organization.settings_changed',
-      details: { changed: ['shareHistorical'] },
-    });
+    await audit(deps, organization, actor, 'organization.settings_changed', { changed: ['shareHistorical'] });
   }
   if (organization.ccAccount) deps.scheduler?.request(organization.id, 'historical');
 }
