@@ -314,14 +314,14 @@ async function joinRoleLists(
       count(ctx, 'cc', 'updated');
     },
     failed: async (reason, options) => {
-      const failed = await ctx.repos.idMaps.recordFailure({
+      await ctx.repos.idMaps.recordFailure({
         organizationId: ctx.organization.id,
         hubCollection: receiver.hubCollection,
         key: { hubId, ccContactId: mirrored.contactId },
         email: mirrored.email,
         reason,
+        retryNextRun: options?.retryNextRun === true,
       });
-      if (options?.retryNextRun) await ctx.repos.idMaps.retryNow(ctx.organization.id, failed.id);
     },
   });
 }

@@ -4,6 +4,7 @@ import type { CcAccountSummary } from '../constantcontact/types.ts';
 import {
   accountToShared,
   companyToShared,
+  type SharedCompany,
   sharedToAccountPut,
   sharedToCompanyPatch,
   sharedToPhysicalAddress,
@@ -47,7 +48,7 @@ export async function syncCompany(ctx: SyncContext): Promise<void> {
     count(ctx, 'cc', 'linked');
     return;
   }
-  const next = await applyCompanyMerge(ctx, { company, summary, snapshot }, plan);
+  const next = await applyCompanyMerge(ctx, { company, summary, cc, snapshot }, plan);
   if (!map || !sameValue(map.snapshot, next) || map.hubHash !== contentHash(next.hub)) {
     await linkCompany(ctx, hubId, next);
   }
@@ -63,11 +64,16 @@ async function accountPollDue(ctx: SyncContext): Promise<boolean> {
 /** Writes a merge's changes to CC's account and the hub's company; returns the snapshot to record. */
 async function applyCompanyMerge(
   ctx: SyncContext,
-  read: { company: ConnecCompany; summary: CcAccountSummary; snapshot: CompanySnapshot | null },
+  read: {
+    company: ConnecCompany;
+    summary: CcAccountSummary;
+    cc: SharedCompany;
+    snapshot: CompanySnapshot | null;
+  },
   plan: Extract<CompanyPlan, { kind: 'merge' }>,
 ): Promise<CompanySnapshot> {
   const { merge, toCc } = plan;
-  const cc = accountToShared(read.summary);
+  const { cc } = read;
   const nextCc = { ...merge.nextBase.cc, logo_url: cc.logo_url };
   if (toCc.some((f) => f !== 'address')) {
     await ctx.cc.account.updateSummary(sharedToAccountPut(merge.merged, read.summary));

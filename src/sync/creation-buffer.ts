@@ -60,14 +60,14 @@ export async function flushCreations(ctx: SyncContext): Promise<void> {
     },
     failed: async (newContact, reason, options) => {
       for (const item of newContact.items) {
-        const failed = await ctx.repos.idMaps.recordFailure({
+        await ctx.repos.idMaps.recordFailure({
           organizationId: orgId,
           hubCollection: item.mapping.hubCollection,
           key: { hubId: item.hubId },
           email: item.shared.email,
           reason,
+          retryNextRun: options?.retryNextRun === true,
         });
-        if (options?.retryNextRun) await ctx.repos.idMaps.retryNow(orgId, failed.id);
       }
     },
   });

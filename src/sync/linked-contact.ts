@@ -257,14 +257,14 @@ async function applyMerge(
       if (!hubRefusal.refused) await linkTo(written);
     },
     failed: async (reason: string, options?: FailureOptions) => {
-      const failed = await ctx.repos.idMaps.recordFailure({
+      await ctx.repos.idMaps.recordFailure({
         organizationId: ctx.organization.id,
         hubCollection: mapping.hubCollection,
         key: { hubId: item.hubId, ccContactId: contact.contact_id },
         email: item.shared.email,
         reason,
+        retryNextRun: options?.retryNextRun === true,
       });
-      if (options?.retryNextRun) await ctx.repos.idMaps.retryNow(ctx.organization.id, failed.id);
     },
   };
   if (merge.toCc.length === 0 && lists?.change) {

@@ -1,4 +1,5 @@
 import type { ConflictWinner } from '../model/organization.ts';
+import { utcMinute } from '../time-text.ts';
 import type { Conflict, ConflictRule } from './three-way-merge.ts';
 
 /** Fields the connector wrote to one side of a linked pair, and when. */
@@ -69,9 +70,8 @@ export function historyAfter<T>(
 
 const SIDE_NAMES = { hub: 'Connec!', cc: 'Constant Contact' } as const;
 
-/** An instant as the user reads it, to the minute: `2026-05-02 09:59 UTC`. */
 function shownTime(iso: string | null): string {
-  return iso ? `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC` : 'undated';
+  return iso ? utcMinute(iso) : 'undated';
 }
 
 /** Why a conflict went to the side it went to, in the words the user reads. */

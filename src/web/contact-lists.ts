@@ -10,6 +10,11 @@ export interface ContactLists {
   others: number;
 }
 
+/** The account's other lists a contact is in, in words: "1 other list", "3 other lists". */
+export function otherListsText(count: number): string {
+  return count === 1 ? '1 other list' : `${count} other lists`;
+}
+
 /**
  * The CC lists of the contacts behind a page of linked records, read from the connector's copy (no CC
  * request): what CC holds, not what the records' roles say it should hold.

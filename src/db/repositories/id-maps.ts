@@ -397,6 +397,8 @@ export function idMapRepository(db: Kysely<Database>, now: () => Date) {
       key: FailureKey;
       email: string | null;
       reason: string;
+      /** The failure is CC's bulk job, not the record: due again on the next run instead of backing off. */
+      retryNextRun?: boolean;
     }): Promise<IdMap> {
       const at = now();
       const { organizationId, hubCollection, key } = input;
@@ -410,7 +412,7 @@ export function idMapRepository(db: Kysely<Database>, now: () => Date) {
         state: 'failed',
         reason: input.reason,
         attempts,
-        next_retry_at: nextRetryAt(attempts, at).toISOString(),
+        next_retry_at: (input.retryNextRun ? at : nextRetryAt(attempts, at)).toISOString(),
         updated_at: at.toISOString(),
       };
       if (existing) {

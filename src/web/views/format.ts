@@ -1,8 +1,8 @@
-/** Dates as people read them, in UTC so every viewer and test sees the same text. */
+import { utcMinute } from '../../time-text.ts';
+
+/** Dates as people read them (see `utcMinute`); a dash for none. */
 export function formatDate(iso: string | null): string {
-  if (!iso) return '—';
-  const d = new Date(iso);
-  return `${d.toISOString().slice(0, 10)} ${d.toISOString().slice(11, 16)} UTC`;
+  return iso ? utcMinute(iso) : '—';
 }
 
 export function formatDuration(startIso: string, endIso: string | null): string {

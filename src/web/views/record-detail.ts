@@ -8,7 +8,7 @@ import {
   shownValue,
 } from '../../sync/record-history.ts';
 import { readContactSnapshot } from '../../sync/snapshot-codec.ts';
-import type { ContactLists } from '../contact-lists.ts';
+import { type ContactLists, otherListsText } from '../contact-lists.ts';
 import { html, type SafeHtml } from '../html.ts';
 import { formatDate } from './format.ts';
 import { displayName, STATE_LABELS } from './records.ts';
@@ -39,10 +39,7 @@ export function renderRecordDetail(map: IdMap, lists: ContactLists | undefined, 
   const name = displayName(map, new Map()) ?? map.email ?? 'Record';
   const state = map.state === 'linked' ? 'Shared' : (STATE_LABELS[map.state] ?? map.state);
   const listNames = lists
-    ? [
-        ...lists.ours,
-        ...(lists.others > 0 ? [lists.others === 1 ? '1 other list' : `${lists.others} other lists`] : []),
-      ].join(', ') || 'none'
+    ? [...lists.ours, ...(lists.others > 0 ? [otherListsText(lists.others)] : [])].join(', ') || 'none'
     : '—';
   return html`<p><a href="${base}#shared">← Back to the connector</a></p>
 <h1>${name}</h1>

@@ -2,7 +2,7 @@ import { recordLabel } from '../../mapping/registry.ts';
 import type { IdMap } from '../../model/id-map.ts';
 import { EXISTED_BEFORE_SHARING } from '../../sync/reasons.ts';
 import { readContactSnapshot } from '../../sync/snapshot-codec.ts';
-import type { ContactLists } from '../contact-lists.ts';
+import { type ContactLists, otherListsText } from '../contact-lists.ts';
 import { html, type SafeHtml } from '../html.ts';
 import { formatDate } from './format.ts';
 
@@ -28,9 +28,8 @@ function hubType(map: IdMap): SafeHtml {
 
 function ccLists(lists: ContactLists | undefined): SafeHtml {
   if (!lists || lists.ours.length + lists.others === 0) return html`<span class="muted">—</span>`;
-  const others = lists.others === 1 ? '1 other list' : `${lists.others} other lists`;
   return html`${lists.ours.map((name) => html`<span class="tag">${name}</span>`)}${
-    lists.others > 0 ? html` <span class="muted">${others}</span>` : ''
+    lists.others > 0 ? html` <span class="muted">${otherListsText(lists.others)}</span>` : ''
   }`;
 }
 
