@@ -1,19 +1,15 @@
-import { connecIdOf, ownIdEntry } from '../connec/ids.ts';
 import type { ConnecListCollection } from '../connec/records.ts';
-import type { CcContact } from '../constantcontact/types.ts';
 import type { MirroredContact } from '../db/repositories/cc-mirror.ts';
-import { contactListRoles, contactToShared, isUnsubscribed } from '../mapping/contact-shared.ts';
-import { hubToShared, listRolesToHubFlags, sharedToHubPatch } from '../mapping/define-contact-mapping.ts';
-import { type ListRole, sortRoles } from '../mapping/list-roles.ts';
+import { contactListRoles, contactToShared } from '../mapping/contact-shared.ts';
 import { normalizeEmail } from '../mapping/normalize-email.ts';
 import { CC_BORN_CONTACTS, contactMappingFor, rolesHeldBy } from '../mapping/registry.ts';
 import type { SharedContact } from '../mapping/shared-contact.ts';
 import type { IdMap } from '../model/id-map.ts';
+import { WritePlan } from './apply/write-plan.ts';
+import { carryOut } from './carry-out.ts';
+import { planPersonCreation } from './cc-born-person.ts';
 import { ccFingerprint } from './contact-snapshot.ts';
-import { flushPendingWrites } from './creation-buffer.ts';
 import { shareHubRecords } from './hub-records.ts';
-import { HubWriteBatch } from './hub-write-batch.ts';
-import { queueMembershipChange } from './membership-changes.ts';
 import { pairLink } from './pair-link.ts';
 import { planChangeToHub } from './planner/change-to-hub-plan.ts';
 import {
@@ -55,7 +51,7 @@ async function shareContactPage(ctx: SyncContext, contacts: readonly MirroredCon
     ctx.organization.id,
     contacts.map((c) => c.contactId),
   );
-  const hubWrites = new HubWriteBatch(ctx);
+  const plan = new WritePlan();
   const newContacts: MirroredContact[] = [];
   for (const mirrored of contacts) {
     const shared = contactToShared(mirrored.contact);
@@ -70,23 +66,20 @@ async function shareContactPage(ctx: SyncContext, contacts: readonly MirroredCon
     );
     const decision = decideContactChange({ deleted: mirrored.deleted, fingerprint, maps });
     for (const action of decision.actions) {
-      await applyRecordAction(ctx, action, shared, fingerprint, mirrored, hubWrites);
+      await applyRecordAction(ctx, action, shared, mirrored, plan);
     }
     if (decision.isNew) newContacts.push(mirrored);
   }
-  if (newContacts.length > 0) await shareNewContacts(ctx, newContacts, hubWrites);
-  await hubWrites.flush();
-  // People just created join their lists in CC (see queuePersonCreation).
-  await flushPendingWrites(ctx);
+  if (newContacts.length > 0) await shareNewContacts(ctx, newContacts, plan);
+  await carryOut(ctx, plan);
 }
 
 async function applyRecordAction(
   ctx: SyncContext,
   action: RecordAction,
   shared: SharedContact,
-  _fingerprint: string,
   mirrored: MirroredContact,
-  hubWrites: HubWriteBatch,
+  plan: WritePlan,
 ): Promise<void> {
   switch (action.kind) {
     case 'unlink':
@@ -99,18 +92,18 @@ async function applyRecordAction(
     case 'wait-for-retry':
       return;
     case 'merge-to-hub':
-      await applyContactChange(ctx, action.map, shared, mirrored, hubWrites, action.primary);
+      await planContactChange(ctx, action.map, shared, mirrored, plan, action.primary);
       return;
   }
 }
 
 /** A linked contact changed in CC: merge into the hub record, which did not change since the last sync. */
-async function applyContactChange(
+async function planContactChange(
   ctx: SyncContext,
   map: IdMap,
   ccShared: SharedContact,
   mirrored: MirroredContact,
-  hubWrites: HubWriteBatch,
+  writes: WritePlan,
   primary: boolean,
 ): Promise<void> {
   const mapping = contactMappingFor(map.hubCollection as ConnecListCollection);
@@ -130,48 +123,36 @@ async function applyContactChange(
     { ...NOTHING_DECIDED, toHub: wrote ? plan.toHub : [], ccUpdatedAt: mirrored.ccUpdatedAt },
     ctx.now(),
   );
-  const link = () =>
-    ctx.repos.idMaps.link(
-      pairLink(
-        {
-          organizationId: ctx.organization.id,
-          hubCollection: mapping.hubCollection,
-          hubId,
-          hub: plan.nextHub,
-          roles: snapshot.roles,
-          active: snapshot.active,
-          hubRaw: { ...snapshot.hubRaw, ...plan.patch },
-          contact: mirrored.contact,
-          ...(snapshot.keptAsIs ? { keptAsIs: true as const } : {}),
-          ...(history ? { history } : {}),
-        },
-        ctx.lists.roleOfListId,
-      ),
-    );
+  const link = pairLink(
+    {
+      organizationId: ctx.organization.id,
+      hubCollection: mapping.hubCollection,
+      hubId,
+      hub: plan.nextHub,
+      roles: snapshot.roles,
+      active: snapshot.active,
+      hubRaw: { ...snapshot.hubRaw, ...plan.patch },
+      contact: mirrored.contact,
+      ...(snapshot.keptAsIs ? { keptAsIs: true as const } : {}),
+      ...(history ? { history } : {}),
+    },
+    ctx.lists.roleOfListId,
+  );
   if (!wrote) {
-    await link();
+    await ctx.repos.idMaps.link(link);
     count(ctx, 'hub', 'unchanged');
     return;
   }
-  hubWrites.add(
-    { collection: mapping.hubCollection, connecId: hubId, record: plan.patch },
-    async (result) => {
-      if (result.ok) {
-        await link();
-        count(ctx, 'hub', 'updated');
-        ctx.metrics?.ccChangeReachedHub(mirrored.ccUpdatedAt, ctx.now());
-        return;
-      }
-      await ctx.repos.idMaps.recordFailure({
-        organizationId: ctx.organization.id,
-        hubCollection: mapping.hubCollection,
-        key: { hubId, ccContactId: mirrored.contactId },
-        email: plan.nextHub.email,
-        reason: `Connec! refused the change from Constant Contact: ${result.error.message}`,
-      });
-      count(ctx, 'hub', 'failed');
-    },
-  );
+  writes.writeHub({
+    kind: 'record',
+    ref: { hubCollection: mapping.hubCollection, hubId },
+    contactId: mirrored.contactId,
+    email: plan.nextHub.email,
+    patch: plan.patch,
+    ids: null,
+    refusal: 'Connec! refused the change from Constant Contact',
+    link: { input: link, ccUpdatedAt: mirrored.ccUpdatedAt },
+  });
 }
 
 /** A change from CC decides no conflict and writes nothing to CC: its history records the hub side only. */
@@ -184,7 +165,7 @@ const NOTHING_DECIDED = { toCc: [], conflicts: [], winner: 'newest', hubUpdatedA
 async function shareNewContacts(
   ctx: SyncContext,
   contacts: readonly MirroredContact[],
-  hubWrites: HubWriteBatch,
+  plan: WritePlan,
 ): Promise<void> {
   const orgId = ctx.organization.id;
   const emails = contacts.map((c) => c.email).filter((e): e is string => e !== null);
@@ -210,8 +191,8 @@ async function shareNewContacts(
       rules,
     );
     try {
-      if (decision.kind === 'match') await reshareHolders(ctx, decision.holders);
-      else if (decision.kind === 'create') queuePersonCreation(ctx, mirrored, decision.roles, hubWrites);
+      if (decision.kind === 'match') await reshareHolders(ctx, decision.holders, plan);
+      else if (decision.kind === 'create') planPersonCreation(ctx, plan, mirrored, decision.roles);
     } catch (error) {
       if (!isRecordError(error)) throw error;
       await ctx.repos.idMaps.recordFailure({
@@ -227,101 +208,10 @@ async function shareNewContacts(
 }
 
 /** Matched by email: the hub records holding it are shared again, and now find the contact and link to it. */
-async function reshareHolders(ctx: SyncContext, holders: readonly IdMap[]): Promise<void> {
+async function reshareHolders(ctx: SyncContext, holders: readonly IdMap[], plan: WritePlan): Promise<void> {
   for (const holder of holders) {
     const mapping = contactMappingFor(holder.hubCollection as ConnecListCollection);
     const record = await ctx.connec.get(mapping.hubCollection, holder.hubId!);
-    await shareHubRecords(ctx, mapping, [record], true);
-    await flushPendingWrites(ctx);
+    await shareHubRecords(ctx, mapping, [record], plan, true);
   }
-}
-
-/**
- * A contact created in CC becomes a person: a customer, or a supplier or lead when in those lists. A
- * customer belongs in "Customer list", so once the person exists the contact joins it there (unless it is
- * unsubscribed: joining a list would be subscribing it).
- */
-function queuePersonCreation(
-  ctx: SyncContext,
-  mirrored: MirroredContact,
-  roles: readonly ListRole[],
-  hubWrites: HubWriteBatch,
-): void {
-  const receiver = CC_BORN_CONTACTS.mapping;
-  const shared = contactToShared(mirrored.contact);
-  const record: Record<string, unknown> = {
-    ...sharedToHubPatch(receiver, shared, {}),
-    ...listRolesToHubFlags(receiver, [...roles]),
-    id: [ownIdEntry(mirrored.contactId, ctx.realm)],
-  };
-  hubWrites.add({ collection: receiver.hubCollection, record }, async (result) => {
-    const hubId = result.ok ? connecIdOf(result.record.id) : undefined;
-    if (!result.ok || !hubId) {
-      await ctx.repos.idMaps.recordFailure({
-        organizationId: ctx.organization.id,
-        hubCollection: receiver.hubCollection,
-        key: { ccContactId: mirrored.contactId },
-        email: mirrored.email,
-        reason: result.ok
-          ? `Connec! created the ${receiver.entity} without an id`
-          : `Connec! refused the new ${receiver.entity}: ${result.error.message}`,
-      });
-      count(ctx, 'hub', 'failed');
-      return;
-    }
-    // What the hub will hold of it: a person carries fewer fields than a contact (no company name).
-    const hubShared = hubToShared(receiver, record);
-    const link = (contact: CcContact) =>
-      ctx.repos.idMaps.link(
-        pairLink(
-          {
-            organizationId: ctx.organization.id,
-            hubCollection: receiver.hubCollection,
-            hubId,
-            hub: hubShared,
-            roles: [...roles],
-            active: true,
-            hubRaw: Object.fromEntries(
-              Object.entries(record).filter(([k]) => k !== 'id' && !k.startsWith('is_')),
-            ),
-            contact,
-          },
-          ctx.lists.roleOfListId,
-        ),
-      );
-    await link(mirrored.contact);
-    count(ctx, 'hub', 'created');
-    ctx.metrics?.ccChangeReachedHub(mirrored.ccUpdatedAt, ctx.now());
-    await joinRoleLists(ctx, mirrored, hubId, roles, link);
-  });
-}
-
-/** Puts a contact the hub now holds in the lists of its roles, keeping the lists it is already in. */
-async function joinRoleLists(
-  ctx: SyncContext,
-  mirrored: MirroredContact,
-  hubId: string,
-  roles: readonly ListRole[],
-  relink: (written: CcContact) => Promise<unknown>,
-): Promise<void> {
-  const receiver = CC_BORN_CONTACTS.mapping;
-  const current = contactListRoles(mirrored.contact, ctx.lists.roleOfListId);
-  if (isUnsubscribed(mirrored.contact) || roles.every((r) => current.includes(r))) return;
-  const wanted = await ctx.lists.idsFor(sortRoles([...new Set([...current, ...roles])]));
-  queueMembershipChange(ctx, mirrored.contact, wanted, {
-    done: async (written) => {
-      await relink(written);
-      count(ctx, 'cc', 'updated');
-    },
-    failed: async (reason, options) => {
-      await ctx.repos.idMaps.recordFailure({
-        organizationId: ctx.organization.id,
-        hubCollection: receiver.hubCollection,
-        key: { hubId, ccContactId: mirrored.contactId },
-        email: mirrored.email,
-        reason,
-        retryNextRun: options?.retryNextRun === true,
-      });
-    },
-  });
 }

@@ -1,9 +1,8 @@
 import type { CcContact } from '../constantcontact/types.ts';
 import type { MirroredContact } from '../db/repositories/cc-mirror.ts';
 import { LIST_NAMES, type ListRole } from '../mapping/list-roles.ts';
+import { applyActivities, type ListMoves } from './apply/change-lists.ts';
 import type { ListSightings } from './list-sightings.ts';
-import { applyActivities } from './membership-changes.ts';
-import type { MembershipChange } from './pending-writes.ts';
 import { readContactSnapshot } from './snapshot-codec.ts';
 import { flowsFor, type SyncContext } from './sync-context.ts';
 
@@ -78,9 +77,9 @@ async function putBackMembers(
   const memberIds = await memberContactIds(ctx, role);
   const mirrored = await ctx.repos.ccMirror.get(orgId, [...memberIds]);
   const members = [...mirrored.values()].filter((m) => !m.unsubscribed && !m.deleted);
-  const changes: MembershipChange[] = members
+  const changes: ListMoves[] = members
     .filter((m) => !(m.contact.list_memberships ?? []).includes(newListId))
-    .map((m) => ({ contact: m.contact, add: new Set([newListId]), remove: new Set(), outcomes: [] }));
+    .map((m) => ({ contact: m.contact, add: new Set([newListId]), remove: new Set<string>() }));
   await applyActivities(ctx, changes, 'add');
 
   const updated = new Map<string, MirroredContact>();

@@ -1,7 +1,8 @@
 import { buildFilter } from '../connec/filter.ts';
 import { connecIdOf } from '../connec/ids.ts';
 import type { ConnecListCollection, ConnecRecordOf } from '../connec/records.ts';
-import { flushPendingWrites, hasPendingWrites, pendingWriteCalls } from './creation-buffer.ts';
+import { MAX_PLANNED_WRITES, WritePlan } from './apply/write-plan.ts';
+import { carryOut } from './carry-out.ts';
 import type { SyncContext } from './sync-context.ts';
 
 type HubRecord = ConnecRecordOf[ConnecListCollection];
@@ -11,20 +12,29 @@ type HubRecord = ConnecRecordOf[ConnecListCollection];
  * `updated_at` order. Pages by keyset (`updated_at ge` the last one seen, skipping the ids already handled
  * at that instant) rather than by `$skip`, so a record changed while the run reads cannot shift another out
  * of the window. After each page the cursor is checkpointed; once the stream ends it moves to the start of
- * the read minus the look-back, so a change made during the run is read by the next one. When the run's
- * call budget is spent after a full page (counting the writes it holds back), the read stops there (its writes sent, its checkpoint saved) and
- * returns false: the next run goes on from the checkpoint.
+ * the read minus the look-back, so a change made during the run is read by the next one.
+ *
+ * Each page is planned into one plan shared by the pages that follow, so writes to CC go in bulk; the plan
+ * is carried out once a page leaves it no write to CC (then the cursor may move past the page), once it is
+ * full, and at the end. When the run's call budget is spent after a full page (counting the plan's
+ * writes), the read stops there (its plan carried out, its checkpoint saved) and returns false: the next
+ * run goes on from the checkpoint.
  */
 export async function readHubChanges(
   ctx: SyncContext,
   collection: ConnecListCollection,
-  handlePage: (records: HubRecord[]) => Promise<void>,
+  planPage: (records: HubRecord[], plan: WritePlan) => Promise<void>,
 ): Promise<boolean> {
   const { repos, organization, options } = ctx;
   const startedAt = ctx.now();
   let from = await repos.cursors.get(organization.id, 'hub', collection);
   let seenAtBoundary = new Set<string>();
   let skip = 0;
+  let plan = new WritePlan();
+  const settle = async () => {
+    await carryOut(ctx, plan);
+    plan = new WritePlan();
+  };
 
   for (;;) {
     const filter = from ? buildFilter([['updated_at', 'ge', from]]) : undefined;
@@ -35,7 +45,8 @@ export async function readHubChanges(
       skip,
     });
     const fresh = page.records.filter((r) => !seenAtBoundary.has(connecIdOf(r.id) ?? ''));
-    if (fresh.length > 0) await handlePage(fresh);
+    if (fresh.length > 0) await planPage(fresh, plan);
+    if (plan.ccWrites === 0 || plan.size >= MAX_PLANNED_WRITES) await settle();
     if (page.records.length < options.hubPageSize) break;
 
     const last = page.records[page.records.length - 1]?.updated_at ?? null;
@@ -50,16 +61,16 @@ export async function readHubChanges(
     }
     for (const r of page.records) if (r.updated_at === last) seenAtBoundary.add(connecIdOf(r.id) ?? '');
     // A page of one instant is stepped over by position, which a later run cannot go on from: no stop there.
-    if (skip === 0 && ctx.callBudget.exhaustedWith(pendingWriteCalls(ctx))) {
-      await flushPendingWrites(ctx);
+    if (skip === 0 && ctx.callBudget.exhaustedWith(plan.ccCallEstimate(options.bulkThreshold))) {
+      await settle();
       // The records at the checkpoint's instant are read again next time: already shared, they cost nothing.
       await repos.cursors.set(organization.id, 'hub', collection, last);
       return false;
     }
-    // Records whose contacts wait in the creation buffer are not done yet: no checkpoint past them.
-    if (!hasPendingWrites(ctx)) await repos.cursors.set(organization.id, 'hub', collection, last);
+    // Records whose writes wait in the plan are not done yet: no checkpoint past them.
+    if (plan.isEmpty) await repos.cursors.set(organization.id, 'hub', collection, last);
   }
-  await flushPendingWrites(ctx);
+  await settle();
   const next = new Date(startedAt.getTime() - options.lookbackMs).toISOString();
   await repos.cursors.set(organization.id, 'hub', collection, next);
   return true;

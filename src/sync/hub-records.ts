@@ -1,9 +1,8 @@
 import type { MirroredContact } from '../db/repositories/cc-mirror.ts';
 import type { ContactMapping } from '../mapping/define-contact-mapping.ts';
 import { normalizeEmail } from '../mapping/normalize-email.ts';
-import { flushPendingWrites, MAX_BUFFERED_CREATIONS } from './creation-buffer.ts';
+import type { WritePlan } from './apply/write-plan.ts';
 import { type HubItem, type HubRecord, toItem } from './hub-item.ts';
-import { HubWriteBatch } from './hub-write-batch.ts';
 import { fetchContact, updateLinked } from './linked-contact.ts';
 import {
   decideHubRecord,
@@ -16,14 +15,14 @@ import { count, flowsFor, type SyncContext } from './sync-context.ts';
 /**
  * Shares one page of hub records of one collection with CC. Reads what it needs for the whole page (id
  * maps, the contacts holding the emails), lets the planner decide each record (see `decideHubRecord`),
- * then applies the decisions: exclusions recorded, merges with their contacts, creations held back to be
- * sent together. Hub writes (field changes from CC, the connector's id) go back in one batch. `force`
- * reprocesses unchanged records (retries).
+ * and follows each decision: exclusions are recorded at once; merges, creations and hub writes go into
+ * `plan`, to be carried out with the rest of the run's. `force` reprocesses unchanged records (retries).
  */
 export async function shareHubRecords(
   ctx: SyncContext,
   mapping: ContactMapping,
   records: readonly HubRecord[],
+  plan: WritePlan,
   force = false,
 ): Promise<void> {
   const items = records.map((r) => toItem(mapping, r)).filter((i): i is HubItem => i !== null);
@@ -32,10 +31,9 @@ export async function shareHubRecords(
     settings: ctx.organization.settings,
     toCc: flowsFor(ctx, mapping.hubCollection).toCc && mapping.flows.hubToCc,
   };
-  const hubWrites = new HubWriteBatch(ctx);
   for (const fact of facts.records) {
     try {
-      await apply(ctx, mapping, fact, decideHubRecord(fact, rules), facts.contacts, hubWrites);
+      await follow(ctx, mapping, fact, decideHubRecord(fact, rules), facts.contacts, plan);
     } catch (error) {
       if (!isRecordError(error)) throw error;
       await ctx.repos.idMaps.recordFailure({
@@ -48,10 +46,6 @@ export async function shareHubRecords(
       count(ctx, 'cc', 'failed');
     }
   }
-  // Hub writes go first: a CC write finishing later must know whether the hub refused its record's half.
-  await hubWrites.flush();
-  if (ctx.creations.size + ctx.contactUpdates.size + ctx.membershipChanges.size >= MAX_BUFFERED_CREATIONS)
-    await flushPendingWrites(ctx);
 }
 
 /** The planner's facts for a page of records, read in a few queries, and the contacts they name. */
@@ -95,14 +89,14 @@ async function readFacts(
   return { records, contacts };
 }
 
-/** Carries out one record's decision. */
-async function apply(
+/** Follows one record's decision: recorded now when it needs no write, planned when it does. */
+async function follow(
   ctx: SyncContext,
   mapping: ContactMapping,
   { item, map }: HubRecordFacts,
   decision: HubRecordDecision,
   contacts: ReadonlyMap<string, MirroredContact>,
-  hubWrites: HubWriteBatch,
+  plan: WritePlan,
 ): Promise<void> {
   switch (decision.kind) {
     case 'skip':
@@ -123,16 +117,12 @@ async function apply(
       return;
     case 'merge': {
       const contact = contacts.get(decision.contactId) ?? (await fetchContact(ctx, decision.contactId));
-      await updateLinked(ctx, mapping, item, map, contact, hubWrites);
+      await updateLinked(ctx, mapping, item, map, contact, plan);
       return;
     }
-    case 'create': {
+    case 'create':
       // Two records of one run with one email make one contact, in the lists of both.
-      const key = normalizeEmail(decision.email)!;
-      const existing = ctx.creations.get(key);
-      if (existing) existing.items.push(item);
-      else ctx.creations.set(key, { email: decision.email, items: [item] });
+      plan.create(item, decision.email);
       return;
-    }
   }
 }

@@ -2,21 +2,17 @@ import { findOwnId, withOwnId } from '../connec/ids.ts';
 import type { IdArray } from '../connec/records.ts';
 import type { CcContact } from '../constantcontact/types.ts';
 import type { MirroredContact } from '../db/repositories/cc-mirror.ts';
-import type { LinkInput } from '../db/repositories/id-maps.ts';
 import { contactListRoles, contactToShared, isUnsubscribed } from '../mapping/contact-shared.ts';
 import { type ContactMapping, sharedToHubPatch } from '../mapping/define-contact-mapping.ts';
 import { type ListRole, sortRoles } from '../mapping/list-roles.ts';
 import type { IdMap } from '../model/id-map.ts';
+import type { LinkOnWrite, WritePlan } from './apply/write-plan.ts';
 import type { ContactSnapshot } from './contact-snapshot.ts';
-import { queueContactUpdate } from './contact-updates.ts';
 import type { HubItem } from './hub-item.ts';
-import type { HubWriteBatch } from './hub-write-batch.ts';
-import { queueMembershipChange } from './membership-changes.ts';
 import { type PairState, pairLink } from './pair-link.ts';
-import type { FailureOptions } from './pending-writes.ts';
 import { type LinkedPairPlan, planLinkedPair } from './planner/linked-pair-plan.ts';
 import { primaryOf } from './primary-record.ts';
-import { DELETED_IN_CC, HARD_DELETED } from './reasons.ts';
+import { DELETED_IN_CC } from './reasons.ts';
 import { historyAfter } from './record-history.ts';
 import { readContactSnapshot } from './snapshot-codec.ts';
 import { count, flowsFor, type SyncContext } from './sync-context.ts';
@@ -55,19 +51,16 @@ async function sharingOf(
   mapping: ContactMapping,
   item: HubItem,
   contactId: string,
+  plan: WritePlan,
 ): Promise<{ roles: ListRole[]; primary: boolean; shared: boolean; siblingInCollection: boolean }> {
   const all =
     (await ctx.repos.idMaps.findByCcContactIds(ctx.organization.id, [contactId])).get(contactId) ?? [];
   const isSelf = (m: { hubCollection: string; hubId: string | null }) =>
     m.hubCollection === mapping.hubCollection && m.hubId === item.hubId;
-  // Records of this run whose link waits for a queued write came before this one too.
-  const pending = (ctx.pendingLinks.get(contactId) ?? []).filter((p) => !isSelf(p));
-  if (!all.some(isSelf)) {
-    ctx.pendingLinks.set(contactId, [
-      ...(ctx.pendingLinks.get(contactId) ?? []),
-      { hubCollection: mapping.hubCollection, hubId: item.hubId },
-    ]);
-  }
+  // Records of this run whose link waits for a planned write came before this one too.
+  const pending = plan.awaitingLink(contactId).filter((p) => !isSelf(p));
+  if (!all.some(isSelf))
+    plan.awaitLink(contactId, { hubCollection: mapping.hubCollection, hubId: item.hubId });
   const roles: ListRole[] = item.active ? [...item.roles] : [];
   for (const other of all) {
     if (isSelf(other)) continue;
@@ -85,73 +78,28 @@ async function sharingOf(
 }
 
 /**
- * The organization asked for hard deletes and the record is no longer active in its app: its contact is
- * deleted in CC (soft, as CC deletes). A contact another hub record still shares is kept.
+ * Plans a write of field changes to the hub record, registering the connector's id in its id array when
+ * `register` (Connec! lets one id entry belong to one record per collection, so of several records sharing
+ * a contact only one per collection carries it).
  */
-async function hardDelete(
+function planHubWrite(
   ctx: SyncContext,
-  mapping: ContactMapping,
-  item: HubItem,
-  contact: CcContact,
-): Promise<void> {
-  await ctx.cc.contacts.delete(contact.contact_id);
-  await ctx.repos.ccMirror.recordWritten(ctx.organization.id, [
-    { ...contact, deleted_at: ctx.now().toISOString().slice(0, 10), list_memberships: [] },
-  ]);
-  await ctx.repos.idMaps.exclude({
-    organizationId: ctx.organization.id,
-    hubCollection: mapping.hubCollection,
-    hubId: item.hubId,
-    email: item.shared.email,
-    reason: HARD_DELETED,
-    hubHash: item.fingerprint,
-  });
-  count(ctx, 'cc', 'updated');
-}
-
-/** Set once Connec! refused a record's write, so a CC write of the same record finishing later keeps it failed. */
-interface HubRefusal {
-  refused: boolean;
-}
-
-/**
- * Writes field changes to the hub record, registering the connector's id in its id array when `register`
- * (Connec! lets one id entry belong to one record per collection, so of several records sharing a contact
- * only one per collection carries it).
- */
-function queueHubWrite(
-  ctx: SyncContext,
-  mapping: ContactMapping,
-  item: HubItem,
-  contactId: string,
+  plan: WritePlan,
+  { item, contactId }: { item: HubItem; contactId: string },
   patch: Record<string, unknown>,
-  hubWrites: HubWriteBatch,
   register: boolean,
-  refusal: HubRefusal = { refused: false },
 ): void {
   const addId = register && findOwnId(item.record.id, ctx.realm) !== contactId;
   if (!addId && Object.keys(patch).length === 0) return;
-  const record: Record<string, unknown> = { ...patch };
-  if (addId) record.id = withOwnId(item.record.id as IdArray, contactId, ctx.realm);
-  hubWrites.add({ collection: mapping.hubCollection, connecId: item.hubId, record }, async (result) => {
-    if (result.ok) {
-      if (Object.keys(patch).length > 0) count(ctx, 'hub', 'updated');
-    } else if (addId) {
-      // Another record of the collection may still carry the contact's id (say, one unlinked when the
-      // contact was deleted in CC, which CC revives with the same id): the pair is kept by the id map
-      // alone, and the fields are written without the id entry.
-      queueHubWrite(ctx, mapping, item, contactId, patch, hubWrites, false, refusal);
-    } else {
-      refusal.refused = true;
-      await ctx.repos.idMaps.recordFailure({
-        organizationId: ctx.organization.id,
-        hubCollection: mapping.hubCollection,
-        key: { hubId: item.hubId, ccContactId: contactId },
-        email: item.shared.email,
-        reason: `Connec! refused the update: ${result.error.message}`,
-      });
-      count(ctx, 'hub', 'failed');
-    }
+  plan.writeHub({
+    kind: 'record',
+    ref: { hubCollection: item.mapping.hubCollection, hubId: item.hubId },
+    contactId,
+    email: item.shared.email,
+    patch,
+    ids: addId ? withOwnId(item.record.id as IdArray, contactId, ctx.realm) : null,
+    refusal: 'Connec! refused the update',
+    link: null,
   });
 }
 
@@ -166,7 +114,7 @@ export async function updateLinked(
   item: HubItem,
   map: IdMap | null,
   known: MirroredContact,
-  hubWrites: HubWriteBatch,
+  plan: WritePlan,
 ): Promise<void> {
   if (known.deleted) {
     if (map) await ctx.repos.idMaps.unlink(map.id, DELETED_IN_CC);
@@ -178,19 +126,19 @@ export async function updateLinked(
   const contact = fresh && !fresh.deleted ? fresh.contact : known.contact;
   const snapshot =
     map?.state === 'linked' || map?.state === 'failed' ? readContactSnapshot(map.snapshot) : null;
-  // Another record of this run sharing the contact may have queued field changes not sent yet: merge with
+  // Another record of this run sharing the contact may have planned field changes not sent yet: merge with
   // the contact as it is about to be, so a record found later in the run to be the primary one gets the
   // last word instead of leaving CC with the fields of a record that only looked primary when it came first.
-  const queued = ctx.contactUpdates.get(contact.contact_id);
-  const sharing = await sharingOf(ctx, mapping, item, contact.contact_id);
-  const plan = planLinkedPair(
+  const queued = plan.queuedFields(contact.contact_id);
+  const sharing = await sharingOf(ctx, mapping, item, contact.contact_id, plan);
+  const decision = planLinkedPair(
     {
       mapping,
       item,
       mapState: map?.state ?? null,
       snapshot,
       contact: {
-        shared: { ...contactToShared(contact), ...queued?.changed },
+        shared: { ...contactToShared(contact), ...queued },
         createdAt: known.ccCreatedAt,
         updatedAt: contact.updated_at ?? null,
         unsubscribed: isUnsubscribed(contact),
@@ -206,16 +154,16 @@ export async function updateLinked(
   const carriesId =
     findOwnId(item.record.id, ctx.realm) === contact.contact_id || !sharing.siblingInCollection;
   const pair: Pair = { mapping, item, map, contact, snapshot, carriesId };
-  switch (plan.kind) {
+  switch (decision.kind) {
     case 'link-as-is':
-      await linkAsIs(ctx, pair, plan.differs);
-      queueHubWrite(ctx, mapping, item, contact.contact_id, {}, hubWrites, carriesId);
+      await linkAsIs(ctx, pair, decision.differs);
+      planHubWrite(ctx, plan, { item, contactId: contact.contact_id }, {}, carriesId);
       return;
     case 'hard-delete':
-      await hardDelete(ctx, mapping, item, contact);
+      plan.deleteContact({ item, contact });
       return;
     case 'merge':
-      await applyMerge(ctx, pair, plan, hubWrites);
+      await planMerge(ctx, pair, decision, plan);
       return;
   }
 }
@@ -232,66 +180,49 @@ interface Pair {
 }
 
 /**
- * Carries out a merge: field changes and list changes for CC are queued to go with the run's others (in
- * bulk above the threshold), the hub's are batched; the pair is linked once CC has its change.
+ * Plans a merge: field and list changes for CC go with the run's others (in bulk above the threshold), and
+ * the pair is linked once CC has its change; the hub's changes are written in the plan's batch.
  */
-async function applyMerge(
+async function planMerge(
   ctx: SyncContext,
   pair: Pair,
-  plan: Extract<LinkedPairPlan, { kind: 'merge' }>,
-  hubWrites: HubWriteBatch,
+  decision: Extract<LinkedPairPlan, { kind: 'merge' }>,
+  plan: WritePlan,
 ): Promise<void> {
   const { mapping, item, map, contact, carriesId } = pair;
-  const { merge, lists } = plan;
+  const { merge, lists } = decision;
   const hubPatch = merge.toHub.length
     ? sharedToHubPatch(mapping, pickFields(merge.merged, merge.toHub), item.record)
     : {};
-  const linkTo = (written: CcContact) =>
-    ctx.repos.idMaps.link(mergedLink(ctx, pair, plan, hubPatch, written));
-  const hubRefusal: HubRefusal = { refused: false };
-  // What happens once CC has a queued write: count it and link the pair to the contact as written, unless
-  // the hub refused its half (then the record stays failed, and its retry merges again from the last base).
-  const outcome = {
-    done: async (written: CcContact) => {
-      count(ctx, 'cc', map?.state === 'linked' ? 'updated' : 'linked');
-      if (!hubRefusal.refused) await linkTo(written);
-    },
-    failed: async (reason: string, options?: FailureOptions) => {
-      await ctx.repos.idMaps.recordFailure({
-        organizationId: ctx.organization.id,
-        hubCollection: mapping.hubCollection,
-        key: { hubId: item.hubId, ccContactId: contact.contact_id },
-        email: item.shared.email,
-        reason,
-        retryNextRun: options?.retryNextRun === true,
-      });
-    },
+  const link: LinkOnWrite = {
+    pair: mergedPair(ctx, pair, decision, hubPatch),
+    email: item.shared.email,
+    counted: map?.state === 'linked' ? 'updated' : 'linked',
   };
   if (merge.toCc.length === 0 && lists?.change) {
-    queueMembershipChange(ctx, contact, await ctx.lists.idsFor(lists.roles), outcome);
+    plan.changeLists(contact, await ctx.lists.idsFor(lists.roles), ctx.lists.ourListIds, link);
   } else if (merge.toCc.length > 0) {
-    queueContactUpdate(ctx, {
+    plan.updateContact({
       contact,
-      changed: plan.toCc,
+      changed: decision.toCc,
       listIds: lists ? await ctx.lists.idsFor(lists.roles) : null,
-      outcomes: [outcome],
+      links: [link],
     });
   } else {
     count(ctx, 'cc', map?.state === 'linked' ? 'unchanged' : 'linked');
     // Linked before the hub write, so a failing hub write leaves a failed link that keeps its contact id.
-    await linkTo(contact);
+    await ctx.repos.idMaps.link(pairLink({ ...link.pair, contact }, ctx.lists.roleOfListId));
   }
-  queueHubWrite(ctx, mapping, item, contact.contact_id, hubPatch, hubWrites, carriesId, hubRefusal);
+  planHubWrite(ctx, plan, { item, contactId: contact.contact_id }, hubPatch, carriesId);
 }
 
-/** The link recording a merged pair: both sides as they now hold it, and what the merge wrote. */
-function mergedLink(
+/** The pair a merge leaves: both sides as they will hold it (the contact is CC's answer), and the history. */
+function mergedPair(
   ctx: SyncContext,
   { mapping, item, snapshot, contact }: Pair,
   { merge }: Extract<LinkedPairPlan, { kind: 'merge' }>,
   hubPatch: Record<string, unknown>,
-  written: CcContact,
-): LinkInput {
+): Omit<PairState, 'contact'> {
   const history = historyAfter(
     snapshot?.history,
     {
@@ -302,16 +233,13 @@ function mergedLink(
     },
     ctx.now(),
   );
-  const pair = itemPair(ctx, mapping, item, written);
-  return pairLink(
-    {
-      ...pair,
-      hub: merge.nextBase.hub,
-      hubRaw: { ...pair.hubRaw, ...hubPatch },
-      ...(history ? { history } : {}),
-    },
-    ctx.lists.roleOfListId,
-  );
+  const pair = recordSide(ctx, mapping, item);
+  return {
+    ...pair,
+    hub: merge.nextBase.hub,
+    hubRaw: { ...pair.hubRaw, ...hubPatch },
+    ...(history ? { history } : {}),
+  };
 }
 
 /**
@@ -320,26 +248,17 @@ function mergedLink(
  * side are shared from there; what already differed waits for the opt-in to historical sharing.
  */
 async function linkAsIs(ctx: SyncContext, { mapping, item, contact }: Pair, differs: boolean): Promise<void> {
-  const pair = itemPair(ctx, mapping, item, contact);
+  const pair: PairState = { ...recordSide(ctx, mapping, item), contact };
   await ctx.repos.idMaps.link(pairLink(differs ? { ...pair, keptAsIs: true } : pair, ctx.lists.roleOfListId));
   count(ctx, 'cc', 'linked');
 }
 
-/**
- * The pairing of a contact the connector just created with its hub record (linked in bulk by the caller,
- * before the hub write that registers the contact id).
- */
-export function createdLink(
+/** A hub record as read, before any merge writes to it: its side of a pair. */
+export function recordSide(
   ctx: SyncContext,
   mapping: ContactMapping,
   item: HubItem,
-  contact: CcContact,
-): LinkInput {
-  return pairLink(itemPair(ctx, mapping, item, contact), ctx.lists.roleOfListId);
-}
-
-/** The pair of a hub record as read and a contact, before any merge writes to either. */
-function itemPair(ctx: SyncContext, mapping: ContactMapping, item: HubItem, contact: CcContact): PairState {
+): Omit<PairState, 'contact'> {
   return {
     organizationId: ctx.organization.id,
     hubCollection: mapping.hubCollection,
@@ -348,18 +267,19 @@ function itemPair(ctx: SyncContext, mapping: ContactMapping, item: HubItem, cont
     roles: item.roles,
     active: item.active,
     hubRaw: topLevelRaw(mapping, item.record),
-    contact,
   };
 }
 
-/** Registers the id of a contact just created in its hub record (batched with the page's hub writes). */
-export function registerCreated(
+/**
+ * Plans the hub write registering a just-created contact's id in its record (when `register`: of the
+ * records sharing the contact, the first of each collection carries it).
+ */
+export function planIdRegistration(
   ctx: SyncContext,
-  mapping: ContactMapping,
+  plan: WritePlan,
   item: HubItem,
   contact: CcContact,
-  hubWrites: HubWriteBatch,
   register: boolean,
 ): void {
-  queueHubWrite(ctx, mapping, item, contact.contact_id, {}, hubWrites, register);
+  planHubWrite(ctx, plan, { item, contactId: contact.contact_id }, {}, register);
 }

@@ -8,11 +8,12 @@ import type { ContactMapping } from '../mapping/define-contact-mapping.ts';
 import { CONTACT_MAPPINGS, contactMappingFor } from '../mapping/registry.ts';
 import type { Organization } from '../model/organization.ts';
 import { emptyCounts, type RunCounts, type RunTrigger, type SyncRun } from '../model/sync-run.ts';
+import { WritePlan } from './apply/write-plan.ts';
+import { carryOut } from './carry-out.ts';
 import { readCcChanges } from './cc-changes.ts';
 import { CcListDirectory } from './cc-list-directory.ts';
 import { sharePendingContacts } from './cc-records.ts';
 import { syncCompany } from './company-sync.ts';
-import { flushPendingWrites } from './creation-buffer.ts';
 import { restoreDeletedLists } from './deleted-lists.ts';
 import { addToGroup } from './groups.ts';
 import { readHubChanges } from './hub-changes.ts';
@@ -168,10 +169,6 @@ async function runContext(deps: SyncEngineDeps, parts: RunParts & RunOptions): P
     options: deps.options,
     ...(deps.metrics ? { metrics: deps.metrics } : {}),
     counts: parts.counts,
-    creations: new Map(),
-    membershipChanges: new Map(),
-    contactUpdates: new Map(),
-    pendingLinks: new Map(),
     notices: parts.notices,
     progress: {},
     async reportProgress() {
@@ -223,8 +220,8 @@ async function shareChanges(ctx: SyncContext): Promise<boolean> {
   await retryDueRecords(ctx);
   for (const mapping of CONTACT_MAPPINGS) {
     if (!flowsFor(ctx, mapping.hubCollection).toCc || !mapping.flows.hubToCc) continue;
-    const read = await readHubChanges(ctx, mapping.hubCollection, async (records) => {
-      await shareHubRecords(ctx, mapping, records);
+    const read = await readHubChanges(ctx, mapping.hubCollection, async (records, plan) => {
+      await shareHubRecords(ctx, mapping, records, plan);
       ctx.progress[mapping.hubCollection] = (ctx.progress[mapping.hubCollection] ?? 0) + records.length;
       await ctx.reportProgress();
     });
@@ -286,6 +283,7 @@ async function retryDueRecords(ctx: SyncContext): Promise<void> {
       });
     }
   }
-  for (const [mapping, page] of records) await shareHubRecords(ctx, mapping, page, true);
-  await flushPendingWrites(ctx);
+  const plan = new WritePlan();
+  for (const [mapping, page] of records) await shareHubRecords(ctx, mapping, page, plan, true);
+  await carryOut(ctx, plan);
 }

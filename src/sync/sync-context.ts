@@ -6,7 +6,6 @@ import type { HubCollection } from '../model/hub-collections.ts';
 import type { Organization } from '../model/organization.ts';
 import type { RunCounts, RunTrigger } from '../model/sync-run.ts';
 import type { CcListDirectory } from './cc-list-directory.ts';
-import type { ContactUpdate, MembershipChange, NewContact } from './pending-writes.ts';
 import type { RunCallBudget } from './run-call-budget.ts';
 import type { SyncMetrics } from './sync-metrics.ts';
 
@@ -55,14 +54,6 @@ export interface SyncContext {
   options: SyncOptions;
   metrics?: SyncMetrics;
   counts: RunCounts;
-  /** Contacts waiting to be created in CC, by normalized email (see `flushCreations`). */
-  creations: Map<string, NewContact>;
-  /** Hub records matched to a contact this run whose link waits for a queued write, by contact id. */
-  pendingLinks: Map<string, Array<{ hubCollection: string; hubId: string }>>;
-  /** Contacts whose fields change, by contact id (see `flushContactUpdates`). */
-  contactUpdates: Map<string, ContactUpdate>;
-  /** Contacts whose lists (only) must change, by contact id (see `flushMembershipChanges`). */
-  membershipChanges: Map<string, MembershipChange>;
   /** What the run did besides moving records, for the user (see SyncRun.notices). */
   notices: string[];
   /** Records processed per collection, for the progress bar. */

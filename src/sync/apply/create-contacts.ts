@@ -1,25 +1,20 @@
-import { importTakesEmail } from '../constantcontact/bulk-import.ts';
-import { CcConflictError } from '../constantcontact/errors.ts';
-import type { CcContact, CcImportRow } from '../constantcontact/types.ts';
-import { ccView } from '../mapping/cc-limits.ts';
-import { sharedToContactCreate } from '../mapping/contact-shared.ts';
-import { type ListRole, sortRoles } from '../mapping/list-roles.ts';
-import { normalizeEmail } from '../mapping/normalize-email.ts';
-import type { SharedContact } from '../mapping/shared-contact.ts';
-import { CONTACT_INCLUDES } from './cc-changes.ts';
-import { addToGroup } from './groups.ts';
+import { importTakesEmail } from '../../constantcontact/bulk-import.ts';
+import { CcConflictError } from '../../constantcontact/errors.ts';
+import type { CcContact, CcImportRow } from '../../constantcontact/types.ts';
+import { ccView } from '../../mapping/cc-limits.ts';
+import { sharedToContactCreate } from '../../mapping/contact-shared.ts';
+import { type ListRole, sortRoles } from '../../mapping/list-roles.ts';
+import { normalizeEmail } from '../../mapping/normalize-email.ts';
+import type { SharedContact } from '../../mapping/shared-contact.ts';
+import { CONTACT_INCLUDES } from '../cc-changes.ts';
+import { addToGroup } from '../groups.ts';
+import { comparePrimary } from '../primary-record.ts';
+import { isRecordError, recordErrorReason } from '../record-errors.ts';
+import type { SyncContext } from '../sync-context.ts';
 import { importGroups } from './import-groups.ts';
-import type { FailureOptions, NewContact } from './pending-writes.ts';
 import { importRefusal, readBackImported } from './read-back.ts';
-import { isRecordError, recordErrorReason } from './record-errors.ts';
-import { count, type SyncContext } from './sync-context.ts';
-
-export interface CreationOutcome {
-  /** The contact now exists (created, or found already holding the email). */
-  created: (newContact: NewContact, contact: CcContact) => Promise<void>;
-  existing: (newContact: NewContact, contact: CcContact) => Promise<void>;
-  failed: (newContact: NewContact, reason: string, options?: FailureOptions) => Promise<void>;
-}
+import type { NewContact } from './write-plan.ts';
+import { type CreationResult, failed } from './write-results.ts';
 
 function rolesOf(newContact: NewContact): ListRole[] {
   return sortRoles(newContact.items.flatMap((i) => i.roles));
@@ -52,37 +47,41 @@ export function importRow(shared: SharedContact, email: string): CcImportRow {
 }
 
 /**
- * Creates contacts for hub records CC does not hold yet. A few go one request each; above the bulk
- * threshold they go through CC's bulk import (one request per 40,000 rows and per set of lists), whose
- * activity gives no ids: the contacts are read back by email to link them.
+ * Creates contacts for hub records CC does not hold yet, each from its primary record. A few go one
+ * request each; above the bulk threshold they go through CC's bulk import (one request per 40,000 rows and
+ * per set of lists), whose activity gives no ids: the contacts are read back by email to link them.
  */
 export async function createContacts(
   ctx: SyncContext,
-  newContacts: readonly NewContact[],
-  outcome: CreationOutcome,
-): Promise<void> {
-  if (newContacts.length > ctx.options.bulkThreshold) {
-    // CC's import takes emails of at most 50 characters (contacts take 80): longer ones go one by one.
-    await importContacts(
+  planned: readonly NewContact[],
+): Promise<CreationResult[]> {
+  const newContacts = planned.map((n) => ({ ...n, items: [...n.items].sort(primaryFirst) }));
+  if (newContacts.length <= ctx.options.bulkThreshold) return createOneByOne(ctx, newContacts);
+  // CC's import takes emails of at most 50 characters (contacts take 80): longer ones go one by one.
+  return [
+    ...(await importContacts(
       ctx,
       newContacts.filter((n) => importTakesEmail(n.email)),
-      outcome,
-    );
-    await createOneByOne(
+    )),
+    ...(await createOneByOne(
       ctx,
       newContacts.filter((n) => !importTakesEmail(n.email)),
-      outcome,
-    );
-    return;
-  }
-  await createOneByOne(ctx, newContacts, outcome);
+    )),
+  ];
+}
+
+function primaryFirst(a: NewContact['items'][number], b: NewContact['items'][number]): number {
+  return comparePrimary(
+    { hubCollection: a.mapping.hubCollection, hubId: a.hubId },
+    { hubCollection: b.mapping.hubCollection, hubId: b.hubId },
+  );
 }
 
 async function createOneByOne(
   ctx: SyncContext,
   newContacts: readonly NewContact[],
-  outcome: CreationOutcome,
-): Promise<void> {
+): Promise<CreationResult[]> {
+  const results: CreationResult[] = [];
   for (const newContact of newContacts) {
     const first = newContact.items[0]!;
     try {
@@ -90,22 +89,21 @@ async function createOneByOne(
       const { body } = sharedToContactCreate({ ...first.shared, email: newContact.email }, listIds);
       const contact = await ctx.cc.contacts.create(body);
       await ctx.repos.ccMirror.recordWritten(ctx.organization.id, [contact]);
-      count(ctx, 'cc', 'created');
-      await outcome.created(newContact, contact);
+      results.push({ write: newContact, ok: true, contact });
     } catch (error) {
       if (error instanceof CcConflictError) {
         // CC already holds the email (perhaps on a deleted contact): link to it instead.
         const holder = await findByEmail(ctx, newContact.email);
         if (holder) {
-          await outcome.existing(newContact, holder);
+          results.push({ write: newContact, ok: 'exists', contact: holder });
           continue;
         }
       }
       if (!isRecordError(error)) throw error;
-      count(ctx, 'cc', 'failed');
-      await outcome.failed(newContact, recordErrorReason(error));
+      results.push(failed(newContact, recordErrorReason(error)));
     }
   }
+  return results;
 }
 
 async function findByEmail(ctx: SyncContext, email: string): Promise<CcContact | null> {
@@ -128,8 +126,8 @@ async function findByEmail(ctx: SyncContext, email: string): Promise<CcContact |
 async function importContacts(
   ctx: SyncContext,
   newContacts: readonly NewContact[],
-  outcome: CreationOutcome,
-): Promise<void> {
+): Promise<CreationResult[]> {
+  const results: CreationResult[] = [];
   const startedAt = new Date(ctx.now().getTime() - 1_000);
   // An import puts all its rows in the same lists: one import per set of lists.
   const byLists = new Map<string, NewContact[]>();
@@ -154,20 +152,16 @@ async function importContacts(
       startedAt,
       waiting,
       (contact) => normalizeEmail(contact.email_address?.address),
-      async (newContact, contact) => {
-        count(ctx, 'cc', 'created');
-        await outcome.created(newContact, contact);
+      (newContact, contact) => {
+        results.push({ write: newContact, ok: true, contact });
       },
     );
   }
   for (const [email, newContact] of waiting) {
     const reason = importRefusal(errors, email, 'Constant Contact did not import it');
-    count(ctx, 'cc', 'failed');
-    await outcome.failed(newContact, `Constant Contact refused it in a bulk import: ${reason}`);
+    results.push(failed(newContact, `Constant Contact refused it in a bulk import: ${reason}`));
   }
   // A later completion of an import given up on is harmless: the retry finds the contact by email.
-  for (const [newContact, reason] of gaveUp) {
-    count(ctx, 'cc', 'failed');
-    await outcome.failed(newContact, reason, { retryNextRun: true });
-  }
+  for (const [newContact, reason] of gaveUp) results.push(failed(newContact, reason, true));
+  return results;
 }

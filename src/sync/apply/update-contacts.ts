@@ -1,29 +1,15 @@
-import { importTakesEmail } from '../constantcontact/bulk-import.ts';
-import { contactToShared } from '../mapping/contact-shared.ts';
-import { normalizeEmail } from '../mapping/normalize-email.ts';
-import { importRow } from './cc-create.ts';
-import { addToGroup } from './groups.ts';
+import { importTakesEmail } from '../../constantcontact/bulk-import.ts';
+import { contactToShared } from '../../mapping/contact-shared.ts';
+import { normalizeEmail } from '../../mapping/normalize-email.ts';
+import { addToGroup } from '../groups.ts';
+import type { SyncContext } from '../sync-context.ts';
+import { applyActivities } from './change-lists.ts';
+import { importRow } from './create-contacts.ts';
 import { importGroups } from './import-groups.ts';
-import { applyActivities } from './membership-changes.ts';
-import type { ContactUpdate, MembershipChange } from './pending-writes.ts';
 import { putContact } from './put-contact.ts';
 import { importRefusal, readBackImported } from './read-back.ts';
-import { count, type SyncContext } from './sync-context.ts';
-
-/** Notes a field update; a second one for the same contact in the same run adds to the first. */
-export function queueContactUpdate(ctx: SyncContext, update: ContactUpdate): void {
-  const queued = ctx.contactUpdates.get(update.contact.contact_id);
-  if (!queued) {
-    ctx.contactUpdates.set(update.contact.contact_id, update);
-    return;
-  }
-  queued.changed = { ...queued.changed, ...update.changed };
-  queued.listIds =
-    queued.listIds === null || update.listIds === null
-      ? null
-      : [...new Set([...queued.listIds, ...update.listIds])];
-  queued.outcomes.push(...update.outcomes);
-}
+import type { ContactUpdate } from './write-plan.ts';
+import { type CcWriteResult, failed } from './write-results.ts';
 
 /**
  * A contact fits CC's bulk import when the import can say everything that changes: it cannot clear a
@@ -41,22 +27,26 @@ function importable(update: ContactUpdate): boolean {
 }
 
 /**
- * Sends the queued field updates: one full update per contact for a few; above the bulk threshold, CC's
- * import (one request per set of lists and 40,000 contacts) plus membership activities for lists left, with
- * the contacts read back to link them. Records are linked only once CC has the change.
+ * Sends field updates: one full update per contact for a few; above the bulk threshold, CC's import (one
+ * request per set of lists and 40,000 contacts) plus membership activities for lists left, with the
+ * contacts read back. Answers what CC now holds of each, or why it failed.
  */
-export async function flushContactUpdates(ctx: SyncContext): Promise<void> {
-  if (ctx.contactUpdates.size === 0) return;
-  const updates = [...ctx.contactUpdates.values()];
-  ctx.contactUpdates.clear();
+export async function updateContacts(
+  ctx: SyncContext,
+  updates: readonly ContactUpdate[],
+): Promise<CcWriteResult<ContactUpdate>[]> {
   const bulk = updates.length > ctx.options.bulkThreshold ? updates.filter(importable) : [];
   const inBulk = new Set(bulk);
-  const single = updates.filter((u) => !inBulk.has(u));
-  if (bulk.length > 0) await importUpdates(ctx, bulk);
-  for (const update of single) await putContact(ctx, update);
+  const results = bulk.length > 0 ? await importUpdates(ctx, bulk) : [];
+  for (const update of updates) if (!inBulk.has(update)) results.push(await putContact(ctx, update));
+  return results;
 }
 
-async function importUpdates(ctx: SyncContext, updates: readonly ContactUpdate[]): Promise<void> {
+async function importUpdates(
+  ctx: SyncContext,
+  updates: readonly ContactUpdate[],
+): Promise<CcWriteResult<ContactUpdate>[]> {
+  const results: CcWriteResult<ContactUpdate>[] = [];
   const startedAt = new Date(ctx.now().getTime() - 1_000);
   const byLists = new Map<string, ContactUpdate[]>();
   for (const update of updates) {
@@ -77,7 +67,7 @@ async function importUpdates(ctx: SyncContext, updates: readonly ContactUpdate[]
   );
   // The import only adds to lists: the connector's lists each contact must leave go by membership activity.
   const ours = ctx.lists.ourListIds;
-  const leaving: MembershipChange[] = updates
+  const leaving = updates
     .filter((u) => !gaveUp.has(u))
     .map((u) => ({
       contact: u.contact,
@@ -85,7 +75,6 @@ async function importUpdates(ctx: SyncContext, updates: readonly ContactUpdate[]
       remove: new Set(
         (u.contact.list_memberships ?? []).filter((id) => ours.has(id) && !u.listIds?.includes(id)),
       ),
-      outcomes: [],
     }));
   const leaveFailed = await applyActivities(ctx, leaving, 'remove');
   for (const update of updates) {
@@ -100,21 +89,16 @@ async function importUpdates(ctx: SyncContext, updates: readonly ContactUpdate[]
       startedAt,
       waiting,
       (contact) => contact.contact_id,
-      async (update, contact) => {
-        for (const outcome of update.outcomes) await outcome.done(contact);
+      (update, contact) => {
+        results.push({ write: update, ok: true, contact });
       },
     );
   }
   for (const update of waiting.values()) {
     const email = normalizeEmail(update.contact.email_address?.address) ?? '';
     const reason = importRefusal(errors, email, 'Constant Contact did not apply it');
-    count(ctx, 'cc', 'failed');
-    for (const outcome of update.outcomes) {
-      await outcome.failed(`Constant Contact refused an update in a bulk import: ${reason}`);
-    }
+    results.push(failed(update, `Constant Contact refused an update in a bulk import: ${reason}`));
   }
-  for (const [update, reason] of gaveUp) {
-    count(ctx, 'cc', 'failed');
-    for (const outcome of update.outcomes) await outcome.failed(reason, { retryNextRun: true });
-  }
+  for (const [update, reason] of gaveUp) results.push(failed(update, reason, true));
+  return results;
 }

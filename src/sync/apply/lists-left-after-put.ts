@@ -1,5 +1,5 @@
-import type { CcContact, CcContactUpdate } from '../constantcontact/types.ts';
-import type { SyncContext } from './sync-context.ts';
+import type { CcContact, CcContactUpdate } from '../../constantcontact/types.ts';
+import type { SyncContext } from '../sync-context.ts';
 
 const SUB_RESOURCES = ['phone_numbers', 'street_addresses', 'custom_fields', 'list_memberships'] as const;
 

@@ -1,6 +1,6 @@
-import type { CcImportRow } from '../constantcontact/types.ts';
+import type { CcImportRow } from '../../constantcontact/types.ts';
+import type { SyncContext } from '../sync-context.ts';
 import { activityGiveUpReason, isActivityGiveUp } from './activity-give-up.ts';
-import type { SyncContext } from './sync-context.ts';
 
 /** Rows CC imports together: one import puts all its rows in the same lists. */
 export interface ImportGroup<T> {

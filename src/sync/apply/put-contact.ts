@@ -1,15 +1,19 @@
-import { contactToShared, sharedToContactUpdate } from '../mapping/contact-shared.ts';
+import { contactToShared, sharedToContactUpdate } from '../../mapping/contact-shared.ts';
+import { isRecordError, recordErrorReason } from '../record-errors.ts';
+import type { SyncContext } from '../sync-context.ts';
 import { leaveListsStillHeld } from './lists-left-after-put.ts';
-import type { ContactUpdate } from './pending-writes.ts';
-import { isRecordError, recordErrorReason } from './record-errors.ts';
-import { count, type SyncContext } from './sync-context.ts';
+import type { ContactUpdate } from './write-plan.ts';
+import { type CcWriteResult, failed } from './write-results.ts';
 
 /**
  * One full update (PUT) of a contact, from its latest known state with the update's fields and lists; what
  * the contact has that the connector does not manage (custom fields, other lists, phones and addresses of
  * other kinds, birthday, anniversary) is sent back as it is, so no reading of the PUT can lose it.
  */
-export async function putContact(ctx: SyncContext, update: ContactUpdate): Promise<void> {
+export async function putContact<W extends Pick<ContactUpdate, 'contact' | 'changed' | 'listIds'>>(
+  ctx: SyncContext,
+  update: W,
+): Promise<CcWriteResult<W>> {
   const orgId = ctx.organization.id;
   const contact =
     (await ctx.repos.ccMirror.get(orgId, [update.contact.contact_id])).get(update.contact.contact_id)
@@ -28,10 +32,9 @@ export async function putContact(ctx: SyncContext, update: ContactUpdate): Promi
     // Linked only once the contact has left the lists it was to leave, whatever CC made of the PUT's lists.
     const written = await leaveListsStillHeld(ctx, contact, body, answer);
     await ctx.repos.ccMirror.recordWritten(orgId, [written]);
-    for (const outcome of update.outcomes) await outcome.done(written);
+    return { write: update, ok: true, contact: written };
   } catch (error) {
     if (!isRecordError(error)) throw error;
-    count(ctx, 'cc', 'failed');
-    for (const outcome of update.outcomes) await outcome.failed(recordErrorReason(error));
+    return failed(update, recordErrorReason(error));
   }
 }

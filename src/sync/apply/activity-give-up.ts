@@ -2,7 +2,7 @@ import {
   CcActivityFailedError,
   CcActivityQueueFullError,
   CcActivityTimeoutError,
-} from '../constantcontact/errors.ts';
+} from '../../constantcontact/errors.ts';
 
 /** What a bulk activity was doing, in the words of the "Not shared" list. */
 export type BulkJob = 'import' | 'list update';

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { CcContactUpdate } from '../../src/constantcontact/types.ts';
-import { leaveListsStillHeld } from '../../src/sync/lists-left-after-put.ts';
-import type { SyncContext } from '../../src/sync/sync-context.ts';
-import { type SyncHarness, startSyncHarness } from '../helpers/sync-harness.ts';
+import type { CcContactUpdate } from '../../../src/constantcontact/types.ts';
+import { leaveListsStillHeld } from '../../../src/sync/apply/lists-left-after-put.ts';
+import type { SyncContext } from '../../../src/sync/sync-context.ts';
+import { type SyncHarness, startSyncHarness } from '../../helpers/sync-harness.ts';
 
 describe('leaving lists after a PUT', () => {
   let h: SyncHarness;

@@ -1,38 +1,16 @@
-import { MAX_ACTIVITY_CONTACT_IDS } from '../constantcontact/activities-api.ts';
-import type { CcContact } from '../constantcontact/types.ts';
+import { MAX_ACTIVITY_CONTACT_IDS } from '../../constantcontact/activities-api.ts';
+import type { CcContact } from '../../constantcontact/types.ts';
+import { addToGroup } from '../groups.ts';
+import type { SyncContext } from '../sync-context.ts';
 import { activityGiveUpReason, isActivityGiveUp } from './activity-give-up.ts';
-import { addToGroup } from './groups.ts';
-import type { MembershipChange, MembershipOutcome } from './pending-writes.ts';
 import { putContact } from './put-contact.ts';
-import { count, type SyncContext } from './sync-context.ts';
+import type { ListChange } from './write-plan.ts';
+import { type CcWriteResult, failed } from './write-results.ts';
 
-/**
- * Notes that a contact's lists (only its lists) must change. Records sharing one contact add up: a list
- * one of them wants is kept even if another would leave it.
- */
-export function queueMembershipChange(
-  ctx: SyncContext,
-  contact: CcContact,
-  wantedListIds: readonly string[],
-  outcome: MembershipOutcome,
-): void {
-  const ours = ctx.lists.ourListIds;
-  const current = new Set((contact.list_memberships ?? []).filter((id) => ours.has(id)));
-  const wanted = new Set(wantedListIds);
-  const change = ctx.membershipChanges.get(contact.contact_id) ?? {
-    contact,
-    add: new Set<string>(),
-    remove: new Set<string>(),
-    outcomes: [],
-  };
-  for (const id of wanted) if (!current.has(id)) change.add.add(id);
-  for (const id of current) if (!wanted.has(id)) change.remove.add(id);
-  for (const id of change.add) change.remove.delete(id);
-  change.outcomes.push(outcome);
-  ctx.membershipChanges.set(contact.contact_id, change);
-}
+/** Lists to add a contact to and to take it out of. */
+export type ListMoves = Pick<ListChange, 'contact' | 'add' | 'remove'>;
 
-function afterChange(change: MembershipChange): string[] {
+function afterChange(change: ListMoves): string[] {
   const lists = new Set(change.contact.list_memberships ?? []);
   for (const id of change.add) lists.add(id);
   for (const id of change.remove) lists.delete(id);
@@ -40,41 +18,45 @@ function afterChange(change: MembershipChange): string[] {
 }
 
 /**
- * Applies the queued list changes: one update per contact for a few, CC's membership activities (one
- * request per list and 500 contacts) above the bulk threshold. Records are linked only once CC has the
- * change, so a run that fails here leaves them to the next run.
+ * Changes contacts' lists: one update per contact for a few, CC's membership activities (one request per
+ * list and 500 contacts) above the bulk threshold. Answers what CC now holds of each, or why it failed.
  */
-export async function flushMembershipChanges(ctx: SyncContext): Promise<void> {
-  if (ctx.membershipChanges.size === 0) return;
-  const changes = [...ctx.membershipChanges.values()];
-  ctx.membershipChanges.clear();
+export async function changeLists(
+  ctx: SyncContext,
+  changes: readonly ListChange[],
+): Promise<CcWriteResult<ListChange>[]> {
   if (changes.length <= ctx.options.bulkThreshold) {
-    for (const change of changes) await updateOne(ctx, change);
-    return;
+    const results: CcWriteResult<ListChange>[] = [];
+    for (const change of changes) results.push(await updateOne(ctx, change));
+    return results;
   }
   const addFailed = await applyActivities(ctx, changes, 'add');
   const removeFailed = await applyActivities(ctx, changes, 'remove');
+  const results: CcWriteResult<ListChange>[] = [];
+  const written: CcContact[] = [];
   for (const change of changes) {
     const reason = addFailed.get(change.contact.contact_id) ?? removeFailed.get(change.contact.contact_id);
     if (reason) {
-      count(ctx, 'cc', 'failed');
-      for (const outcome of change.outcomes) await outcome.failed(reason, { retryNextRun: true });
+      results.push(failed(change, reason, true));
       continue;
     }
-    const written: CcContact = { ...change.contact, list_memberships: afterChange(change) };
-    await ctx.repos.ccMirror.recordWritten(ctx.organization.id, [written]);
-    for (const outcome of change.outcomes) await outcome.done(written);
+    const contact: CcContact = { ...change.contact, list_memberships: afterChange(change) };
+    written.push(contact);
+    results.push({ write: change, ok: true, contact });
   }
+  await ctx.repos.ccMirror.recordWritten(ctx.organization.id, written);
+  return results;
 }
 
-async function updateOne(ctx: SyncContext, change: MembershipChange): Promise<void> {
+async function updateOne(ctx: SyncContext, change: ListChange): Promise<CcWriteResult<ListChange>> {
   // From the contact as last known: another write of this run may have changed its lists since.
   const contactId = change.contact.contact_id;
   const contact =
     (await ctx.repos.ccMirror.get(ctx.organization.id, [contactId])).get(contactId)?.contact ??
     change.contact;
   const listIds = afterChange({ ...change, contact }).filter((id) => ctx.lists.ourListIds.has(id));
-  await putContact(ctx, { contact, changed: {}, listIds, outcomes: change.outcomes });
+  const result = await putContact(ctx, { contact, changed: {}, listIds });
+  return { ...result, write: change };
 }
 
 /**
@@ -84,21 +66,21 @@ async function updateOne(ctx: SyncContext, change: MembershipChange): Promise<vo
  */
 export async function applyActivities(
   ctx: SyncContext,
-  changes: readonly MembershipChange[],
+  changes: readonly ListMoves[],
   kind: 'add' | 'remove',
 ): Promise<Map<string, string>> {
   const byList = new Map<string, string[]>();
   for (const change of changes) {
     for (const listId of change[kind]) addToGroup(byList, listId, change.contact.contact_id);
   }
-  const failed = new Map<string, string>();
+  const failures = new Map<string, string>();
   // Once CC refuses to queue one, the others would be refused too: they are not sent.
   let queueFull: string | null = null;
   for (const [listId, contactIds] of byList) {
     for (let i = 0; i < contactIds.length; i += MAX_ACTIVITY_CONTACT_IDS) {
       const chunk = contactIds.slice(i, i + MAX_ACTIVITY_CONTACT_IDS);
       if (queueFull) {
-        for (const id of chunk) failed.set(id, queueFull);
+        for (const id of chunk) failures.set(id, queueFull);
         continue;
       }
       try {
@@ -112,9 +94,9 @@ export async function applyActivities(
         const reason = activityGiveUpReason(error, 'list update');
         ctx.logger.warn({ code: error.code, contacts: chunk.length }, 'bulk list update gave up');
         if (error.code === 'CC_ACTIVITY_QUEUE_FULL') queueFull = reason;
-        for (const id of chunk) failed.set(id, reason);
+        for (const id of chunk) failures.set(id, reason);
       }
     }
   }
-  return failed;
+  return failures;
 }

@@ -1,6 +1,6 @@
-import type { CcContact } from '../constantcontact/types.ts';
-import { CONTACT_INCLUDES } from './cc-changes.ts';
-import type { SyncContext } from './sync-context.ts';
+import type { CcContact } from '../../constantcontact/types.ts';
+import { CONTACT_INCLUDES } from '../cc-changes.ts';
+import type { SyncContext } from '../sync-context.ts';
 
 /**
  * CC answers a bulk import with an activity, not contact ids: the contacts it touched are read back
@@ -12,7 +12,7 @@ export async function readBackImported<T>(
   since: Date,
   waiting: Map<string, T>,
   keyOf: (contact: CcContact) => string | null,
-  found: (awaited: T, contact: CcContact) => Promise<void>,
+  found: (awaited: T, contact: CcContact) => void,
 ): Promise<void> {
   for await (const page of ctx.cc.contacts.pages({
     status: 'all',
@@ -26,7 +26,7 @@ export async function readBackImported<T>(
       const awaited = key === null ? undefined : waiting.get(key);
       if (awaited === undefined) continue;
       waiting.delete(key!);
-      await found(awaited, contact);
+      found(awaited, contact);
     }
     if (waiting.size === 0) return;
   }
