@@ -1,13 +1,7 @@
 import { CONNECTOR_APP, type Directory, type PlatformTenant } from './directory.ts';
 import { matchesFilter } from './filter-parser.ts';
 import { HubQueryError, type OrderTerm, parseHubQuery, sortRecords } from './hub-query.ts';
-import {
-  type HubCollection,
-  HubNotFoundError,
-  type HubStore,
-  isHubCollection,
-  type StoredRecord,
-} from './hub-store.ts';
+import { type HubCollection, HubNotFoundError, type HubStore, type StoredRecord } from './hub-store.ts';
 import { HubValidationError, isObject } from './hub-validation.ts';
 
 export interface HubResponse {
@@ -81,11 +75,11 @@ export class HubApi {
         `group ${groupId} does not exist in tenant ${request.tenant.id}`,
       );
     }
-    if (!isHubCollection(collection)) {
+    if (!this.#options.store.serves(collection)) {
       return hubError(
         404,
         'Collection not found',
-        `unknown collection "${collection}" (people, organizations, employees, company)`,
+        `unknown collection "${collection}" (this hub serves ${this.#options.store.collections.join(', ')})`,
       );
     }
     const query = request.query ?? Object.fromEntries(new URLSearchParams(search));

@@ -10,12 +10,11 @@ import {
   parseIdArray,
 } from './hub-validation.ts';
 
+/** The collections the emulator serves by default: those the connector shares. */
 export const HUB_COLLECTIONS = ['people', 'organizations', 'employees', 'company'] as const;
-export type HubCollection = (typeof HUB_COLLECTIONS)[number];
+/** A collection's name, as in Connec!'s paths; the emulator serves the defaults and any added (see HubStore). */
+export type HubCollection = string;
 export const CONNEC_PROVIDER = 'connec';
-
-export const isHubCollection = (name: string): name is HubCollection =>
-  (HUB_COLLECTIONS as readonly string[]).includes(name);
 
 /** Fields that point at another record; stored as its Connec! id, shown as that record's id array. */
 const REFERENCES: Partial<Record<HubCollection, Record<string, HubCollection>>> = {
@@ -60,13 +59,31 @@ export class HubStore {
   readonly #clock: Clock;
   readonly #channelOf: (groupId: string) => string;
 
+  readonly #collections: ReadonlySet<string>;
+
   /**
    * `channelOf` gives a group's channel id (`org-...`), the realm of Connec!'s own id entries; by default
-   * the group id itself.
+   * the group id itself. `extraCollections` are served beside the defaults, with the rules every record
+   * follows (ids, upserts, timestamps) and no field checks: Connec! has many collections, and a test of a
+   * mapping added to the connector needs one of them.
    */
-  constructor(clock: Clock, channelOf: (groupId: string) => string = (groupId) => groupId) {
+  constructor(
+    clock: Clock,
+    channelOf: (groupId: string) => string = (groupId) => groupId,
+    extraCollections: readonly string[] = [],
+  ) {
     this.#clock = clock;
     this.#channelOf = channelOf;
+    this.#collections = new Set([...HUB_COLLECTIONS, ...extraCollections]);
+  }
+
+  /** True for a collection this hub serves. */
+  serves(collection: string): boolean {
+    return this.#collections.has(collection);
+  }
+
+  get collections(): string[] {
+    return [...this.#collections];
   }
 
   #bucket(groupId: string, collection: HubCollection): Map<string, StoredRecord> {

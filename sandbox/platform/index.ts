@@ -54,6 +54,11 @@ export interface PlatformEmulatorOptions {
   /** Back-off of notifications and account webhooks; tests use a few milliseconds. */
   retry?: Partial<RetryPolicy>;
   logger?: boolean;
+  /**
+   * Collections served beside people, organizations, employees and company, with the rules every record
+   * follows and no field checks (for tests of a mapping added to the connector).
+   */
+  extraCollections?: readonly string[];
 }
 
 /** Acting as another app of an organization: every change is notified to the connector. */
@@ -109,7 +114,11 @@ export async function startPlatformEmulator(options: PlatformEmulatorOptions): P
   const identity = createSigningIdentity('Platform sandbox IdP', clock.now());
   const directory = new Directory();
   // Connec!'s own ids carry the organization's channel id as realm; an unknown group keeps its own id.
-  const store = new HubStore(clock, (groupId) => directory.channelIdOf(groupId) ?? groupId);
+  const store = new HubStore(
+    clock,
+    (groupId) => directory.channelIdOf(groupId) ?? groupId,
+    options.extraCollections ?? [],
+  );
   const sessions = new Sessions();
   let baseUrl = '';
 

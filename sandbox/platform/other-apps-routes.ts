@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Directory } from './directory.ts';
 import { html, layout } from './html.ts';
 import type { HubResponse } from './hub-api.ts';
-import { type HubCollection, type HubStore, isHubCollection } from './hub-store.ts';
+import type { HubCollection, HubStore } from './hub-store.ts';
 import { isObject } from './hub-validation.ts';
 import { OTHER_APPS, type OtherApps } from './other-apps.ts';
 import type { Sessions } from './sessions.ts';
@@ -62,7 +62,7 @@ export function registerOtherAppsRoutes(app: FastifyInstance, deps: OtherAppsDep
     '/sandbox/apps/:app/groups/:group/:collection',
     async (req, reply) => {
       const { collection } = req.params;
-      if (!isHubCollection(collection))
+      if (!store.serves(collection))
         return reply.code(404).send({ error: `unknown collection ${collection}` });
       if (!isObject(req.body))
         return reply.code(400).send({ error: 'the body must be the record as a JSON object' });
@@ -77,7 +77,7 @@ export function registerOtherAppsRoutes(app: FastifyInstance, deps: OtherAppsDep
     '/sandbox/apps/:app/groups/:group/:collection/:id',
     async (req, reply) => {
       const { collection } = req.params;
-      if (!isHubCollection(collection))
+      if (!store.serves(collection))
         return reply.code(404).send({ error: `unknown collection ${collection}` });
       if (!isObject(req.body))
         return reply.code(400).send({ error: 'the body must be the changed fields as a JSON object' });
@@ -161,7 +161,7 @@ ${message ? html`<p>${message}</p>` : ''}
       let response: HubResponse;
       if (form.action === 'update') {
         const [collection = '', connecId] = (form.target ?? '').split('/');
-        if (!isHubCollection(collection) || !connecId)
+        if (!store.serves(collection) || !connecId)
           return reply.code(400).type('text/html').send(page(groupId, 'Pick a record to update.'));
         response = apps.write({
           app: appName,
@@ -178,9 +178,7 @@ ${message ? html`<p>${message}</p>` : ''}
           record: recordFromForm('company', form),
         });
       } else {
-        const collection = isHubCollection(form.collection ?? '')
-          ? (form.collection as HubCollection)
-          : 'people';
+        const collection = form.collection && store.serves(form.collection) ? form.collection : 'people';
         response = apps.write({
           app: appName,
           groupId,

@@ -1,6 +1,6 @@
 import { ConnecBadResponseError, type ConnecError, errorForStatus } from './errors.ts';
 import { readRecord } from './record-reading.ts';
-import type { ConnecCollection, ConnecRecordOf } from './records.ts';
+import type { ConnecRecord } from './records.ts';
 import type { ConnecTransport } from './transport.ts';
 
 export const MAX_BATCH_OPS = 100;
@@ -11,14 +11,15 @@ export const MAX_BATCH_OPS = 100;
  * result, not an exception.
  */
 export interface BatchOperation {
-  collection: ConnecCollection;
+  /** Any collection of the group's Connec!: the sync writes to those its mapping registry declares. */
+  collection: string;
   /** Omitted: create (or upsert when `record.id` carries the connector's entry). Given: update that record. */
   connecId?: string;
   record: Readonly<Record<string, unknown>>;
 }
 
 export type BatchResult =
-  | { ok: true; status: number; record: ConnecRecordOf[ConnecCollection] }
+  | { ok: true; status: number; record: ConnecRecord }
   | { ok: false; status: number; error: ConnecError };
 
 /**
@@ -28,7 +29,7 @@ export type BatchResult =
  */
 export async function sendBatch(
   transport: ConnecTransport,
-  pathOf: (collection: ConnecCollection, connecId?: string) => string,
+  pathOf: (collection: string, connecId?: string) => string,
   operations: readonly BatchOperation[],
 ): Promise<BatchResult[]> {
   const results: BatchResult[] = [];

@@ -3,13 +3,7 @@ import type { ClientClock } from '../retry.ts';
 import { type BatchOperation, type BatchResult, sendBatch } from './batch.ts';
 import { ConnecBadResponseError } from './errors.ts';
 import { type ConnecPage, readPage, readRecord } from './record-reading.ts';
-import type {
-  ConnecCollection,
-  ConnecCompany,
-  ConnecListCollection,
-  ConnecRecordOf,
-  ConnecWrite,
-} from './records.ts';
+import type { ConnecCompany, ConnecWrite, RecordOf } from './records.ts';
 import { ConnecTransport } from './transport.ts';
 
 export type { BatchOperation, BatchResult } from './batch.ts';
@@ -93,7 +87,7 @@ export class ConnecClient {
     return this.#groupId;
   }
 
-  #collectionPath(collection: ConnecCollection, connecId?: string): string {
+  #collectionPath(collection: string, connecId?: string): string {
     const base = `/api/v2/${encodeURIComponent(this.#groupId)}/${collection}`;
     return connecId === undefined ? base : `${base}/${encodeURIComponent(connecId)}`;
   }
@@ -107,10 +101,10 @@ export class ConnecClient {
    * Pages by `$skip`, so records that move in the order while paging can be missed or repeated: order by
    * `updated_at` and reprocess idempotently.
    */
-  async *pages<C extends ConnecListCollection>(
+  async *pages<C extends string>(
     collection: C,
     options: ListOptions = {},
-  ): AsyncGenerator<ConnecPage<ConnecRecordOf[C]>, void, undefined> {
+  ): AsyncGenerator<ConnecPage<RecordOf<C>>, void, undefined> {
     let url: URL | undefined = this.#url(`${this.#collectionPath(collection)}?${pageQuery(options, 0)}`);
     const seen = new Set<string>();
     while (url) {
@@ -121,7 +115,7 @@ export class ConnecClient {
       }
       seen.add(url.href);
       const body: unknown = await this.#transport.request('GET', url);
-      const read: { page: ConnecPage<ConnecRecordOf[C]>; next: URL | undefined } = readPage(
+      const read: { page: ConnecPage<RecordOf<C>>; next: URL | undefined } = readPage(
         collection,
         body,
         url.pathname,
@@ -136,26 +130,23 @@ export class ConnecClient {
    * One page: the records from position `skip`, at most `pageSize` of them. The sync pages by keyset (a
    * filter on `updated_at` moved forward page by page), which stays correct while records change.
    */
-  async page<C extends ConnecListCollection>(
+  async page<C extends string>(
     collection: C,
     options: ListOptions & { skip?: number } = {},
-  ): Promise<ConnecPage<ConnecRecordOf[C]>> {
+  ): Promise<ConnecPage<RecordOf<C>>> {
     const url = this.#url(`${this.#collectionPath(collection)}?${pageQuery(options, options.skip ?? 0)}`);
     const body = await this.#transport.request('GET', url);
     return readPage(collection, body, url.pathname, this.#transport.host).page;
   }
 
   /** Every record of a collection (all pages in memory): for small collections and tests. */
-  async list<C extends ConnecListCollection>(
-    collection: C,
-    options: ListOptions = {},
-  ): Promise<ConnecRecordOf[C][]> {
-    const all: ConnecRecordOf[C][] = [];
+  async list<C extends string>(collection: C, options: ListOptions = {}): Promise<RecordOf<C>[]> {
+    const all: RecordOf<C>[] = [];
     for await (const page of this.pages(collection, options)) all.push(...page.records);
     return all;
   }
 
-  async get<C extends ConnecListCollection>(collection: C, connecId: string): Promise<ConnecRecordOf[C]> {
+  async get<C extends string>(collection: C, connecId: string): Promise<RecordOf<C>> {
     const path = this.#collectionPath(collection, connecId);
     return readRecord(collection, await this.#transport.request('GET', this.#url(path)), `GET ${path}`);
   }
@@ -166,21 +157,18 @@ export class ConnecClient {
   }
 
   /** Creates a record, or updates the one already carrying an id entry of `record.id` (upsert). */
-  async create<C extends ConnecListCollection>(
-    collection: C,
-    record: ConnecWrite<C>,
-  ): Promise<ConnecRecordOf[C]> {
+  async create<C extends string>(collection: C, record: ConnecWrite<C>): Promise<RecordOf<C>> {
     const path = this.#collectionPath(collection);
     const body = await this.#transport.request('POST', this.#url(path), { [collection]: record });
     return readRecord(collection, body, `POST ${path}`);
   }
 
   /** Updates the fields given; others are kept. */
-  async update<C extends ConnecListCollection>(
+  async update<C extends string>(
     collection: C,
     connecId: string,
     record: ConnecWrite<C>,
-  ): Promise<ConnecRecordOf[C]> {
+  ): Promise<RecordOf<C>> {
     const path = this.#collectionPath(collection, connecId);
     const body = await this.#transport.request('PUT', this.#url(path), { [collection]: record });
     return readRecord(collection, body, `PUT ${path}`);

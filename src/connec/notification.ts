@@ -1,11 +1,19 @@
 import { z } from 'zod';
 import { ConnecBadNotificationError } from './errors.ts';
-import { type ConnecCollection, type ConnecRecordOf, RECORD_SCHEMAS } from './records.ts';
+import {
+  anyRecordSchema,
+  type ConnecCollection,
+  type ConnecRecord,
+  type ConnecRecordOf,
+  RECORD_SCHEMAS,
+} from './records.ts';
 
 /** One changed record from a notification. */
-export type NotificationEntry = {
-  [C in ConnecCollection]: { collection: C; groupId: string; record: ConnecRecordOf[C] };
-}[ConnecCollection];
+export type NotificationEntry =
+  | {
+      [C in ConnecCollection]: { collection: C; groupId: string; record: ConnecRecordOf[C] };
+    }[ConnecCollection]
+  | { collection: string; groupId: string; record: ConnecRecord };
 
 export interface ConnecNotification {
   /** In the order of the body: people, then organizations, employees, company (as sent). */
@@ -24,8 +32,6 @@ const bodySchema = z
   })
   .loose();
 
-const KNOWN = new Set<string>(['people', 'organizations', 'employees', 'company']);
-
 function where(path: readonly PropertyKey[]): string {
   return (
     path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i === 0 ? '' : '.'}${String(p)}`)).join('') ||
@@ -36,9 +42,14 @@ function where(path: readonly PropertyKey[]): string {
 /**
  * Reads the body of a Connec! notification: JSON keyed by collection, each record with its id array and
  * `group_id`; one body may mix groups. Throws ConnecBadNotificationError naming what is wrong and where,
- * e.g. `people[2].group_id: Invalid input: expected string, received undefined`.
+ * e.g. `people[2].group_id: Invalid input: expected string, received undefined`. `shared` names the
+ * collections the connector shares beyond people, organizations, employees and company (see the mapping
+ * registry): their records are read in the shape every record has.
  */
-export function parseConnecNotification(body: string | Buffer | unknown): ConnecNotification {
+export function parseConnecNotification(
+  body: string | Buffer | unknown,
+  shared: readonly string[] = [],
+): ConnecNotification {
   let json: unknown = body;
   if (typeof body === 'string' || Buffer.isBuffer(body)) {
     const text = body.toString();
@@ -63,7 +74,10 @@ export function parseConnecNotification(body: string | Buffer | unknown): Connec
   const keys = Object.keys(json);
   if (keys.length === 0)
     throw new ConnecBadNotificationError('The notification body has no collection in it.');
-  const parsed = bodySchema.safeParse(json);
+  const extra = shared.filter((c) => !Object.hasOwn(RECORD_SCHEMAS, c));
+  const parsed = bodySchema
+    .extend(Object.fromEntries(extra.map((c) => [c, z.array(anyRecordSchema).optional()])))
+    .safeParse(json);
   if (!parsed.success) {
     const problems = parsed.error.issues.slice(0, 3).map((issue) => `${where(issue.path)}: ${issue.message}`);
     const more = parsed.error.issues.length > 3 ? ` (and ${parsed.error.issues.length - 3} more)` : '';
@@ -85,5 +99,10 @@ export function parseConnecNotification(body: string | Buffer | unknown): Connec
   const companies =
     data.company === undefined ? [] : Array.isArray(data.company) ? data.company : [data.company];
   for (const record of companies) entries.push({ collection: 'company', groupId: record.group_id, record });
-  return { entries, ignoredCollections: keys.filter((k) => !KNOWN.has(k)) };
+  for (const collection of extra) {
+    const records = (data as Record<string, ConnecRecord[] | undefined>)[collection] ?? [];
+    for (const record of records) entries.push({ collection, groupId: record.group_id, record });
+  }
+  const known = new Set([...Object.keys(RECORD_SCHEMAS), ...extra]);
+  return { entries, ignoredCollections: keys.filter((k) => !known.has(k)) };
 }

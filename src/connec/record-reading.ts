@@ -1,11 +1,6 @@
 import type { z } from 'zod';
 import { ConnecBadResponseError } from './errors.ts';
-import {
-  type ConnecCollection,
-  type ConnecListCollection,
-  type ConnecRecordOf,
-  RECORD_SCHEMAS,
-} from './records.ts';
+import { type RecordOf, recordSchemaOf } from './records.ts';
 
 export interface ConnecPage<T> {
   records: T[];
@@ -29,12 +24,12 @@ function describeIssues(error: z.ZodError, root: string): string {
  * A page of records from Connec!'s answer, checked against the documented shape, and its `next` link
  * (followed only to the tenant's own host, which alone gets the credentials).
  */
-export function readPage<C extends ConnecListCollection>(
+export function readPage<C extends string>(
   collection: C,
   body: unknown,
   path: string,
   host: URL,
-): { page: ConnecPage<ConnecRecordOf[C]>; next: URL | undefined } {
+): { page: ConnecPage<RecordOf<C>>; next: URL | undefined } {
   if (!body || typeof body !== 'object')
     throw new ConnecBadResponseError(`Connec! answered GET ${path} with a body that is not an object`);
   const envelope = body as { pagination?: { skip?: unknown; total?: unknown; next?: unknown } } & Record<
@@ -43,7 +38,7 @@ export function readPage<C extends ConnecListCollection>(
   >;
   // Connec! leaves the key out when nothing matches.
   const raw = envelope[collection] ?? [];
-  const parsed = RECORD_SCHEMAS[collection].array().safeParse(raw);
+  const parsed = recordSchemaOf(collection).array().safeParse(raw);
   if (!parsed.success) {
     throw new ConnecBadResponseError(
       `Connec! answered GET ${path} with records not of the documented shape: ${describeIssues(parsed.error, collection)}`,
@@ -62,21 +57,17 @@ export function readPage<C extends ConnecListCollection>(
       );
     }
   }
-  return { page: { records: parsed.data as ConnecRecordOf[C][], skip, total }, next };
+  return { page: { records: parsed.data as RecordOf<C>[], skip, total }, next };
 }
 
 /** One record from Connec!'s answer, checked against the documented shape; `where` names the call. */
-export function readRecord<C extends ConnecCollection>(
-  collection: C,
-  body: unknown,
-  where: string,
-): ConnecRecordOf[C] {
+export function readRecord<C extends string>(collection: C, body: unknown, where: string): RecordOf<C> {
   const raw = body && typeof body === 'object' ? (body as Record<string, unknown>)[collection] : undefined;
-  const parsed = RECORD_SCHEMAS[collection].safeParse(raw);
+  const parsed = recordSchemaOf(collection).safeParse(raw);
   if (!parsed.success) {
     throw new ConnecBadResponseError(
       `Connec! answered ${where} with a record not of the documented shape: ${describeIssues(parsed.error, collection)}`,
     );
   }
-  return parsed.data as ConnecRecordOf[C];
+  return parsed.data as RecordOf<C>;
 }

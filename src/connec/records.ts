@@ -113,6 +113,25 @@ export type ConnecCollection = keyof typeof RECORD_SCHEMAS;
 export type ConnecListCollection = Exclude<ConnecCollection, 'company'>;
 export const CONNEC_COLLECTIONS = Object.keys(RECORD_SCHEMAS) as ConnecCollection[];
 
+/**
+ * A record of a collection the connector has no shape for (Connec! has many more than it shares): the
+ * fields Connec! sets on every record, and whatever else the collection holds, untouched.
+ */
+export const anyRecordSchema = z.looseObject(hubOwned);
+export type ConnecRecord = z.infer<typeof anyRecordSchema>;
+
+/** A collection's records as read: typed for the collections above, the common shape for any other. */
+export type RecordOf<C extends string> = C extends ConnecCollection ? ConnecRecordOf[C] : ConnecRecord;
+
+function isKnown(collection: string): collection is ConnecCollection {
+  return Object.hasOwn(RECORD_SCHEMAS, collection);
+}
+
+/** The schema a collection's records are checked against (see `RecordOf`). */
+export function recordSchemaOf(collection: string): z.ZodType<ConnecRecord> {
+  return isKnown(collection) ? RECORD_SCHEMAS[collection] : anyRecordSchema;
+}
+
 export interface ConnecRecordOf {
   people: ConnecPerson;
   organizations: ConnecOrganization;
@@ -124,7 +143,7 @@ export interface ConnecRecordOf {
  * What the connector sends: hub-owned fields are optional (`id` carries the connector's own entry for an
  * upsert; Connec! sets `group_id`, `channel_id`, `resource_type` and the timestamps).
  */
-export type ConnecWrite<C extends ConnecCollection> = Omit<
-  Partial<ConnecRecordOf[C]>,
+export type ConnecWrite<C extends string> = Omit<
+  Partial<RecordOf<C>>,
   'group_id' | 'channel_id' | 'resource_type' | 'created_at' | 'updated_at'
 > & { id?: IdArray };

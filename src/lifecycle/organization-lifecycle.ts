@@ -3,7 +3,7 @@ import type { AuditEvent } from '../db/repositories/audit-log.ts';
 import type { Repositories } from '../db/repositories/index.ts';
 import type { SyncScheduler } from '../jobs/sync-scheduler.ts';
 import type { Logger } from '../logger.ts';
-import { HUB_COLLECTIONS } from '../model/hub-collections.ts';
+import { MAPPINGS } from '../mapping/registry.ts';
 import type { CcAccount, CcTokens, Organization, OrganizationSettingsInput } from '../model/organization.ts';
 import type { User } from '../model/user.ts';
 
@@ -172,9 +172,9 @@ export async function changeSettings(
   const before = organization.settings;
   const after = updated.settings;
   const changed = [
-    ...HUB_COLLECTIONS.filter((c) => before.directions[c] !== after.directions[c]).map(
-      (c) => `directions.${c}`,
-    ),
+    ...MAPPINGS.collections
+      .filter((c) => MAPPINGS.directionOf(before.directions, c) !== MAPPINGS.directionOf(after.directions, c))
+      .map((c) => `directions.${c}`),
     ...(before.conflictWinner !== after.conflictWinner ? ['conflictWinner'] : []),
     ...(before.hardDeletes !== after.hardDeletes ? ['hardDeletes'] : []),
   ];

@@ -1,5 +1,5 @@
-import type { ConnecListCollection } from '../connec/records.ts';
 import { ConnectorError } from '../errors.ts';
+import type { HubCollection } from '../model/hub-collections.ts';
 import { readPath, writePath } from './hub-paths.ts';
 import type { ListRole } from './list-roles.ts';
 import { sortRoles } from './list-roles.ts';
@@ -20,11 +20,14 @@ type TextField = Exclude<SharedField, 'address_work'>;
  * A reader who does not write code can check a mapping against the test plan from its file alone.
  */
 export interface ContactMapping {
-  hubCollection: ConnecListCollection;
+  /** The Connec! collection, as named in its API paths ("people"). */
+  hubCollection: HubCollection;
   /** What one record is called in messages: "person", "organization", "employee". */
   entity: string;
   /** What the connector page calls the collection's records: "Person", "Organization", "Employee". */
   label: string;
+  /** What the connector page calls the collection: "People", "Organizations", "Employees". */
+  collectionLabel: string;
   /** The ways this pair may flow; an organization's settings choose within them. */
   flows: { hubToCc: boolean; ccToHub: boolean };
   /** Dotted hub paths of the text fields. */

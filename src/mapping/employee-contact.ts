@@ -5,6 +5,7 @@ export const employeeContact = defineContactMapping({
   hubCollection: 'employees',
   entity: 'employee',
   label: 'Employee',
+  collectionLabel: 'Employees',
   flows: { hubToCc: true, ccToHub: false },
   text: {
     email: 'email.address',

@@ -9,6 +9,7 @@ export const organizationContact = defineContactMapping({
   hubCollection: 'organizations',
   entity: 'organization',
   label: 'Organization',
+  collectionLabel: 'Organizations',
   flows: { hubToCc: true, ccToHub: true },
   text: {
     email: 'email.address',

@@ -5,6 +5,7 @@ export const personContact = defineContactMapping({
   hubCollection: 'people',
   entity: 'person',
   label: 'Person',
+  collectionLabel: 'People',
   flows: { hubToCc: true, ccToHub: true },
   text: {
     email: 'email.address',

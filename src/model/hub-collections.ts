@@ -1,6 +1,8 @@
-/** The Connec! collections the connector shares. */
-export const HUB_COLLECTIONS = ['people', 'organizations', 'employees', 'company'] as const;
-export type HubCollection = (typeof HUB_COLLECTIONS)[number];
+/**
+ * The name of a Connec! collection the connector shares, as in its API paths ("people", "company"). Which
+ * ones it shares, and how, the mapping registry declares (src/mapping/registry.ts).
+ */
+export type HubCollection = string;
 
 /** Which way a collection flows. */
 export const DIRECTIONS = ['both', 'hub_to_cc', 'cc_to_hub', 'off'] as const;

@@ -6,20 +6,15 @@ export type ConflictWinner = (typeof CONFLICT_WINNERS)[number];
 
 const direction = z.enum(DIRECTIONS);
 
-/**
- * What an organization's admins choose. Employees and the company default to the directions the test plan
- * gives them: employees go from the hub to CC only; everything else both ways.
- */
+/** What an organization's admins choose. */
 export const organizationSettingsSchema = z
   .object({
-    directions: z
-      .object({
-        people: direction.default('both'),
-        organizations: direction.default('both'),
-        employees: direction.default('hub_to_cc'),
-        company: direction.default('both'),
-      })
-      .prefault({}),
+    /**
+     * The way each collection flows, by collection, where the admins chose one. A collection not chosen
+     * flows every way its mapping can (see `MappingRegistry.directionOf`): employees from the hub to CC
+     * only, as the test plan has it; everything else both ways.
+     */
+    directions: z.record(z.string(), direction).prefault({}),
     /** Explicit, irreversible opt-in to share records that existed before linking. */
     shareHistorical: z.boolean().default(false),
     /** Records created before this instant are only matched and linked, unless shareHistorical. */

@@ -3,14 +3,13 @@ import type { MirroredContact } from '../db/repositories/cc-mirror.ts';
 import { contactListRoles, contactToShared, isUnsubscribed } from '../mapping/contact-shared.ts';
 import { hubToShared, listRolesToHubFlags, sharedToHubPatch } from '../mapping/define-contact-mapping.ts';
 import { type ListRole, sortRoles } from '../mapping/list-roles.ts';
-import { CC_BORN_CONTACTS } from '../mapping/registry.ts';
 import type { PersonCreation, WritePlan } from './apply/write-plan.ts';
 import { type PairState, pairLink } from './pair-link.ts';
 import { count, type SyncContext } from './sync-context.ts';
 
 /**
- * A contact created in CC becomes a record of the collection that receives CC-born contacts (see
- * `CC_BORN_CONTACTS`): a customer, or a supplier or lead when in those lists. The record carries the
+ * A contact created in CC becomes a record of the collection that receives CC-born contacts (the
+ * registry's `ccBorn`): a customer, or a supplier or lead when in those lists. The record carries the
  * contact's id, so a retried creation updates it instead of adding another.
  */
 export function planPersonCreation(
@@ -19,7 +18,7 @@ export function planPersonCreation(
   mirrored: MirroredContact,
   roles: readonly ListRole[],
 ): void {
-  const receiver = CC_BORN_CONTACTS.mapping;
+  const receiver = ctx.mappings.ccBorn.mapping;
   const shared = contactToShared(mirrored.contact);
   plan.writeHub({
     kind: 'person',

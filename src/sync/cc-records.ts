@@ -1,8 +1,7 @@
-import type { ConnecListCollection } from '../connec/records.ts';
 import type { MirroredContact } from '../db/repositories/cc-mirror.ts';
 import { contactListRoles, contactToShared } from '../mapping/contact-shared.ts';
 import { normalizeEmail } from '../mapping/normalize-email.ts';
-import { CC_BORN_CONTACTS, contactMappingFor, rolesHeldBy } from '../mapping/registry.ts';
+import { rolesHeldBy } from '../mapping/registry.ts';
 import type { SharedContact } from '../mapping/shared-contact.ts';
 import type { IdMap } from '../model/id-map.ts';
 import { WritePlan } from './apply/write-plan.ts';
@@ -64,7 +63,10 @@ async function shareContactPage(ctx: SyncContext, contacts: readonly MirroredCon
     const maps = (mapsByContact.get(mirrored.contactId) ?? []).filter(
       (m) => m.state === 'linked' || m.state === 'failed',
     );
-    const decision = decideContactChange({ deleted: mirrored.deleted, fingerprint, maps });
+    const decision = decideContactChange(
+      { deleted: mirrored.deleted, fingerprint, maps },
+      ctx.mappings.primacyRank,
+    );
     for (const action of decision.actions) {
       await applyRecordAction(ctx, action, shared, mirrored, plan);
     }
@@ -106,7 +108,7 @@ async function planContactChange(
   writes: WritePlan,
   primary: boolean,
 ): Promise<void> {
-  const mapping = contactMappingFor(map.hubCollection as ConnecListCollection);
+  const mapping = ctx.mappings.contactMappingFor(map.hubCollection);
   const snapshot = readContactSnapshot(map.snapshot);
   if (!snapshot || !map.hubId) return;
   const hubId = map.hubId;
@@ -170,12 +172,12 @@ async function shareNewContacts(
   const orgId = ctx.organization.id;
   const emails = contacts.map((c) => c.email).filter((e): e is string => e !== null);
   const mapsByEmail = await ctx.repos.idMaps.findByEmails(orgId, emails);
-  const receiver = CC_BORN_CONTACTS.mapping;
+  const { mapping: receiver, defaultRole } = ctx.mappings.ccBorn;
   const rules: CcBornRules = {
     settings: ctx.organization.settings,
     toHub: flowsFor(ctx, receiver.hubCollection).toHub && receiver.flows.ccToHub,
     roles: rolesHeldBy(receiver),
-    defaultRole: CC_BORN_CONTACTS.defaultRole,
+    defaultRole,
   };
   for (const mirrored of contacts) {
     const email = normalizeEmail(mirrored.email);
@@ -210,7 +212,7 @@ async function shareNewContacts(
 /** Matched by email: the hub records holding it are shared again, and now find the contact and link to it. */
 async function reshareHolders(ctx: SyncContext, holders: readonly IdMap[], plan: WritePlan): Promise<void> {
   for (const holder of holders) {
-    const mapping = contactMappingFor(holder.hubCollection as ConnecListCollection);
+    const mapping = ctx.mappings.contactMappingFor(holder.hubCollection);
     const record = await ctx.connec.get(mapping.hubCollection, holder.hubId!);
     await shareHubRecords(ctx, mapping, [record], plan, true);
   }

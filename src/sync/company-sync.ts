@@ -9,6 +9,7 @@ import {
   sharedToCompanyPatch,
   sharedToPhysicalAddress,
 } from '../mapping/company-account.ts';
+import { COMPANY_COLLECTION } from '../mapping/registry.ts';
 import { contentHash, sameValue } from '../mapping/shared-contact.ts';
 import { type CompanyPlan, planCompany } from './planner/company-plan.ts';
 import { historyAfter } from './record-history.ts';
@@ -16,21 +17,19 @@ import { type CompanySnapshot, readCompanySnapshot } from './snapshot-codec.ts';
 import { count, flowsFor, type SyncContext } from './sync-context.ts';
 import { pickFields } from './three-way-merge.ts';
 
-const COMPANY = 'company';
-
 /**
  * Keeps the hub's company profile and the CC account summary aligned, both ways, field by field. CC has
  * no change date for the account, so it is read when the hub company changed, on every manual run
  * ("Synchronize now"), and otherwise once per poll interval; a change found goes to the hub in that run.
  */
 export async function syncCompany(ctx: SyncContext): Promise<void> {
-  const flows = flowsFor(ctx, 'company');
+  const flows = flowsFor(ctx, COMPANY_COLLECTION);
   if (!flows.toCc && !flows.toHub) return;
   const company = await ctx.connec.getCompany();
   const hubId = connecIdOf(company.id);
   if (!hubId) return;
   const hub = companyToShared(company);
-  const map = await ctx.repos.idMaps.findByHub(ctx.organization.id, COMPANY, hubId);
+  const map = await ctx.repos.idMaps.findByHub(ctx.organization.id, COMPANY_COLLECTION, hubId);
   if (map?.state === 'linked' && map.hubHash === contentHash(hub) && !(await accountPollDue(ctx))) {
     count(ctx, 'cc', 'unchanged');
     return;
@@ -106,7 +105,7 @@ async function applyCompanyMerge(
 async function linkCompany(ctx: SyncContext, hubId: string, snapshot: CompanySnapshot): Promise<void> {
   await ctx.repos.idMaps.link({
     organizationId: ctx.organization.id,
-    hubCollection: COMPANY,
+    hubCollection: COMPANY_COLLECTION,
     hubId,
     ccContactId: ctx.realm,
     email: null,

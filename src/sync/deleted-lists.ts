@@ -1,6 +1,7 @@
 import type { CcContact } from '../constantcontact/types.ts';
 import type { MirroredContact } from '../db/repositories/cc-mirror.ts';
 import { LIST_NAMES, type ListRole } from '../mapping/list-roles.ts';
+import { COMPANY_COLLECTION } from '../mapping/registry.ts';
 import { applyActivities, type ListMoves } from './apply/change-lists.ts';
 import type { ListSightings } from './list-sightings.ts';
 import { readContactSnapshot } from './snapshot-codec.ts';
@@ -54,7 +55,7 @@ async function memberContactIds(ctx: SyncContext, role: ListRole): Promise<Set<s
     if (page.length === 0) return ids;
     after = page[page.length - 1]!.id;
     for (const map of page) {
-      if (map.hubCollection === 'company' || !map.hubId || !map.ccContactId) continue;
+      if (map.hubCollection === COMPANY_COLLECTION || !map.hubId || !map.ccContactId) continue;
       if (!flowsFor(ctx, map.hubCollection).toCc) continue;
       const snapshot = readContactSnapshot(map.snapshot);
       if (snapshot?.active && snapshot.roles.includes(role)) ids.add(map.ccContactId);

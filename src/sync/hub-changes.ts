@@ -1,11 +1,10 @@
 import { buildFilter } from '../connec/filter.ts';
 import { connecIdOf } from '../connec/ids.ts';
-import type { ConnecListCollection, ConnecRecordOf } from '../connec/records.ts';
+import type { HubCollection } from '../model/hub-collections.ts';
 import { MAX_PLANNED_WRITES, WritePlan } from './apply/write-plan.ts';
 import { carryOut } from './carry-out.ts';
+import type { HubRecord } from './hub-item.ts';
 import type { SyncContext } from './sync-context.ts';
-
-type HubRecord = ConnecRecordOf[ConnecListCollection];
 
 /**
  * Streams the records of a hub collection changed since the collection's cursor, one page at a time, in
@@ -22,7 +21,7 @@ type HubRecord = ConnecRecordOf[ConnecListCollection];
  */
 export async function readHubChanges(
   ctx: SyncContext,
-  collection: ConnecListCollection,
+  collection: HubCollection,
   planPage: (records: HubRecord[], plan: WritePlan) => Promise<void>,
 ): Promise<boolean> {
   const { repos, organization, options } = ctx;

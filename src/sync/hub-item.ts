@@ -1,5 +1,5 @@
 import { connecIdOf } from '../connec/ids.ts';
-import type { ConnecListCollection, ConnecRecordOf } from '../connec/records.ts';
+import type { ConnecRecord } from '../connec/records.ts';
 import {
   type ContactMapping,
   hubListRoles,
@@ -11,7 +11,7 @@ import type { SharedContact } from '../mapping/shared-contact.ts';
 import { hubFingerprint } from './contact-snapshot.ts';
 
 /** A hub record of any collection the connector shares as contacts. */
-export type HubRecord = ConnecRecordOf[ConnecListCollection];
+export type HubRecord = ConnecRecord;
 
 /** A hub record read for sharing, with what the mapping makes of it. */
 export interface HubItem {

@@ -73,7 +73,10 @@ async function sharingOf(
     all.some((m) => !isSelf(m) && m.state === 'linked' && m.hubCollection === mapping.hubCollection);
   const self = { hubCollection: mapping.hubCollection, hubId: item.hubId };
   const primary =
-    primaryOf([self, ...pending, ...all.filter((m) => m.state === 'linked' && !isSelf(m))]) === self;
+    primaryOf(
+      [self, ...pending, ...all.filter((m) => m.state === 'linked' && !isSelf(m))],
+      ctx.mappings.primacyRank,
+    ) === self;
   return { roles: sortRoles(roles), primary, shared, siblingInCollection };
 }
 
@@ -129,7 +132,7 @@ export async function updateLinked(
   // Another record of this run sharing the contact may have planned field changes not sent yet: merge with
   // the contact as it is about to be, so a record found later in the run to be the primary one gets the
   // last word instead of leaving CC with the fields of a record that only looked primary when it came first.
-  const queued = plan.queuedFields(contact.contact_id);
+  const planned = plan.plannedFields(contact.contact_id);
   const sharing = await sharingOf(ctx, mapping, item, contact.contact_id, plan);
   const decision = planLinkedPair(
     {
@@ -138,7 +141,7 @@ export async function updateLinked(
       mapState: map?.state ?? null,
       snapshot,
       contact: {
-        shared: { ...contactToShared(contact), ...queued },
+        shared: { ...contactToShared(contact), ...planned },
         createdAt: known.ccCreatedAt,
         updatedAt: contact.updated_at ?? null,
         unsubscribed: isUnsubscribed(contact),

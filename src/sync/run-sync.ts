@@ -5,7 +5,7 @@ import type { Repositories } from '../db/repositories/index.ts';
 import { ConnectorError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import type { ContactMapping } from '../mapping/define-contact-mapping.ts';
-import { CONTACT_MAPPINGS, contactMappingFor } from '../mapping/registry.ts';
+import { COMPANY_COLLECTION, MAPPINGS, type MappingRegistry } from '../mapping/registry.ts';
 import type { Organization } from '../model/organization.ts';
 import { emptyCounts, type RunCounts, type RunTrigger, type SyncRun } from '../model/sync-run.ts';
 import { WritePlan } from './apply/write-plan.ts';
@@ -42,6 +42,8 @@ export interface SyncEngineDeps {
   now: () => Date;
   logger: Logger;
   options: SyncOptions;
+  /** What goes where (default: the product's registry, `MAPPINGS`). */
+  mappings?: MappingRegistry;
   /** Told of runs ending and of CC changes reaching the hub; none in tests that do not look. */
   metrics?: SyncMetrics;
 }
@@ -159,6 +161,7 @@ async function runContext(deps: SyncEngineDeps, parts: RunParts & RunOptions): P
     organization,
     trigger: parts.trigger,
     realm: organization.ccAccount.id,
+    mappings: deps.mappings ?? MAPPINGS,
     repos,
     connec: deps.connecFor(organization, signal),
     cc,
@@ -218,7 +221,7 @@ async function shareChanges(ctx: SyncContext): Promise<boolean> {
   await restoreDeletedLists(ctx, sightings);
   if (!complete) return false;
   await retryDueRecords(ctx);
-  for (const mapping of CONTACT_MAPPINGS) {
+  for (const mapping of ctx.mappings.contacts) {
     if (!flowsFor(ctx, mapping.hubCollection).toCc || !mapping.flows.hubToCc) continue;
     const read = await readHubChanges(ctx, mapping.hubCollection, async (records, plan) => {
       await shareHubRecords(ctx, mapping, records, plan);
@@ -267,8 +270,8 @@ async function retryDueRecords(ctx: SyncContext): Promise<void> {
   if (fromCc.length > 0) await ctx.repos.ccMirror.markPending(ctx.organization.id, fromCc);
   const records = new Map<ContactMapping, HubRecord[]>();
   for (const map of due) {
-    if (!map.hubId || map.hubCollection === 'company') continue;
-    const mapping = contactMappingFor(map.hubCollection);
+    if (!map.hubId || map.hubCollection === COMPANY_COLLECTION) continue;
+    const mapping = ctx.mappings.contactMappingFor(map.hubCollection);
     try {
       const record = await ctx.connec.get(mapping.hubCollection, map.hubId);
       addToGroup(records, mapping, record);

@@ -2,6 +2,7 @@ import type { ConnecClient } from '../connec/connec-client.ts';
 import type { CcOrganizationClient } from '../constantcontact/client.ts';
 import type { Repositories } from '../db/repositories/index.ts';
 import type { Logger } from '../logger.ts';
+import type { MappingRegistry } from '../mapping/registry.ts';
 import type { HubCollection } from '../model/hub-collections.ts';
 import type { Organization } from '../model/organization.ts';
 import type { RunCounts, RunTrigger } from '../model/sync-run.ts';
@@ -43,6 +44,8 @@ export interface SyncContext {
   trigger: RunTrigger;
   /** The CC account id: the realm of the connector's entries in hub id arrays. */
   realm: string;
+  /** What goes where: the collections shared as contacts, their order, where CC-born contacts go. */
+  mappings: MappingRegistry;
   repos: Repositories;
   connec: ConnecClient;
   cc: CcOrganizationClient;
@@ -70,7 +73,7 @@ export function count(ctx: SyncContext, side: Side, kind: keyof RunCounts['hub']
 
 /** The directions an organization allows for a collection, as two switches. */
 export function flowsFor(ctx: SyncContext, collection: HubCollection): { toCc: boolean; toHub: boolean } {
-  const direction = ctx.organization.settings.directions[collection];
+  const direction = ctx.mappings.directionOf(ctx.organization.settings.directions, collection);
   return {
     toCc: direction === 'both' || direction === 'hub_to_cc',
     toHub: direction === 'both' || direction === 'cc_to_hub',

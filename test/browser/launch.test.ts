@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { DEMO_GROUPS } from '../../sandbox/demo-seed.ts';
+import { MAPPINGS } from '../../src/mapping/registry.ts';
 import {
   authorizeAtConstantContact,
   launchBrowser,
@@ -151,7 +152,9 @@ describe('launching the connector from the dashboard (browser)', () => {
         },
       });
       assert.equal(response.status(), 403);
-      assert.equal((await bakery()).settings.directions.people, 'both');
+      const kept = await bakery();
+      assert.equal(MAPPINGS.directionOf(kept.settings.directions, 'people'), 'both');
+      assert.equal(kept.settings.conflictWinner, 'newest', 'nothing of the form was saved');
     } finally {
       await bob.close();
     }

@@ -41,6 +41,26 @@ describe('Connec! notification parsing', () => {
     assert.deepEqual(notification.ignoredCollections, ['invoices']);
   });
 
+  it('reads the records of a collection the registry adds, in the shape every record has', () => {
+    const member = (group: string) => ({
+      id: [{ id: `m-${group}`, provider: 'connec', realm: group }],
+      group_id: group,
+      given_name: 'Mia',
+    });
+    const body = JSON.stringify({ members: [member('cld-1')], invoices: [{ anything: true }] });
+    const notification = parseConnecNotification(body, ['members']);
+    assert.deepEqual(
+      notification.entries.map((e) => [e.collection, e.groupId, e.record.given_name]),
+      [['members', 'cld-1', 'Mia']],
+    );
+    assert.deepEqual(notification.ignoredCollections, ['invoices']);
+    assert.deepEqual(parseConnecNotification(body).ignoredCollections, ['members', 'invoices']);
+    assert.throws(
+      () => parseConnecNotification(JSON.stringify({ members: [{ given_name: 'No ids' }] }), ['members']),
+      /members\[0\]\.id/,
+    );
+  });
+
   it('says what is wrong and where', () => {
     refused('{"people": [', /not valid JSON/);
     refused('', /empty/);

@@ -5,6 +5,7 @@ import {
   InvalidSettingsError,
   OrganizationDeletedError,
 } from '../../src/db/db-errors.ts';
+import { MAPPINGS } from '../../src/mapping/registry.ts';
 import { describeEachDatabase } from '../helpers/databases.ts';
 
 const tokens = { accessToken: 'access-1', refreshToken: 'refresh-1', expiresAt: '2026-03-02T09:00:00.000Z' };
@@ -18,12 +19,17 @@ describeEachDatabase('organizations', (db) => {
     assert.equal(again.name, 'Acme Ltd');
     assert.equal(first.ccAccount, null);
     assert.equal(first.syncEnabled, true);
-    assert.deepEqual(first.settings.directions, {
-      people: 'both',
-      organizations: 'both',
-      employees: 'hub_to_cc',
-      company: 'both',
-    });
+    assert.deepEqual(first.settings.directions, {}, 'nothing chosen yet');
+    assert.deepEqual(
+      MAPPINGS.collections.map((c) => [c, MAPPINGS.directionOf(first.settings.directions, c)]),
+      [
+        ['people', 'both'],
+        ['organizations', 'both'],
+        ['employees', 'hub_to_cc'],
+        ['company', 'both'],
+      ],
+      'each collection flows every way its mapping can until an admin chooses',
+    );
     assert.equal(first.settings.conflictWinner, 'newest');
     assert.equal(first.settings.shareHistorical, false);
     const found = await organizations.findByGroup('maestrano', 'cld-1');
@@ -98,6 +104,7 @@ describeEachDatabase('organizations', (db) => {
       groupUid: 'cld-settings',
       name: 'Settings',
     });
+    await organizations.updateSettings(org.id, { directions: { organizations: 'off' } });
     const changed = await organizations.updateSettings(org.id, {
       conflictWinner: 'cc',
       hardDeletes: true,
@@ -106,7 +113,7 @@ describeEachDatabase('organizations', (db) => {
     assert.equal(changed.settings.conflictWinner, 'cc');
     assert.equal(changed.settings.hardDeletes, true);
     assert.equal(changed.settings.directions.people, 'hub_to_cc');
-    assert.equal(changed.settings.directions.organizations, 'both', 'other directions are kept');
+    assert.equal(changed.settings.directions.organizations, 'off', 'other directions are kept');
 
     await assert.rejects(
       organizations.updateSettings(org.id, { conflictWinner: 'sometimes' as never }),

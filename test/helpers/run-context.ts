@@ -1,3 +1,4 @@
+import { MAPPINGS } from '../../src/mapping/registry.ts';
 import { emptyCounts } from '../../src/model/sync-run.ts';
 import { CcListDirectory } from '../../src/sync/cc-list-directory.ts';
 import { RunCallBudget } from '../../src/sync/run-call-budget.ts';
@@ -16,6 +17,7 @@ export async function runContextFor(h: SyncHarness): Promise<SyncContext> {
     organization,
     trigger: 'manual',
     realm: organization.ccAccount.id,
+    mappings: h.engine.mappings ?? MAPPINGS,
     repos: h.repos,
     connec: h.engine.connecFor(organization),
     cc,

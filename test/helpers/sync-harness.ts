@@ -11,6 +11,7 @@ import { type CcBudgetLimiter, InMemoryRateLimiter } from '../../src/constantcon
 import { organizationTokenStore } from '../../src/db/cc-token-store.ts';
 import { createRepositories, type Repositories } from '../../src/db/repositories/index.ts';
 import { createLogger } from '../../src/logger.ts';
+import type { MappingRegistry } from '../../src/mapping/registry.ts';
 import type { ConnectorMetrics } from '../../src/metrics/connector-metrics.ts';
 import type { Organization } from '../../src/model/organization.ts';
 import type { RunTrigger, SyncRun } from '../../src/model/sync-run.ts';
@@ -53,7 +54,7 @@ export interface SyncHarness {
   /** Acts in the hub as another app would. */
   app: ReturnType<PlatformEmulator['actAs']>;
   /** The hub records of the organization, as the connector reads them. */
-  hubRecords(collection: 'people' | 'organizations' | 'employees' | 'company'): Record<string, unknown>[];
+  hubRecords(collection: string): Record<string, unknown>[];
   /** The CC account's contacts in a list, by list name. */
   contactsInList(listName: string): ReturnType<CcAccount['contacts']>;
   close(): Promise<void>;
@@ -72,6 +73,8 @@ export interface HarnessOptions {
   clock?: Clock;
   /** The CC client's limiter (default: one that never holds a call back). */
   rateLimiter?: CcBudgetLimiter;
+  /** What goes where (default: the product's registry); the hub serves every collection it names. */
+  mappings?: MappingRegistry;
 }
 
 /**
@@ -96,7 +99,10 @@ async function wire(
 ): Promise<SyncHarness> {
   const now = () => new Date();
   const repos = createRepositories(db.store.db, db.cipher, now);
-  const platform = await startTestPlatform(input.seed ? { seed: input.seed } : {});
+  const platform = await startTestPlatform({
+    ...(input.seed ? { seed: input.seed } : {}),
+    ...(input.mappings ? { extraCollections: input.mappings.collections } : {}),
+  });
   cleanups.push(() => platform.close());
   // Seed data is older than the link, as an organization's existing data is.
   await new Promise((r) => setTimeout(r, 5));
@@ -154,6 +160,7 @@ async function wire(
     logger: createLogger('silent'),
     options: { ...DEFAULT_SYNC_OPTIONS, lookbackMs: 1_000, ...input.options },
     ...(input.metrics ? { metrics: input.metrics } : {}),
+    ...(input.mappings ? { mappings: input.mappings } : {}),
   };
 
   return {

@@ -99,8 +99,8 @@ describe('in-process scheduler', () => {
       connecFor: (...args: Parameters<typeof h.engine.connecFor>) => {
         const client = h.engine.connecFor(...args);
         const page = client.page.bind(client);
-        client.page = async (...pageArgs: Parameters<typeof page>) => {
-          const answer = await page(...pageArgs);
+        client.page = async <C extends string>(...pageArgs: Parameters<typeof page<C>>) => {
+          const answer = await page<C>(...pageArgs);
           started();
           return answer;
         };

@@ -18,13 +18,7 @@ import { employeeContact } from '../../src/mapping/employee-contact.ts';
 import { roleOfListName } from '../../src/mapping/list-roles.ts';
 import { organizationContact } from '../../src/mapping/organization-contact.ts';
 import { personContact } from '../../src/mapping/person-contact.ts';
-import {
-  CC_BORN_CONTACTS,
-  CONTACT_MAPPINGS,
-  primacyRank,
-  recordLabel,
-  rolesHeldBy,
-} from '../../src/mapping/registry.ts';
+import { defineMappingRegistry, MAPPINGS, rolesHeldBy } from '../../src/mapping/registry.ts';
 import { contentHash } from '../../src/mapping/shared-contact.ts';
 
 const person = {
@@ -201,27 +195,86 @@ describe('employee -> contact', () => {
 describe('mapping declarations', () => {
   it('cover people, organizations and employees once each', () => {
     assert.deepEqual(
-      CONTACT_MAPPINGS.map((m) => m.hubCollection),
+      MAPPINGS.contacts.map((m) => m.hubCollection),
       ['people', 'organizations', 'employees'],
     );
   });
 
   it('declare what goes where: primacy, labels, and the collection contacts born in CC go to', () => {
     assert.deepEqual(
-      ['employees', 'organizations', 'people', 'company'].map(primacyRank),
+      ['employees', 'organizations', 'people', 'company'].map(MAPPINGS.primacyRank),
       [2, 1, 0, 3],
       'people before organizations before employees',
     );
-    assert.deepEqual(['people', 'organizations', 'employees', 'company'].map(recordLabel), [
+    assert.deepEqual(['people', 'organizations', 'employees', 'company'].map(MAPPINGS.recordLabel), [
       'Person',
       'Organization',
       'Employee',
       'Company',
     ]);
-    assert.equal(CC_BORN_CONTACTS.mapping.hubCollection, 'people');
-    assert.equal(CC_BORN_CONTACTS.defaultRole, 'customer');
-    assert.deepEqual(rolesHeldBy(CC_BORN_CONTACTS.mapping), ['customer', 'supplier', 'lead']);
+    assert.equal(MAPPINGS.ccBorn.mapping.hubCollection, 'people');
+    assert.equal(MAPPINGS.ccBorn.defaultRole, 'customer');
+    assert.deepEqual(rolesHeldBy(MAPPINGS.ccBorn.mapping), ['customer', 'supplier', 'lead']);
     assert.deepEqual(rolesHeldBy(employeeContact), ['employee']);
+  });
+
+  it('give each collection and the company the labels and default direction the page shows', () => {
+    assert.deepEqual(MAPPINGS.collections, ['people', 'organizations', 'employees', 'company']);
+    assert.deepEqual(MAPPINGS.collections.map(MAPPINGS.collectionLabel), [
+      'People',
+      'Organizations',
+      'Employees',
+      'Company profile',
+    ]);
+    assert.deepEqual(
+      MAPPINGS.collections.map((c) => MAPPINGS.directionOf({}, c)),
+      ['both', 'both', 'hub_to_cc', 'both'],
+      'every way the mapping flows; employees go from the hub to CC only',
+    );
+    assert.equal(MAPPINGS.directionOf({ employees: 'off' }, 'employees'), 'off', 'an admin choice wins');
+  });
+
+  it('make a registry that is checked when declared', () => {
+    const ccBorn = { mapping: personContact, defaultRole: 'customer' } as const;
+    assert.throws(
+      () => defineMappingRegistry({ contacts: [personContact, personContact], ccBorn }),
+      /share one hub collection/,
+    );
+    assert.throws(
+      () =>
+        defineMappingRegistry({
+          contacts: [
+            personContact,
+            defineContactMapping({ ...organizationContact, hubCollection: 'company' }),
+          ],
+          ccBorn,
+        }),
+      /company profile, not a contact collection/,
+    );
+    assert.throws(
+      () => defineMappingRegistry({ contacts: [organizationContact], ccBorn }),
+      /Contacts created in CC go to people: a registered mapping that flows from CC/,
+    );
+    assert.throws(
+      () =>
+        defineMappingRegistry({
+          contacts: [employeeContact],
+          ccBorn: { mapping: employeeContact, defaultRole: 'employee' },
+        }),
+      /a registered mapping that flows from CC/,
+    );
+    assert.throws(
+      () =>
+        defineMappingRegistry({
+          contacts: [personContact],
+          ccBorn: { mapping: personContact, defaultRole: 'employee' },
+        }),
+      /people records cannot hold the role "employee"/,
+    );
+    assert.throws(
+      () => MAPPINGS.contactMappingFor('invoices'),
+      /No contact mapping for the hub collection "invoices"/,
+    );
   });
 
   it('are checked when declared', () => {

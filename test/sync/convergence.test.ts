@@ -12,6 +12,7 @@ import {
 } from '../../src/mapping/define-contact-mapping.ts';
 import { LIST_NAMES, LIST_ROLES, sortRoles } from '../../src/mapping/list-roles.ts';
 import { personContact } from '../../src/mapping/person-contact.ts';
+import { MAPPINGS } from '../../src/mapping/registry.ts';
 import { sameValue } from '../../src/mapping/shared-contact.ts';
 import { comparePrimary } from '../../src/sync/primary-record.ts';
 import { NO_ROLE } from '../../src/sync/reasons.ts';
@@ -139,7 +140,7 @@ async function assertConverged(h: SyncHarness, unsubscribedBefore: Set<string>):
   const primaries = new Map<string, (typeof maps)[number]>();
   for (const map of maps) {
     const current = map.ccContactId ? primaries.get(map.ccContactId) : undefined;
-    if (map.ccContactId && (!current || comparePrimary(map, current) < 0))
+    if (map.ccContactId && (!current || comparePrimary(map, current, MAPPINGS.primacyRank) < 0))
       primaries.set(map.ccContactId, map);
   }
   for (const map of primaries.values()) {

@@ -8,6 +8,7 @@ import { normalizeEmail } from '../../mapping/normalize-email.ts';
 import type { SharedContact } from '../../mapping/shared-contact.ts';
 import { CONTACT_INCLUDES } from '../cc-changes.ts';
 import { addToGroup } from '../groups.ts';
+import type { HubItem } from '../hub-item.ts';
 import { comparePrimary } from '../primary-record.ts';
 import { isRecordError, recordErrorReason } from '../record-errors.ts';
 import type { SyncContext } from '../sync-context.ts';
@@ -55,6 +56,12 @@ export async function createContacts(
   ctx: SyncContext,
   planned: readonly NewContact[],
 ): Promise<CreationResult[]> {
+  const primaryFirst = (a: HubItem, b: HubItem) =>
+    comparePrimary(
+      { hubCollection: a.mapping.hubCollection, hubId: a.hubId },
+      { hubCollection: b.mapping.hubCollection, hubId: b.hubId },
+      ctx.mappings.primacyRank,
+    );
   const newContacts = planned.map((n) => ({ ...n, items: [...n.items].sort(primaryFirst) }));
   if (newContacts.length <= ctx.options.bulkThreshold) return createOneByOne(ctx, newContacts);
   // CC's import takes emails of at most 50 characters (contacts take 80): longer ones go one by one.
@@ -68,13 +75,6 @@ export async function createContacts(
       newContacts.filter((n) => !importTakesEmail(n.email)),
     )),
   ];
-}
-
-function primaryFirst(a: NewContact['items'][number], b: NewContact['items'][number]): number {
-  return comparePrimary(
-    { hubCollection: a.mapping.hubCollection, hubId: a.hubId },
-    { hubCollection: b.mapping.hubCollection, hubId: b.hubId },
-  );
 }
 
 async function createOneByOne(

@@ -195,7 +195,7 @@ export class WritePlan {
   }
 
   /** The field changes this plan holds for a contact: what it is about to become. */
-  queuedFields(contactId: string): Partial<SharedContact> | undefined {
+  plannedFields(contactId: string): Partial<SharedContact> | undefined {
     return this.#updates.get(contactId)?.changed;
   }
 

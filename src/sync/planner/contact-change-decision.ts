@@ -2,7 +2,7 @@ import type { ListRole } from '../../mapping/list-roles.ts';
 import type { IdMap } from '../../model/id-map.ts';
 import type { OrganizationSettings } from '../../model/organization.ts';
 import { isHistorical } from '../historical.ts';
-import { primaryOf } from '../primary-record.ts';
+import { type PrimacyRank, primaryOf } from '../primary-record.ts';
 
 /** What the planner knows of one contact CC changed (from the connector's copy), and its id maps. */
 export interface ContactChangeFacts {
@@ -34,9 +34,12 @@ export interface ContactChangeDecision {
  * record only; a failed record waits for its retry, which merges both ways (linking it here would drop the
  * change it failed to send). A record whose hub creation failed has no hub id: the contact is still new.
  */
-export function decideContactChange(facts: ContactChangeFacts): ContactChangeDecision {
+export function decideContactChange(facts: ContactChangeFacts, primacy: PrimacyRank): ContactChangeDecision {
   const { deleted, fingerprint, maps } = facts;
-  const primaryId = primaryOf(maps.filter((m) => m.state === 'linked'))?.id;
+  const primaryId = primaryOf(
+    maps.filter((m) => m.state === 'linked'),
+    primacy,
+  )?.id;
   const actions: RecordAction[] = [];
   for (const map of maps) {
     if (deleted) actions.push({ kind: 'unlink', map, rule: 'deleted-in-cc' });

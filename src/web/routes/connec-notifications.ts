@@ -6,6 +6,11 @@ import { type ConnecNotification, parseConnecNotification } from '../../connec/n
 
 export interface ConnecNotificationsOptions {
   tenants: Tenant[];
+  /**
+   * The collections the connector shares beyond people, organizations, employees and company (the mapping
+   * registry's); records of any other collection are ignored.
+   */
+  collections?: readonly string[];
   /** Records the notification for later work (the job queue); must not run a sync inside the request. */
   onNotification: (tenant: Tenant, notification: ConnecNotification) => Promise<void>;
 }
@@ -61,7 +66,10 @@ export const connecNotificationsRoutes: FastifyPluginAsync<ConnecNotificationsOp
 
     let notification: ConnecNotification;
     try {
-      notification = parseConnecNotification(typeof req.body === 'string' ? req.body : '');
+      notification = parseConnecNotification(
+        typeof req.body === 'string' ? req.body : '',
+        options.collections ?? [],
+      );
     } catch (error) {
       if (error instanceof ConnecBadNotificationError) {
         return reply.code(400).send({ error: { code: error.code, message: error.message } });

@@ -1,11 +1,7 @@
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import { changeSettings, disconnect, shareHistorical } from '../../lifecycle/organization-lifecycle.ts';
-import {
-  DIRECTIONS,
-  type Direction,
-  HUB_COLLECTIONS,
-  type HubCollection,
-} from '../../model/hub-collections.ts';
+import { MAPPINGS } from '../../mapping/registry.ts';
+import { DIRECTIONS } from '../../model/hub-collections.ts';
 import {
   CONFLICT_WINNERS,
   type ConflictWinner,
@@ -29,8 +25,8 @@ function oneOf<T extends string>(allowed: readonly T[], value: string | undefine
 /** Reads the settings form into a patch: every field is one the page offers, or the form is refused. */
 export function settingsFromForm(form: Form): OrganizationSettingsInput {
   const directions = Object.fromEntries(
-    HUB_COLLECTIONS.map((c) => [c, oneOf(DIRECTIONS, form[`direction_${c}`], `direction_${c}`)]),
-  ) as Record<HubCollection, Direction>;
+    MAPPINGS.collections.map((c) => [c, oneOf(DIRECTIONS, form[`direction_${c}`], `direction_${c}`)]),
+  );
   return {
     directions,
     conflictWinner: oneOf<ConflictWinner>(CONFLICT_WINNERS, form.conflict_winner, 'conflict_winner'),

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { ConnecClient } from '../../connec/connec-client.ts';
 import { recordUserOnPage } from '../../jobs/budget-aware-planning.ts';
+import { COMPANY_COLLECTION } from '../../mapping/registry.ts';
 import type { IdMap } from '../../model/id-map.ts';
 import type { Organization } from '../../model/organization.ts';
 import { previewHistorical } from '../../sync/historical-preview.ts';
@@ -40,13 +41,13 @@ const validInstant = (value: string | undefined) =>
 async function lookUpNames(ctx: WebContext, organization: Organization, items: readonly IdMap[]) {
   const names = new Map<string, string>();
   const tenant = ctx.config.tenants.find((t) => t.id === organization.tenant);
-  const wanted = items.filter((m) => !m.snapshot && m.hubId && m.hubCollection !== 'company');
+  const wanted = items.filter((m) => !m.snapshot && m.hubId && m.hubCollection !== COMPANY_COLLECTION);
   if (!tenant || wanted.length === 0) return names;
   const connec = new ConnecClient({ tenant, groupId: organization.groupUid, timeoutMs: 3000, maxRetries: 0 });
   await Promise.all(
     wanted.map(async (m) => {
       try {
-        const record = (await connec.get(m.hubCollection as 'people', m.hubId!)) as Record<string, unknown>;
+        const record = await connec.get(m.hubCollection, m.hubId!);
         const name =
           [record.first_name, record.last_name].filter((v) => typeof v === 'string' && v).join(' ') ||
           (typeof record.name === 'string' ? record.name : '');

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { Tenant } from '../../config/tenants.ts';
 import type { ConnecNotification } from '../../connec/notification.ts';
+import { MAPPINGS } from '../../mapping/registry.ts';
 import type { WebContext } from '../context.ts';
 import { connecNotificationsRoutes } from './connec-notifications.ts';
 
@@ -34,6 +35,7 @@ export function notificationHandler(ctx: Pick<WebContext, 'repos' | 'scheduler' 
 export const platformNotifications: FastifyPluginAsync<{ ctx: WebContext }> = async (app, { ctx }) => {
   await app.register(connecNotificationsRoutes, {
     tenants: ctx.config.tenants,
+    collections: MAPPINGS.collections,
     onNotification: notificationHandler(ctx),
   });
 };

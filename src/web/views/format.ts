@@ -21,12 +21,4 @@ export const TRIGGER_LABELS: Record<string, string> = {
   historical: 'Sharing historical data',
 };
 
-export const COLLECTION_LABELS: Record<string, string> = {
-  people: 'People',
-  organizations: 'Organizations',
-  employees: 'Employees',
-  company: 'Company profile',
-  contacts: 'Constant Contact contacts',
-};
-
 export const label = (map: Record<string, string>, key: string) => map[key] ?? key;

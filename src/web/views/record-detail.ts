@@ -1,4 +1,4 @@
-import { recordLabel } from '../../mapping/registry.ts';
+import { MAPPINGS } from '../../mapping/registry.ts';
 import type { IdMap } from '../../model/id-map.ts';
 import {
   type DecidedConflict,
@@ -44,7 +44,7 @@ export function renderRecordDetail(map: IdMap, lists: ContactLists | undefined, 
   return html`<p><a href="${base}#shared">← Back to the connector</a></p>
 <h1>${name}</h1>
 <section class="card"><dl class="facts">
-<dt>In Connec!</dt><dd>${recordLabel(map.hubCollection)}${map.hubId ? html` <span class="muted">${map.hubId}</span>` : ''}</dd>
+<dt>In Connec!</dt><dd>${MAPPINGS.recordLabel(map.hubCollection)}${map.hubId ? html` <span class="muted">${map.hubId}</span>` : ''}</dd>
 <dt>Email</dt><dd>${map.email ?? '—'}</dd>
 <dt>Constant Contact contact</dt><dd>${map.ccContactId ?? '—'}</dd>
 <dt>Constant Contact lists</dt><dd>${listNames}</dd>

@@ -1,4 +1,4 @@
-import { recordLabel } from '../../mapping/registry.ts';
+import { COMPANY_COLLECTION, MAPPINGS } from '../../mapping/registry.ts';
 import type { IdMap } from '../../model/id-map.ts';
 import { EXISTED_BEFORE_SHARING } from '../../sync/reasons.ts';
 import { readContactSnapshot } from '../../sync/snapshot-codec.ts';
@@ -15,13 +15,13 @@ export function displayName(map: IdMap, looked: ReadonlyMap<string, string>): st
   const name = shared
     ? [shared.first_name, shared.last_name].filter(Boolean).join(' ') || shared.company_name
     : null;
-  if (map.hubCollection === 'company') return 'Company profile';
+  if (map.hubCollection === COMPANY_COLLECTION) return 'Company profile';
   return name || looked.get(map.id) || null;
 }
 
 function hubType(map: IdMap): SafeHtml {
   const roles = readContactSnapshot(map.snapshot)?.roles ?? [];
-  const kind = recordLabel(map.hubCollection);
+  const kind = MAPPINGS.recordLabel(map.hubCollection);
   const role = roles.filter((r) => r !== 'employee').join(', ');
   return html`${kind}${role ? html` <span class="muted">(${role})</span>` : ''}`;
 }
@@ -111,7 +111,7 @@ export function renderNotShared(
     (m) => html`<tr>
 <td data-label="Name">${displayName(m, names) ?? html`<span class="muted">(name unavailable)</span>`}</td>
 <td data-label="Email">${m.email ?? html`<span class="muted">none</span>`}</td>
-<td data-label="In Connec!">${recordLabel(m.hubCollection)}</td>
+<td data-label="In Connec!">${MAPPINGS.recordLabel(m.hubCollection)}</td>
 <td data-label="Status"><span class="tag ${m.state}">${STATE_LABELS[m.state] ?? m.state}</span></td>
 <td data-label="Reason">${m.reason ?? ''}${m.state === 'failed' && m.nextRetryAt ? html`<br><span class="muted">next try ${formatDate(m.nextRetryAt)}</span>` : ''}</td>
 <td data-label="Action">${retryButton(m)}</td>

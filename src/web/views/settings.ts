@@ -1,7 +1,8 @@
-import { DIRECTIONS, type Direction, HUB_COLLECTIONS } from '../../model/hub-collections.ts';
+import { MAPPINGS } from '../../mapping/registry.ts';
+import { DIRECTIONS, type Direction } from '../../model/hub-collections.ts';
 import { CONFLICT_WINNERS, type ConflictWinner, type Organization } from '../../model/organization.ts';
 import { html, type SafeHtml } from '../html.ts';
-import { COLLECTION_LABELS, formatDate, label } from './format.ts';
+import { formatDate } from './format.ts';
 
 export const DIRECTION_LABELS: Record<Direction, string> = {
   both: 'Both ways',
@@ -22,12 +23,12 @@ export function renderSettings(
 ): SafeHtml {
   const { settings } = organization;
   const disabled = !options.canChange;
-  const directions = HUB_COLLECTIONS.map((collection) => {
+  const directions = MAPPINGS.collections.map((collection) => {
     const id = `direction-${collection}`;
-    return html`<div class="field"><label for="${id}">${label(COLLECTION_LABELS, collection)}</label>
+    const chosen = MAPPINGS.directionOf(settings.directions, collection);
+    return html`<div class="field"><label for="${id}">${MAPPINGS.collectionLabel(collection)}</label>
 <select id="${id}" name="direction_${collection}">${DIRECTIONS.map(
-      (d) =>
-        html`<option value="${d}"${settings.directions[collection] === d ? html` selected` : ''}>${DIRECTION_LABELS[d]}</option>`,
+      (d) => html`<option value="${d}"${chosen === d ? html` selected` : ''}>${DIRECTION_LABELS[d]}</option>`,
     )}</select></div>`;
   });
   const winners = CONFLICT_WINNERS.map(

@@ -1,6 +1,7 @@
+import { MAPPINGS } from '../../mapping/registry.ts';
 import type { SyncRun } from '../../model/sync-run.ts';
 import { html, type SafeHtml } from '../html.ts';
-import { COLLECTION_LABELS, formatDate, label } from './format.ts';
+import { formatDate } from './format.ts';
 
 /** How long the page keeps asking for a requested run that has not started (a busy scheduler, a lease). */
 export const WAIT_FOR_RUN_MS = 2 * 60_000;
@@ -47,10 +48,7 @@ export function renderProgress(state: ProgressState): SafeHtml {
 <progress aria-label="Synchronization in progress"></progress>
 <ul class="progress-list">${
       entries.length > 0
-        ? entries.map(
-            ([collection, n]) =>
-              html`<li>${label(COLLECTION_LABELS, collection)}: <strong>${n}</strong></li>`,
-          )
+        ? entries.map(([collection, n]) => html`<li>${progressLabel(collection)}: <strong>${n}</strong></li>`)
         : html`<li class="muted">Reading changes…</li>`
     }</ul>`;
   } else if (poll) {
@@ -65,4 +63,9 @@ export function renderProgress(state: ProgressState): SafeHtml {
     content = html`<p class="muted">No synchronization yet.</p>`;
   }
   return html`<div id="sync-progress" role="status" aria-live="polite" data-running="${run ? 'yes' : 'no'}"${attrs}>${content}</div>`;
+}
+
+/** What a run's progress counts: a hub collection's records, or the contacts read from CC. */
+function progressLabel(key: string): string {
+  return key === 'contacts' ? 'Constant Contact contacts' : MAPPINGS.collectionLabel(key);
 }

@@ -76,7 +76,7 @@ describe('a write plan', () => {
       update?.links.map((l) => l.pair.hubId),
       ['p1', 'p2'],
     );
-    assert.deepEqual(plan.queuedFields('c1'), { first_name: 'Ada', last_name: 'Baker' });
+    assert.deepEqual(plan.plannedFields('c1'), { first_name: 'Ada', last_name: 'Baker' });
 
     plan.updateContact({ contact: c, changed: {}, listIds: null, links: [linkOf('p3')] });
     assert.equal(plan.updates[0]?.listIds, null, 'an unsubscribed contact keeps its lists');

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { MAPPINGS } from '../../../src/mapping/registry.ts';
 import type { IdMap } from '../../../src/model/id-map.ts';
 import { DEFAULT_SETTINGS } from '../../../src/model/organization.ts';
 import {
@@ -91,7 +92,10 @@ describe('the planner: a contact changed in CC', () => {
   ];
   for (const c of cases) {
     it(c.rule, () => {
-      const decision = decideContactChange({ deleted: c.deleted ?? false, fingerprint: 'now', maps: c.maps });
+      const decision = decideContactChange(
+        { deleted: c.deleted ?? false, fingerprint: 'now', maps: c.maps },
+        MAPPINGS.primacyRank,
+      );
       assert.deepEqual(summary(decision), c.expected);
     });
   }
