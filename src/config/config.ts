@@ -21,7 +21,13 @@ export interface ConstantContactConfig {
 }
 
 export interface Config {
-  server: { host: string; port: number; publicUrl: string };
+  server: {
+    host: string;
+    port: number;
+    publicUrl: string;
+    /** Proxies whose X-Forwarded-For is believed: none, a hop count, or their addresses. */
+    trustProxy: false | number | string[];
+  };
   dataDir: string;
   database: DatabaseConfig;
   /** Base64 keys; `current` is null when it is to be generated into the data folder (SQLite only). */
@@ -112,7 +118,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
 
   return {
-    server: { host: s.HOST ?? 'localhost', port, publicUrl },
+    server: { host: s.HOST ?? 'localhost', port, publicUrl, trustProxy: s.TRUST_PROXY ?? false },
     dataDir,
     database,
     encryption: { current: s.ENCRYPTION_KEY ?? null, previous: s.ENCRYPTION_PREVIOUS_KEYS ?? [] },

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { MAX_SANDBOX_ORGS } from '../../sandbox/sandbox-orgs.ts';
 
@@ -31,6 +32,35 @@ const base64Key = z.string().refine((v) => {
   return bytes.length === 32 && bytes.toString('base64') === v.replace(/\s/g, '');
 }, 'must be 32 bytes in base64 (make one with: openssl rand -base64 32)');
 
+/** One proxy address: an IPv4 or IPv6 address, optionally a CIDR range. */
+function isProxyAddress(entry: string): boolean {
+  const [address = '', prefix, ...rest] = entry.split('/');
+  const version = isIP(address);
+  if (version === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  return /^\d+$/.test(prefix) && Number(prefix) <= (version === 4 ? 32 : 128);
+}
+
+/**
+ * Which proxies' X-Forwarded-For to believe: none (false), a hop count, or their addresses. `true` (any
+ * client's header) is refused: it would let anyone choose the address rate limits and logs see.
+ */
+const trustProxy = z.string().transform((value, ctx): false | number | string[] => {
+  const v = value.trim();
+  if (v === 'false' || v === '0') return false;
+  if (/^\d+$/.test(v)) return Number(v);
+  const entries = v.split(',').map((e) => e.trim());
+  if (v !== 'true' && entries.every(isProxyAddress)) return entries;
+  ctx.addIssue({
+    code: 'custom',
+    message:
+      v === 'true'
+        ? 'true would believe any client; give the number of proxies in front, or their addresses'
+        : 'must be a number of proxies, or IP addresses and CIDR ranges separated by commas',
+  });
+  return z.NEVER;
+});
+
 export const SETTINGS = [
   {
     name: 'PORT',
@@ -53,6 +83,14 @@ export const SETTINGS = [
     description:
       'The address users and the platform reach the connector at (SSO, OAuth callback, webhooks). Defaults to `http://localhost:PORT`.',
     schema: httpUrl,
+  },
+  {
+    name: 'TRUST_PROXY',
+    default: null,
+    example: '1',
+    description:
+      "Proxies in front of the connector whose `X-Forwarded-For` it believes: their number (`1` for one load balancer) or their addresses (IPs or CIDR ranges, comma-separated). Unset: none, so a client's address is the connection's and cannot be forged.",
+    schema: trustProxy,
   },
   {
     name: 'DATA_DIR',

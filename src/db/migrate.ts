@@ -7,6 +7,7 @@ import * as ccLinkHandover from './migrations/0004-cc-link-handover.ts';
 import * as pollStates from './migrations/0005-poll-states.ts';
 import * as runChunks from './migrations/0006-run-chunks.ts';
 import * as historicalTrigger from './migrations/0007-historical-trigger.ts';
+import * as signInGuards from './migrations/0008-sign-in-guards.ts';
 
 export class MigrationFailedError extends ConnectorError {
   readonly code = 'DB_MIGRATION_FAILED';
@@ -21,6 +22,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0005-poll-states': pollStates,
   '0006-run-chunks': runChunks,
   '0007-historical-trigger': historicalTrigger,
+  '0008-sign-in-guards': signInGuards,
 };
 
 /** Every migration's name, oldest first. */

@@ -154,6 +154,21 @@ export interface PollStatesTable {
   updated_at: string;
 }
 
+/** A one-time token already used (a SAML assertion) or ended (a session), kept until it expires. */
+export interface SpentTokensTable {
+  kind: string;
+  key: string;
+  expires_at: string;
+}
+
+/** When a member's access to an organization last went down, by the platform's ids. */
+export interface AccessChangesTable {
+  tenant: string;
+  user_uid: string;
+  group_uid: string;
+  lowered_at: string;
+}
+
 export interface Database {
   organizations: OrganizationsTable;
   users: UsersTable;
@@ -166,4 +181,6 @@ export interface Database {
   cc_lists: CcListsTable;
   cc_pending_links: CcPendingLinksTable;
   poll_states: PollStatesTable;
+  spent_tokens: SpentTokensTable;
+  access_changes: AccessChangesTable;
 }

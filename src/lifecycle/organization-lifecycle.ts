@@ -1,11 +1,11 @@
 import { CcAccountAlreadyLinkedError } from '../db/db-errors.ts';
+import type { MemberKey } from '../db/repositories/access-changes.ts';
 import type { AuditEvent } from '../db/repositories/audit-log.ts';
 import type { Repositories } from '../db/repositories/index.ts';
 import type { SyncScheduler } from '../jobs/sync-scheduler.ts';
 import type { Logger } from '../logger.ts';
 import { MAPPINGS } from '../mapping/registry.ts';
 import type { CcAccount, CcTokens, Organization, OrganizationSettingsInput } from '../model/organization.ts';
-import type { User } from '../model/user.ts';
 
 /**
  * What changing an organization's link or settings touches: the database, the runs (a run must not go on
@@ -148,12 +148,17 @@ export async function organizationDeleted(deps: LifecycleDeps, organization: Org
   );
 }
 
-/** The platform removed a member: the membership goes (with it, access to the page). */
-export async function memberRemoved(
-  deps: LifecycleDeps,
-  organization: Organization,
-  user: User,
-): Promise<void> {
+/**
+ * The platform removed a member: the membership goes (with it, access to the page), and a sign-in issued
+ * before now can no longer bring it back. Recorded even for a member the connector has not seen yet.
+ */
+export async function memberRemoved(deps: LifecycleDeps, member: MemberKey): Promise<void> {
+  await deps.repos.accessChanges.recordLowered(member);
+  const [organization, user] = await Promise.all([
+    deps.repos.organizations.findByGroup(member.tenant, member.groupUid),
+    deps.repos.users.find(member.tenant, member.userUid),
+  ]);
+  if (!organization || !user) return;
   if (!(await deps.repos.users.removeMembership(user.id, organization.id))) return;
   await audit(deps, organization, 'platform', 'member.removed', { userId: user.id });
 }

@@ -66,10 +66,20 @@ function originOf(url: string): string {
   }
 }
 
+/** Fastify's form of TRUST_PROXY: a hop count becomes a test on the hop, addresses are passed on. */
+function trustedProxies(setting: false | number | string[]) {
+  if (typeof setting === 'number') return (_address: string, hop: number) => hop < setting;
+  return setting;
+}
+
 /** Builds the web app without listening, so tests drive it with `app.inject()`. */
 export async function buildApp(deps: AppDependencies) {
   // Typed as Fastify's logger so plugins written against the default instance type accept this app.
-  const app = Fastify({ loggerInstance: deps.logger as FastifyBaseLogger, trustProxy: true });
+  // Only the proxies the operator names may say who the client is (rate limits and logs use it).
+  const app = Fastify({
+    loggerInstance: deps.logger as FastifyBaseLogger,
+    trustProxy: trustedProxies(deps.config.server.trustProxy),
+  });
   const now = deps.now ?? (() => new Date());
   const ctx: WebContext = {
     config: deps.config,

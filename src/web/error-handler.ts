@@ -35,7 +35,8 @@ export function installErrorHandler(app: FastifyInstance): void {
       if (status >= 500) req.log.error({ err: error }, 'request failed');
     } else if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
       status = error.statusCode;
-      code = error.code ?? 'BAD_REQUEST';
+      // The rate limiter's errors carry no code of ours: a 429 is named for what it is.
+      code = status === 429 ? 'RATE_LIMITED' : (error.code ?? 'BAD_REQUEST');
       message = status === 429 ? 'Too many attempts. Wait a minute and try again.' : error.message;
     } else {
       req.log.error({ err: error }, 'unexpected error');

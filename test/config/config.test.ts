@@ -23,7 +23,12 @@ function configErrorFor(env: Record<string, string>): string {
 describe('configuration', () => {
   it('needs nothing to start: SQLite under ./data on port 3000', () => {
     const config = loadConfig({});
-    assert.deepEqual(config.server, { host: 'localhost', port: 3000, publicUrl: 'http://localhost:3000' });
+    assert.deepEqual(config.server, {
+      host: 'localhost',
+      port: 3000,
+      publicUrl: 'http://localhost:3000',
+      trustProxy: false,
+    });
     assert.deepEqual(config.database, { kind: 'sqlite', file: resolve('data/connector.sqlite') });
     assert.equal(config.encryption.current, null, 'the key is generated into the data folder');
     assert.deepEqual(config.tenants, []);
@@ -86,6 +91,15 @@ describe('configuration', () => {
     [{ SANDBOX_ORGS: '501' }, /^SANDBOX_ORGS="501": must be a whole number from 1 to 500/],
     [{ SANDBOX_ORGS: 'lots' }, /^SANDBOX_ORGS="lots": must be a whole number from 1 to 500/],
     [
+      { TRUST_PROXY: 'true' },
+      /^TRUST_PROXY="true": true would believe any client; give the number of proxies/,
+    ],
+    [
+      { TRUST_PROXY: '10.0.0.1,nope' },
+      /^TRUST_PROXY="10.0.0.1,nope": must be a number of proxies, or IP addresses/,
+    ],
+    [{ TRUST_PROXY: '10.0.0.0/33' }, /^TRUST_PROXY="10.0.0.0\/33": must be a number of proxies/],
+    [
       { TENANTS_FILE: '/nonexistent/tenants.json' },
       /^TENANTS_FILE: cannot read "\/nonexistent\/tenants.json": ENOENT/,
     ],
@@ -95,6 +109,17 @@ describe('configuration', () => {
       assert.match(configErrorFor(env), expected);
     });
   }
+
+  it('believes no proxy unless TRUST_PROXY names how many, or which', () => {
+    assert.equal(loadConfig({}).server.trustProxy, false);
+    assert.equal(loadConfig({ TRUST_PROXY: '0' }).server.trustProxy, false);
+    assert.equal(loadConfig({ TRUST_PROXY: '2' }).server.trustProxy, 2);
+    assert.deepEqual(loadConfig({ TRUST_PROXY: '10.0.0.0/8, 127.0.0.1,::1' }).server.trustProxy, [
+      '10.0.0.0/8',
+      '127.0.0.1',
+      '::1',
+    ]);
+  });
 
   it('seeds two demo organizations unless SANDBOX_ORGS says how many', () => {
     assert.equal(loadConfig({}).demo.organizations, 2);

@@ -81,6 +81,8 @@ export interface WebTestApp {
   consume(samlResponse: string, relayState?: string, tenantId?: string): Promise<LightMyRequestResponse>;
   /** Signs in through SSO and returns the session cookie and the organization page path. */
   signIn(as?: SignInAs): Promise<{ cookie: string; location: string }>;
+  /** Stops the app and starts another over the same database, as a restart would (memory is lost). */
+  restart(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -121,13 +123,15 @@ export async function startWebTestApp(options: WebTestAppOptions = {}): Promise<
   const db = await createTestDatabase('sqlite');
   const repos = createRepositories(db.store.db, db.cipher);
   const scheduler = new RecordingScheduler();
-  const built = await buildApp({
-    config,
-    store: db.store,
-    repositories: repos,
-    logger: createLogger('silent'),
-    sync: { cc: options.cc ? options.cc(config, repos) : null, scheduler },
-  });
+  const build = () =>
+    buildApp({
+      config,
+      store: db.store,
+      repositories: repos,
+      logger: createLogger('silent'),
+      sync: { cc: options.cc ? options.cc(config, repos) : null, scheduler },
+    });
+  let built = await build();
 
   const startSignIn = async (tenantId = tenant.id) => {
     const response = await built.inject({
@@ -189,7 +193,9 @@ export async function startWebTestApp(options: WebTestAppOptions = {}): Promise<
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
     });
   return {
-    app: built,
+    get app() {
+      return built;
+    },
     repos,
     db,
     tenant,
@@ -207,6 +213,10 @@ export async function startWebTestApp(options: WebTestAppOptions = {}): Promise<
         (c) => c.name === 'connector_session',
       )!;
       return { cookie: `connector_session=${cookie.value}`, location: response.headers.location as string };
+    },
+    async restart() {
+      await built.close();
+      built = await build();
     },
     async close() {
       await built.close();

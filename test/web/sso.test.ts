@@ -191,7 +191,10 @@ for (const mode of SAML_SIGNING_MODES)
           url: '/maestrano/auth/saml/init/acme',
           remoteAddress: '10.9.9.9',
         });
-        if (response.statusCode === 429) limited++;
+        if (response.statusCode === 429) {
+          limited++;
+          assert.equal(errorCode(response.body), 'RATE_LIMITED');
+        }
       }
       assert.ok(limited > 0);
     });

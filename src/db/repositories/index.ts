@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { TokenCipher } from '../../security/token-cipher.ts';
 import type { Database } from '../schema.ts';
+import { accessChangeRepository } from './access-changes.ts';
 import { auditLogRepository } from './audit-log.ts';
 import { ccMirrorRepository } from './cc-mirror.ts';
 import { cursorRepository } from './cursors.ts';
@@ -9,6 +10,7 @@ import { idMapRepository } from './id-maps.ts';
 import { organizationRepository } from './organizations.ts';
 import { pendingLinkRepository } from './pending-links.ts';
 import { pollStateRepository } from './poll-states.ts';
+import { spentTokenRepository } from './spent-tokens.ts';
 import { syncRunRepository } from './sync-runs.ts';
 import { userRepository } from './users.ts';
 
@@ -31,5 +33,7 @@ export function createRepositories(
     pendingLinks: pendingLinkRepository(db, cipher, now),
     fleet: fleetRepository(db),
     pollStates: pollStateRepository(db, now),
+    spentTokens: spentTokenRepository(db, now),
+    accessChanges: accessChangeRepository(db, now),
   };
 }

@@ -43,11 +43,11 @@ export const accountWebhooks: FastifyPluginAsync<{ ctx: WebContext }> = async (a
     async (req, reply) => {
       const tenant = authenticate(req, reply);
       if (!tenant) return reply;
-      const [organization, user] = await Promise.all([
-        ctx.repos.organizations.findByGroup(tenant.id, req.params.group_uid),
-        ctx.repos.users.find(tenant.id, req.params.user_uid),
-      ]);
-      if (organization && user) await memberRemoved(lifecycleOf(ctx), organization, user);
+      await memberRemoved(lifecycleOf(ctx), {
+        tenant: tenant.id,
+        userUid: req.params.user_uid,
+        groupUid: req.params.group_uid,
+      });
       return { removed: true };
     },
   );

@@ -1,8 +1,8 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import type { Tenant } from '../../config/tenants.ts';
 import { ConnecBadNotificationError } from '../../connec/errors.ts';
 import { type ConnecNotification, parseConnecNotification } from '../../connec/notification.ts';
+import { authenticateTenant } from '../tenant-basic-auth.ts';
 
 export interface ConnecNotificationsOptions {
   tenants: Tenant[];
@@ -13,21 +13,6 @@ export interface ConnecNotificationsOptions {
   collections?: readonly string[];
   /** Records the notification for later work (the job queue); must not run a sync inside the request. */
   onNotification: (tenant: Tenant, notification: ConnecNotification) => Promise<void>;
-}
-
-// Hashing first gives equal lengths, so timingSafeEqual neither throws nor leaks the secret's length.
-function sameSecret(given: string, expected: string): boolean {
-  const a = createHash('sha256').update(given).digest();
-  const b = createHash('sha256').update(expected).digest();
-  return timingSafeEqual(a, b);
-}
-
-function basicCredentials(header: string | undefined): { user: string; password: string } | null {
-  const match = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header ?? '');
-  if (!match) return null;
-  const decoded = Buffer.from(match[1]!, 'base64').toString('utf8');
-  const colon = decoded.indexOf(':');
-  return colon < 0 ? null : { user: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
 }
 
 function unauthorized(reply: FastifyReply) {
@@ -57,12 +42,8 @@ export const connecNotificationsRoutes: FastifyPluginAsync<ConnecNotificationsOp
   app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
 
   app.post<{ Params: { tenant: string } }>('/maestrano/connec/notifications/:tenant', async (req, reply) => {
-    const tenant = tenants.get(req.params.tenant);
-    const credentials = basicCredentials(req.headers.authorization);
-    // Both comparisons always run, so an unknown tenant takes as long as a wrong key.
-    const idOk = sameSecret(credentials?.user ?? '', tenant?.apiId ?? '\u0000');
-    const keyOk = sameSecret(credentials?.password ?? '', tenant?.apiKey ?? '\u0000');
-    if (!tenant || !credentials || !idOk || !keyOk) return unauthorized(reply);
+    const tenant = authenticateTenant(tenants, req.params.tenant, req.headers.authorization);
+    if (!tenant) return unauthorized(reply);
 
     let notification: ConnecNotification;
     try {

@@ -1,23 +1,11 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { z } from 'zod';
-import { ROLES } from '../../model/user.ts';
+import { isLowerRole } from '../../model/user.ts';
 import type { WebContext } from '../context.ts';
 import { SsoRejectedError, SsoUnknownTenantError } from '../errors.ts';
 import { startSession } from '../session/session.ts';
-import { ConsumedAssertions } from '../sso/consumed-assertions.ts';
-import { assertionIdentity, CLOCK_SKEW_MS, createServiceProviders } from '../sso/service-providers.ts';
+import { acsUrl, CLOCK_SKEW_MS, createServiceProviders } from '../sso/service-providers.ts';
+import { type VerifiedSignIn, verifySignIn } from '../sso/verified-sign-in.ts';
 import { errorPage } from '../views/layout.ts';
-
-/** The attributes the platform sends (DESIGN 2.1); the others are not needed. */
-const attributesSchema = z.object({
-  uid: z.string().min(1),
-  email: z.string().min(1),
-  name: z.string().optional(),
-  surname: z.string().optional(),
-  group_uid: z.string().min(1),
-  group_name: z.string().min(1),
-  group_role: z.enum(ROLES),
-});
 
 /** Where to go after signing in: `settings` always opens the connector page, even when linked. */
 const RELAY_STATES = new Set(['', 'settings']);
@@ -32,7 +20,6 @@ export const LOGIN_RATE_LIMIT = { max: 30, timeWindow: '1 minute' } as const;
  */
 export const ssoRoutes: FastifyPluginAsync<{ ctx: WebContext }> = async (app, { ctx }) => {
   const providers = createServiceProviders(ctx.config.tenants, ctx.config.server.publicUrl, ctx.sharedState);
-  const consumed = new ConsumedAssertions(ctx.sharedState, () => ctx.now().getTime());
   const providerFor = (tenantId: string) => {
     const provider = providers.get(tenantId);
     if (!provider)
@@ -63,35 +50,9 @@ export const ssoRoutes: FastifyPluginAsync<{ ctx: WebContext }> = async (app, { 
       if (typeof samlResponse !== 'string' || samlResponse === '') {
         throw new SsoRejectedError('The sign-in from the platform carried no SAMLResponse.');
       }
-      let profile: Awaited<ReturnType<typeof provider.validatePostResponseAsync>>['profile'];
-      try {
-        ({ profile } = await provider.validatePostResponseAsync({ SAMLResponse: samlResponse }));
-      } catch (error) {
-        throw new SsoRejectedError(
-          `The sign-in from the platform was refused (${(error as Error).message}). Launch the connector again from your dashboard.`,
-          { cause: error },
-        );
-      }
-      if (!profile) throw new SsoRejectedError('The platform sent no signed-in user.');
-
-      const identity = assertionIdentity(profile.getAssertionXml?.() ?? '');
-      if (!identity.id) throw new SsoRejectedError('The assertion has no ID.');
-      // Kept while node-saml would still accept the assertion: until its end plus the clock skew allowed.
-      const keepUntil = (identity.notOnOrAfter ?? ctx.now().getTime() + 10 * 60_000) + CLOCK_SKEW_MS;
-      if (!(await consumed.consume(tenant, identity.id, keepUntil))) {
-        throw new SsoRejectedError(
-          'This sign-in was already used. Launch the connector again from your dashboard.',
-        );
-      }
-
-      const parsed = attributesSchema.safeParse(profile);
-      if (!parsed.success) {
-        const issue = parsed.error.issues[0]!;
-        throw new SsoRejectedError(
-          `The platform's assertion lacks a valid attribute ${issue.path.join('.')}: ${issue.message}.`,
-        );
-      }
-      const a = parsed.data;
+      const signIn = await verifySignIn(provider, samlResponse, acsUrl(ctx.config.server.publicUrl, tenant));
+      await refuseReplayOrRevoked(ctx, tenant, signIn);
+      const a = signIn.attributes;
       const existing = await ctx.repos.organizations.findByGroup(tenant, a.group_uid);
       if (existing?.deletedAt) {
         return reply
@@ -116,6 +77,11 @@ export const ssoRoutes: FastifyPluginAsync<{ ctx: WebContext }> = async (app, { 
         groupUid: a.group_uid,
         name: a.group_name,
       });
+      const before = await ctx.repos.users.findMembership(user.id, organization.id);
+      // A lower role than before: any assertion issued earlier (with the higher one) is refused from now on.
+      if (before && isLowerRole(a.group_role, before.role)) {
+        await ctx.repos.accessChanges.recordLowered(memberOf(tenant, signIn), new Date(signIn.issuedAt));
+      }
       await ctx.repos.users.setMembership(user.id, organization.id, a.group_role);
       startSession(reply, ctx.session, { userId: user.id, tenant });
       req.log.info({ organizationId: organization.id, userId: user.id }, 'signed in from the platform');
@@ -128,3 +94,35 @@ export const ssoRoutes: FastifyPluginAsync<{ ctx: WebContext }> = async (app, { 
     },
   );
 };
+
+const memberOf = (tenant: string, { attributes }: VerifiedSignIn) => ({
+  tenant,
+  userUid: attributes.uid,
+  groupUid: attributes.group_uid,
+});
+
+/**
+ * A Response is used once: its assertion id is spent in the database until node-saml would refuse it
+ * anyway (its end plus the clock skew), so a replay is refused after a restart and by any process. An
+ * assertion issued before the member's access to the organization went down (removed, or a lower role)
+ * is refused too: it would restore what was taken away.
+ */
+async function refuseReplayOrRevoked(ctx: WebContext, tenant: string, signIn: VerifiedSignIn): Promise<void> {
+  const keepUntil = (signIn.notOnOrAfter ?? ctx.now().getTime() + 10 * 60_000) + CLOCK_SKEW_MS;
+  const fresh = await ctx.repos.spentTokens.spend(
+    'saml-assertion',
+    `${tenant}:${signIn.assertionId}`,
+    new Date(keepUntil),
+  );
+  if (!fresh) {
+    throw new SsoRejectedError(
+      'This sign-in was already used. Launch the connector again from your dashboard.',
+    );
+  }
+  const lowered = await ctx.repos.accessChanges.lastLowered(memberOf(tenant, signIn));
+  if (lowered && signIn.issuedAt < lowered.getTime()) {
+    throw new SsoRejectedError(
+      'This sign-in was issued before your access to this organization changed. Launch the connector again from your dashboard.',
+    );
+  }
+}

@@ -53,11 +53,3 @@ export function createServiceProviders(
     ]),
   );
 }
-
-/** The assertion's ID and the end of its validity, read from the XML node-saml verified. */
-export function assertionIdentity(assertionXml: string): { id: string | null; notOnOrAfter: number | null } {
-  const id = /<(?:[\w-]+:)?Assertion\b[^>]*?\sID="([^"]+)"/.exec(assertionXml)?.[1] ?? null;
-  const until = /<(?:[\w-]+:)?Conditions\b[^>]*?\sNotOnOrAfter="([^"]+)"/.exec(assertionXml)?.[1];
-  const parsed = until ? Date.parse(until) : Number.NaN;
-  return { id, notOnOrAfter: Number.isNaN(parsed) ? null : parsed };
-}

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { MemorySharedState } from '../../../src/web/shared-state/memory-shared-state.ts';
-import { ConsumedAssertions } from '../../../src/web/sso/consumed-assertions.ts';
 import { SamlRequestCache } from '../../../src/web/sso/saml-request-cache.ts';
 
 describe('SAML request ids in the shared state (node-saml cache provider)', () => {
@@ -29,32 +28,5 @@ describe('SAML request ids in the shared state (node-saml cache provider)', () =
     const store = new MemorySharedState();
     await new SamlRequestCache(store, 'acme', 60_000).saveAsync('_req', 'x');
     assert.equal(await new SamlRequestCache(store, 'other', 60_000).getAsync('_req'), null);
-  });
-});
-
-describe('consumed assertions in the shared state', () => {
-  it('accepts an assertion id once while it is kept, then forgets it', async () => {
-    let now = 1_000;
-    const store = new MemorySharedState(() => now);
-    const consumed = new ConsumedAssertions(store, () => now);
-    const otherProcess = new ConsumedAssertions(store, () => now);
-    assert.equal(await consumed.consume('acme', 'a', 2_000), true);
-    assert.equal(await otherProcess.consume('acme', 'a', 2_000), false, 'a replay is refused');
-    assert.equal(await consumed.consume('other', 'a', 2_000), true, "another tenant's ids are apart");
-    now = 2_000;
-    assert.equal(
-      await consumed.consume('acme', 'a', 3_000),
-      true,
-      'forgotten once no longer accepted anyway',
-    );
-  });
-
-  it('lets exactly one of two simultaneous consumptions of one assertion win', async () => {
-    const store = new MemorySharedState();
-    const results = await Promise.all([
-      new ConsumedAssertions(store).consume('acme', 'same', Date.now() + 60_000),
-      new ConsumedAssertions(store).consume('acme', 'same', Date.now() + 60_000),
-    ]);
-    assert.deepEqual(results.sort(), [false, true]);
   });
 });

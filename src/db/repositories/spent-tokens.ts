@@ -1,0 +1,57 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../schema.ts';
+
+/** What a spent token is: a SAML assertion used to sign in, or a session signed out. */
+export type SpentTokenKind = 'saml-assertion' | 'session';
+
+export type SpentTokenRepository = ReturnType<typeof spentTokenRepository>;
+
+/**
+ * One-time tokens, spent once: kept until they expire (after which what they stood for is refused anyway),
+ * in the database so a restart or another process still knows them.
+ */
+export function spentTokenRepository(db: Kysely<Database>, now: () => Date) {
+  return {
+    /**
+     * Spends a token until `expiresAt`; false when it was already spent and has not expired. Of two
+     * processes spending the same token at once, exactly one gets true (the primary key decides).
+     */
+    async spend(kind: SpentTokenKind, key: string, expiresAt: Date): Promise<boolean> {
+      const at = now().toISOString();
+      // An expired row no longer counts: it goes, so the token may be spent again (it would be refused
+      // for its age before it got here).
+      await db
+        .deleteFrom('spent_tokens')
+        .where('kind', '=', kind)
+        .where('key', '=', key)
+        .where('expires_at', '<=', at)
+        .execute();
+      const inserted = await db
+        .insertInto('spent_tokens')
+        .values({ kind, key, expires_at: expiresAt.toISOString() })
+        .onConflict((oc) => oc.columns(['kind', 'key']).doNothing())
+        .executeTakeFirst();
+      return Number(inserted.numInsertedOrUpdatedRows ?? 0n) > 0;
+    },
+
+    async isSpent(kind: SpentTokenKind, key: string): Promise<boolean> {
+      const row = await db
+        .selectFrom('spent_tokens')
+        .select('key')
+        .where('kind', '=', kind)
+        .where('key', '=', key)
+        .where('expires_at', '>', now().toISOString())
+        .executeTakeFirst();
+      return row !== undefined;
+    },
+
+    /** Forgets expired tokens; returns how many. */
+    async purgeExpired(): Promise<number> {
+      const result = await db
+        .deleteFrom('spent_tokens')
+        .where('expires_at', '<=', now().toISOString())
+        .executeTakeFirst();
+      return Number(result.numDeletedRows);
+    },
+  };
+}
