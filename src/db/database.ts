@@ -1,9 +1,9 @@
-import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { DatabaseConfig } from '../config/config.ts';
+import { ensurePrivateDir, makeDatabaseFilePrivate } from '../security/private-files.ts';
 import { type AdvisoryLocks, postgresAdvisoryLocks } from './advisory-locks.ts';
 import type { Database } from './schema.ts';
 
@@ -68,7 +68,11 @@ export function openStore(
 }
 
 function openSqlite(file: string): SqliteDatabase.Database {
-  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  if (file !== ':memory:') {
+    // Contacts' emails and the connector's copy of each account live here: the owner's alone.
+    ensurePrivateDir(dirname(file));
+    makeDatabaseFilePrivate(file);
+  }
   const database = new SqliteDatabase(file);
   database.pragma('journal_mode = WAL');
   // In WAL mode NORMAL cannot corrupt the database; it only skips an fsync per commit, which the sync's many

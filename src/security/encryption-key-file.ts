@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { ConfigError } from '../config/config-error.ts';
+import { ensurePrivateDir } from './private-files.ts';
 
 /**
  * The embedded default needs no setup, so without ENCRYPTION_KEY a key is generated once into the data
@@ -19,7 +20,7 @@ export function loadOrCreateKeyFile(dataDir: string, logger: Logger): string {
     }
     return key;
   }
-  mkdirSync(dataDir, { recursive: true });
+  ensurePrivateDir(dataDir);
   const key = randomBytes(32).toString('base64');
   writeFileSync(path, `${key}\n`, { mode: 0o600, flag: 'wx' });
   chmodSync(path, 0o600);

@@ -22,6 +22,7 @@ import { metricsRoutes } from './routes/metrics.ts';
 import { organizationActions } from './routes/organization-actions.ts';
 import { organizationPages } from './routes/organization-pages.ts';
 import { platformNotifications } from './routes/platform-notifications.ts';
+import { signOutRoutes } from './routes/sign-out.ts';
 import { ssoRoutes } from './routes/sso.ts';
 import { installCsrfProtection } from './session/csrf.ts';
 import { installSessions } from './session/session.ts';
@@ -88,7 +89,10 @@ export async function buildApp(deps: AppDependencies) {
     logger: deps.logger,
     cc: deps.sync?.cc ?? null,
     scheduler: deps.sync?.scheduler ?? null,
-    session: { secure: deps.config.server.publicUrl.startsWith('https://') },
+    session: {
+      secure: deps.config.server.publicUrl.startsWith('https://'),
+      signedOut: (sid) => deps.repositories.spentTokens.isSpent('session', sid),
+    },
     sharedState: deps.redis ? new RedisSharedState(deps.redis) : new MemorySharedState(() => now().getTime()),
     now,
   };
@@ -115,6 +119,11 @@ export async function buildApp(deps: AppDependencies) {
   });
   await app.register(rateLimit, { global: false, ...ctx.sharedState.rateLimitOptions() });
   installSessions(app, ctx.session);
+  // Pages and answers carry contact data and per-user state: no browser or proxy keeps a copy. Static
+  // assets say otherwise for themselves.
+  app.addHook('onSend', async (_req, reply) => {
+    if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
+  });
   installCsrfProtection(app);
 
   await app.register(healthRoutes, { store: deps.store, redis: deps.redis ?? null });
@@ -123,6 +132,7 @@ export async function buildApp(deps: AppDependencies) {
   });
   await app.register(assetRoutes);
   await app.register(ssoRoutes, { ctx });
+  await app.register(signOutRoutes, { ctx });
   await app.register(ccOAuthRoutes, { ctx });
   await app.register(organizationPages, { ctx });
   await app.register(organizationActions, { ctx });

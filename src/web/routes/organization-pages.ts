@@ -204,7 +204,6 @@ export const organizationPages: FastifyPluginAsync<{ ctx: WebContext }> = async 
       if (!map)
         throw new RecordNotFoundError('No such record in this organization: it may have been removed.');
       const lists = await contactListsOf(ctx.repos, organization.id, [map]);
-      reply.header('Cache-Control', 'no-store');
       return reply.type('text/html').send(
         layout({
           title: 'Record',

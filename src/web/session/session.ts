@@ -27,6 +27,8 @@ export interface SessionOptions {
   /** Cookies get the Secure flag when the connector is reached over https. */
   secure: boolean;
   now?: () => number;
+  /** True for a session that was signed out (kept where every process sees it); none: never. */
+  signedOut?: (sid: string) => Promise<boolean>;
 }
 
 function decode(raw: string): Session | null {
@@ -52,7 +54,9 @@ function decode(raw: string): Session | null {
  * http-only and SameSite=Lax: Lax, not Strict, because users arrive from the platform's SSO post and from
  * Constant Contact's redirect, both top-level navigations from other sites. Nothing is kept server side,
  * so any number of web processes sharing SESSION_SECRET accept it; what a user may reach is checked
- * against the memberships in the database on every request, so a removed member loses access at once.
+ * against the memberships in the database on every request, so a removed member loses access at once. A
+ * session signed out is remembered (`signedOut`) until it would have expired, so its cookie, if copied,
+ * opens nothing.
  */
 export function installSessions(app: FastifyInstance, options: SessionOptions): void {
   const now = options.now ?? Date.now;
@@ -63,7 +67,9 @@ export function installSessions(app: FastifyInstance, options: SessionOptions): 
     const unsigned = req.unsignCookie(raw);
     if (!unsigned.valid || unsigned.value === null) return;
     const session = decode(unsigned.value);
-    if (session && session.expiresAt > now()) req.session = session;
+    if (!session || session.expiresAt <= now()) return;
+    if (await options.signedOut?.(session.sid)) return;
+    req.session = session;
   });
 }
 

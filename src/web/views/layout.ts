@@ -24,7 +24,11 @@ export function layout({ title, body, csrfToken }: LayoutOptions): string {
 </head>
 <body${headers ? html` hx-headers="${headers}"` : ''}>
 <a class="skip" href="#main">Skip to content</a>
-<header class="top"><span class="brand" aria-hidden="true">CC</span> <span>Constant Contact connector</span></header>
+<header class="top"><span class="brand" aria-hidden="true">CC</span> <span>Constant Contact connector</span>${
+    csrfToken
+      ? html`<form class="sign-out" method="post" action="/sign-out"><input type="hidden" name="_csrf" value="${csrfToken}"><button type="submit">Sign out</button></form>`
+      : ''
+  }</header>
 <main id="main">
 ${body}
 </main>
