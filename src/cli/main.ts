@@ -2,7 +2,7 @@ import { loadConfig } from '../config/config.ts';
 import { type Connector, createConnector } from '../connector.ts';
 import { createLogger } from '../logger.ts';
 import { fleetCommand } from './fleet-command.ts';
-import { disconnectCommand, statusCommand, syncCommand } from './organization-commands.ts';
+import { disconnectCommand, purgeCommand, statusCommand, syncCommand } from './organization-commands.ts';
 import { runCommand } from './run-command.ts';
 
 const USAGE = `Usage: npm run cli -- <command> [options]
@@ -16,6 +16,9 @@ Commands:
                                        is linked to, the last change to each side, its last conflict and why.
   disconnect --tenant T --org G        Disconnect organization G from Constant Contact, as its page's button
                                        does: runs stopped, token revoked, what was known of the account erased.
+  purge --tenant T --org G --yes       What the platform's organization-deleted notice does, by hand: sharing
+                                       stopped for good, the organization's personal data erased (records,
+                                       contacts, runs, members). Without --yes, only says what it would do.
   fleet [--json]                       Per tenant: organizations linked, needing reconnect, running now and
                                        overdue, how their last runs ended; the Constant Contact budget today.
   rotate-key                           Re-encrypt stored tokens under the current ENCRYPTION_KEY (after moving
@@ -26,6 +29,7 @@ const COMMANDS: Record<string, (connector: Connector, args: readonly string[]) =
   status: statusCommand,
   fleet: fleetCommand,
   disconnect: disconnectCommand,
+  purge: purgeCommand,
   'rotate-key': async (connector) => {
     const count = await connector.repositories.organizations.reencryptTokens();
     console.log(`Re-encrypted the tokens of ${count} organization(s) under the current key.`);

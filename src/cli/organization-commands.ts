@@ -1,6 +1,6 @@
 import type { Connector } from '../connector.ts';
 import { NotFoundError } from '../db/db-errors.ts';
-import { disconnect } from '../lifecycle/organization-lifecycle.ts';
+import { disconnect, purge } from '../lifecycle/organization-lifecycle.ts';
 import type { IdMap } from '../model/id-map.ts';
 import type { Organization } from '../model/organization.ts';
 import type { SyncRun } from '../model/sync-run.ts';
@@ -159,19 +159,42 @@ export async function disconnectCommand(connector: Connector, args: readonly str
     process.stdout.write(`${organization.name} is not linked to Constant Contact; nothing to disconnect.\n`);
     return 0;
   }
-  const { cc, scheduler } = connector.sync;
-  await disconnect(
-    {
-      repos: connector.repositories,
-      scheduler,
-      logger: connector.logger,
-      revoke: cc ? (refreshToken) => cc.oauth.revoke(refreshToken) : null,
-    },
-    organization,
-    'operator',
-  );
+  await disconnect(lifecycleOf(connector), organization, 'operator');
   process.stdout.write(
     `Disconnected ${organization.name} from Constant Contact account "${organization.ccAccount.name}".\n`,
   );
   return 0;
+}
+
+/**
+ * `purge --tenant T --org G --yes`: what the platform's organization-deleted notice does, by hand: sharing
+ * stops for good and the organization's personal data is erased. Without `--yes` it only says what it
+ * would do.
+ */
+export async function purgeCommand(connector: Connector, args: readonly string[]): Promise<number> {
+  const { values, flags } = parseOptions(args, { values: ['tenant', 'org'], flags: ['yes'] });
+  const organization = await findOrganization(connector, values);
+  if (!flags.has('yes')) {
+    process.stdout.write(
+      `This stops sharing for ${organization.name} for good and erases its records, the copy of its ` +
+        'Constant Contact contacts, its runs and its members. It cannot be undone. Add --yes to do it.\n',
+    );
+    return 2;
+  }
+  const erased = await purge(lifecycleOf(connector), organization, 'operator');
+  process.stdout.write(
+    `Erased ${organization.name}: ${erased.records} records, ${erased.contacts} Constant Contact contacts, ` +
+      `${erased.runs} runs, ${erased.members} memberships, ${erased.users} users. Sharing is stopped for good.\n`,
+  );
+  return 0;
+}
+
+function lifecycleOf(connector: Connector) {
+  const { cc, scheduler } = connector.sync;
+  return {
+    repos: connector.repositories,
+    scheduler,
+    logger: connector.logger,
+    revoke: cc ? (refreshToken: string) => cc.oauth.revoke(refreshToken) : null,
+  };
 }

@@ -1,6 +1,7 @@
 import { CcAccountAlreadyLinkedError } from '../db/db-errors.ts';
 import type { MemberKey } from '../db/repositories/access-changes.ts';
 import type { AuditEvent } from '../db/repositories/audit-log.ts';
+import type { Erased } from '../db/repositories/personal-data.ts';
 import type { Repositories } from '../db/repositories/index.ts';
 import type { SyncScheduler } from '../jobs/sync-scheduler.ts';
 import type { Logger } from '../logger.ts';
@@ -131,21 +132,42 @@ export async function disconnect(
   });
 }
 
-/** DESIGN 4.7: the organization was deleted on the platform; sharing stops at once and for good. */
+/**
+ * DESIGN 4.7: the organization was deleted on the platform; sharing stops at once and for good, and its
+ * personal data is erased (see `purge`). A second notice changes nothing.
+ */
 export async function organizationDeleted(deps: LifecycleDeps, organization: Organization): Promise<void> {
   if (organization.deletedAt) return;
-  await deps.scheduler?.cancel(organization.id);
-  const tokens = await deps.repos.organizations.getTokens(organization.id).catch(() => null);
-  if (tokens) await revokeQuietly(deps, organization.id, tokens.refreshToken);
-  await deps.repos.organizations.markDeleted(organization.id);
+  const erased = await stopAndErase(deps, organization);
   await audit(deps, organization, 'platform', 'organization.deleted', {
     groupUid: organization.groupUid,
     ccAccountId: organization.ccAccount?.id ?? null,
+    erased,
   });
   deps.logger.info(
-    { organizationId: organization.id },
-    'organization deleted on the platform: sharing stopped',
+    { organizationId: organization.id, erased },
+    'organization deleted on the platform: sharing stopped, personal data erased',
   );
+}
+
+/**
+ * What an operator does by hand (`cli purge`) when the platform's notice never came, or to erase again:
+ * the same as the organization being deleted. Its records, the connector's copy of its contacts, its runs,
+ * its members' memberships (and the users left with none) are erased; its row and audit log stay, with
+ * ids and counts only.
+ */
+export async function purge(deps: LifecycleDeps, organization: Organization, actor: Actor): Promise<Erased> {
+  const erased = await stopAndErase(deps, organization);
+  await audit(deps, organization, actor, 'organization.purged', { groupUid: organization.groupUid, erased });
+  return erased;
+}
+
+async function stopAndErase(deps: LifecycleDeps, organization: Organization): Promise<Erased> {
+  await deps.scheduler?.cancel(organization.id);
+  const tokens = await deps.repos.organizations.getTokens(organization.id).catch(() => null);
+  if (tokens) await revokeQuietly(deps, organization.id, tokens.refreshToken);
+  if (!organization.deletedAt) await deps.repos.organizations.markDeleted(organization.id);
+  return deps.repos.personalData.eraseOrganization(organization.id);
 }
 
 /**
@@ -160,7 +182,9 @@ export async function memberRemoved(deps: LifecycleDeps, member: MemberKey): Pro
   ]);
   if (!organization || !user) return;
   if (!(await deps.repos.users.removeMembership(user.id, organization.id))) return;
-  await audit(deps, organization, 'platform', 'member.removed', { userId: user.id });
+  // A member of no organization any more: their name and email have no reason to stay.
+  const erased = await deps.repos.users.removeIfNoMemberships(user.id);
+  await audit(deps, organization, 'platform', 'member.removed', { userId: user.id, userErased: erased });
 }
 
 /**

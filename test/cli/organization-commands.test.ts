@@ -261,4 +261,47 @@ describe('operator commands', () => {
     const again = await cli(['disconnect', '--tenant', TEST_TENANT.id, '--org', GROUP_A], env);
     assert.equal(again.stdout, 'Alpha Bikes is not linked to Constant Contact; nothing to disconnect.\n');
   });
+
+  it("`purge` erases an organization's personal data by hand, and only once told --yes", async () => {
+    const store = reopen();
+    let organizationId: string;
+    try {
+      const repos = createRepositories(store.db, cipher);
+      const organization = (await repos.organizations.findByGroup(TEST_TENANT.id, GROUP_A))!;
+      organizationId = organization.id;
+      const user = await repos.users.upsert({
+        tenant: TEST_TENANT.id,
+        uid: 'usr-purge',
+        email: 'purge@example.com',
+        firstName: 'Pia',
+        lastName: null,
+      });
+      await repos.users.setMembership(user.id, organization.id, 'Admin');
+    } finally {
+      await store.close();
+    }
+
+    const asked = await cli(['purge', '--tenant', TEST_TENANT.id, '--org', GROUP_A], env);
+    assert.equal(asked.code, 2);
+    assert.match(asked.stdout, /erases its records.*cannot be undone\. Add --yes to do it\./);
+
+    const done = await cli(['purge', '--tenant', TEST_TENANT.id, '--org', GROUP_A, '--yes'], env);
+    assert.equal(done.code, 0, done.stderr);
+    assert.match(
+      done.stdout,
+      /^Erased Alpha Bikes: \d+ records, \d+ Constant Contact contacts, [1-9]\d* runs, 1 memberships, 1 users\. Sharing is stopped for good\.\n$/,
+    );
+    const after = reopen();
+    try {
+      const repos = createRepositories(after.db, cipher);
+      assert.equal(await repos.users.find(TEST_TENANT.id, 'usr-purge'), null);
+      assert.deepEqual(await repos.syncRuns.listRecent(organizationId, 5), []);
+      assert.ok((await repos.organizations.get(organizationId)).deletedAt);
+      const audit = await repos.auditLog.listForOrganization(organizationId, 1);
+      assert.equal(audit[0]?.event, 'organization.purged');
+      assert.equal(audit[0]?.actor, 'operator');
+    } finally {
+      await after.close();
+    }
+  });
 });

@@ -120,6 +120,10 @@ describe('platform endpoints: Connec! notifications and account webhooks', () =>
     const audit = await t.repos.auditLog.listForOrganization(linkedId);
     assert.equal(audit[0]?.event, 'organization.deleted');
     assert.equal(audit[0]?.actor, 'platform');
+    // Its one member was removed by the platform before (the test above), and erased then.
+    assert.deepEqual(audit[0]?.details.erased, { records: 0, contacts: 0, runs: 0, members: 0, users: 0 });
+    assert.equal(await t.repos.users.find('acme', 'usr-1'), null);
+    assert.doesNotMatch(JSON.stringify(audit), /@example\.com/, 'the audit log keeps no email');
 
     t.scheduler.calls.length = 0;
     assert.equal((await notify({ people: [person('cld-linked')] })).statusCode, 202, 'acknowledged');

@@ -8,6 +8,7 @@ export const AUDIT_EVENTS = [
   'organization.cc_account_moved',
   'organization.authorization_renewed',
   'organization.deleted',
+  'organization.purged',
   'organization.settings_changed',
   'member.removed',
   'tokens.reencrypted',

@@ -9,6 +9,7 @@ import { fleetRepository } from './fleet.ts';
 import { idMapRepository } from './id-maps.ts';
 import { organizationRepository } from './organizations.ts';
 import { pendingLinkRepository } from './pending-links.ts';
+import { personalDataRepository } from './personal-data.ts';
 import { pollStateRepository } from './poll-states.ts';
 import { spentTokenRepository } from './spent-tokens.ts';
 import { syncRunRepository } from './sync-runs.ts';
@@ -35,5 +36,6 @@ export function createRepositories(
     pollStates: pollStateRepository(db, now),
     spentTokens: spentTokenRepository(db, now),
     accessChanges: accessChangeRepository(db, now),
+    personalData: personalDataRepository(db),
   };
 }

@@ -96,6 +96,18 @@ export function userRepository(db: Kysely<Database>, now: () => Date) {
       }));
     },
 
+    /** Erases a user who is a member of no organization any more; returns whether they were erased. */
+    async removeIfNoMemberships(userId: string): Promise<boolean> {
+      const result = await db
+        .deleteFrom('users')
+        .where('id', '=', userId)
+        .where(({ not, exists, selectFrom }) =>
+          not(exists(selectFrom('memberships').select('user_id').where('memberships.user_id', '=', userId))),
+        )
+        .executeTakeFirst();
+      return result.numDeletedRows > 0n;
+    },
+
     /** Ends a member's access to one organization; returns false when they were not a member. */
     async removeMembership(userId: string, organizationId: string): Promise<boolean> {
       const result = await db
