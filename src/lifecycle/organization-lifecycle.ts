@@ -1,8 +1,8 @@
 import { CcAccountAlreadyLinkedError } from '../db/db-errors.ts';
 import type { MemberKey } from '../db/repositories/access-changes.ts';
 import type { AuditEvent } from '../db/repositories/audit-log.ts';
-import type { Erased } from '../db/repositories/personal-data.ts';
 import type { Repositories } from '../db/repositories/index.ts';
+import type { Erased } from '../db/repositories/personal-data.ts';
 import type { SyncScheduler } from '../jobs/sync-scheduler.ts';
 import type { Logger } from '../logger.ts';
 import { MAPPINGS } from '../mapping/registry.ts';

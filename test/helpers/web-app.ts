@@ -83,6 +83,8 @@ export interface WebTestApp {
   signIn(as?: SignInAs): Promise<{ cookie: string; location: string }>;
   /** Stops the app and starts another over the same database, as a restart would (memory is lost). */
   restart(): Promise<void>;
+  /** A second web process over the same database, running beside this one; closed with it. */
+  anotherProcess(): Promise<App>;
   close(): Promise<void>;
 }
 
@@ -132,6 +134,7 @@ export async function startWebTestApp(options: WebTestAppOptions = {}): Promise<
       sync: { cc: options.cc ? options.cc(config, repos) : null, scheduler },
     });
   let built = await build();
+  const others: App[] = [];
 
   const startSignIn = async (tenantId = tenant.id) => {
     const response = await built.inject({
@@ -218,7 +221,13 @@ export async function startWebTestApp(options: WebTestAppOptions = {}): Promise<
       await built.close();
       built = await build();
     },
+    async anotherProcess() {
+      const other = await build();
+      others.push(other);
+      return other;
+    },
     async close() {
+      for (const other of others) await other.close();
       await built.close();
       await db.drop();
     },

@@ -18,14 +18,9 @@ export function spentTokenRepository(db: Kysely<Database>, now: () => Date) {
      */
     async spend(kind: SpentTokenKind, key: string, expiresAt: Date): Promise<boolean> {
       const at = now().toISOString();
-      // An expired row no longer counts: it goes, so the token may be spent again (it would be refused
-      // for its age before it got here).
-      await db
-        .deleteFrom('spent_tokens')
-        .where('kind', '=', kind)
-        .where('key', '=', key)
-        .where('expires_at', '<=', at)
-        .execute();
+      // Expired rows no longer count: they go (this one too, so it may be spent again: what it stood for is
+      // refused for its age before it gets here), which keeps the table to the tokens still alive.
+      await db.deleteFrom('spent_tokens').where('expires_at', '<=', at).execute();
       const inserted = await db
         .insertInto('spent_tokens')
         .values({ kind, key, expires_at: expiresAt.toISOString() })
