@@ -44,7 +44,7 @@ export async function createConnector(
   const store = openStore(config.database, (error) =>
     logger.warn({ err: error }, 'PostgreSQL closed an idle connection; the next query opens another'),
   );
-  // Scale-out: what the web processes must share (SAML ids, consumed assertions, login rate limits).
+  // Scale-out: what the web processes must share (SAML ids, login rate limits).
   const redis = config.scaleOut ? openRedis(config.scaleOut.redisUrl, config.scaleOut.keyPrefix) : null;
   try {
     const applied = await migrateToLatest(store.db);

@@ -39,8 +39,8 @@ export interface AppDependencies {
   /** The key tokens are encrypted with; the session secret derives from it when SESSION_SECRET is unset. */
   encryptionKey?: string;
   /**
-   * Scale-out mode: the deployment's Redis, where SAML request ids, consumed assertions and login rate
-   * limits are kept so any web process can serve any request. Absent: this process's memory (embedded).
+   * Scale-out mode: the deployment's Redis, where SAML request ids and login rate limits are kept so any
+   * web process can serve any request. Absent: this process's memory (embedded).
    */
   /** The process's metrics, served at /metrics; a fresh set when absent (tests). */
   metrics?: ConnectorMetrics;

@@ -17,7 +17,7 @@ export interface WebContext {
   cc: ConstantContactClient | null;
   scheduler: SyncScheduler | null;
   session: SessionOptions;
-  /** What every web process must see alike (SAML request ids, consumed assertions, login rate limits). */
+  /** What every web process must see alike (SAML request ids, login rate limits). */
   sharedState: SharedStateStore;
   now: () => Date;
 }

@@ -12,6 +12,7 @@ import { TokenCipher } from '../../src/security/token-cipher.ts';
 import { createEmptyDatabase, TEST_DATABASES, TEST_KEY } from '../helpers/databases.ts';
 
 const TABLES = [
+  'access_changes',
   'audit_log',
   'cc_contacts',
   'cc_lists',
@@ -21,6 +22,7 @@ const TABLES = [
   'memberships',
   'organizations',
   'poll_states',
+  'spent_tokens',
   'sync_runs',
   'users',
 ];
@@ -44,6 +46,7 @@ for (const kind of TEST_DATABASES) {
         '0005-poll-states',
         '0006-run-chunks',
         '0007-historical-trigger',
+        '0008-sign-in-guards',
       ]);
       assert.deepEqual(await migrateToLatest(empty.store.db), []);
       const tables = (await empty.store.db.introspection.getTables()).map((t) => t.name).sort();
@@ -66,7 +69,11 @@ for (const kind of TEST_DATABASES) {
       const org = await repos.organizations.upsert({ tenant: 'maestrano', groupUid: 'cld-old', name: 'Old' });
       const run = await repos.syncRuns.start(org.id, 'schedule');
 
-      assert.deepEqual(await migrateToLatest(empty.store.db), ['0006-run-chunks', '0007-historical-trigger']);
+      assert.deepEqual(await migrateToLatest(empty.store.db), [
+        '0006-run-chunks',
+        '0007-historical-trigger',
+        '0008-sign-in-guards',
+      ]);
       const kept = await repos.syncRuns.get(run.id);
       assert.equal(kept.trigger, 'schedule');
       assert.equal(kept.ccCalls, null);
@@ -105,6 +112,7 @@ for (const kind of TEST_DATABASES) {
               '0005-poll-states',
               '0006-run-chunks',
               '0007-historical-trigger',
+              '0008-sign-in-guards',
             ],
           );
         } finally {

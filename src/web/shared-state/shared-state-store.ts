@@ -1,10 +1,10 @@
 import type { RateLimitPluginOptions } from '@fastify/rate-limit';
 
 /**
- * What every web process of a deployment must see alike, whichever process a request reaches: SAML request
- * ids, consumed assertion ids and login rate-limit counters. Embedded mode keeps it in the process's memory
- * (`MemorySharedState`); scale-out mode in the deployment's Redis (`RedisSharedState`). Every entry expires,
- * so nothing here grows without bound.
+ * What every web process of a deployment must see alike, whichever process a request reaches, and may lose
+ * on a restart: SAML request ids and login rate-limit counters (used assertions and signed-out sessions are
+ * in the database). Embedded mode keeps it in the process's memory (`MemorySharedState`); scale-out mode in
+ * the deployment's Redis (`RedisSharedState`). Every entry expires, so nothing here grows without bound.
  */
 export interface SharedStateStore {
   /**
