@@ -4,8 +4,9 @@ import { ConstantContactClient } from '../../src/constantcontact/client.ts';
 import { CcNeedsReconnectError } from '../../src/constantcontact/errors.ts';
 import { organizationTokenStore } from '../../src/db/cc-token-store.ts';
 import { type CcTestEmulator, startCcEmulatorForTest } from '../helpers/cc-emulator.ts';
+import { consentAtCc, followCallback, startConnect } from '../helpers/cc-oauth-flow.ts';
 import { PUBLIC_URL, startWebTestApp, type WebTestApp } from '../helpers/web-app.ts';
-import { Browser, callCc, hiddenValue } from '../sandbox/constantcontact/cc-test-client.ts';
+import { callCc, hiddenValue } from '../sandbox/constantcontact/cc-test-client.ts';
 
 const app = {
   clientId: 'web-link-client',
@@ -63,35 +64,13 @@ describe('linking a Constant Contact account that another organization holds', (
   const idOf = (who: Who) => who.location.split('/').pop()!;
   const page = (who: Who, path = who.location) =>
     t.app.inject({ method: 'GET', url: path, headers: { cookie: who.cookie } });
-  const csrfOf = async (who: Who) => hiddenValue((await page(who)).body, '_csrf');
+  const _csrfOf = async (who: Who) => hiddenValue((await page(who)).body, '_csrf');
 
   /** Connect → CC's login and consent (real HTTP to the emulator) → our callback; returns its answer. */
   async function connect(who: Who, account: { username: string; password: string }) {
-    const started = await t.app.inject({
-      method: 'POST',
-      url: `${who.location}/constantcontact/connect`,
-      headers: { cookie: who.cookie, 'content-type': 'application/x-www-form-urlencoded' },
-      payload: new URLSearchParams({ _csrf: await csrfOf(who) }).toString(),
-    });
-    assert.equal(started.statusCode, 303);
-    const pending = (started.cookies as { name: string; value: string }[]).find(
-      (c) => c.name === 'connector_cc_oauth',
-    )!;
-    const browser = new Browser();
-    const login = await browser.request(started.headers.location as string);
-    const consent = await browser.request(`${cc.url}/oauth2/default/v1/authorize/login`, {
-      form: { request_id: hiddenValue(await login.text(), 'request_id'), ...account },
-    });
-    const decided = await browser.request(`${cc.url}/oauth2/default/v1/authorize/consent`, {
-      form: { request_id: hiddenValue(await consent.text(), 'request_id'), decision: 'allow' },
-    });
-    assert.equal(decided.status, 302);
-    const callback = new URL(decided.headers.get('location')!);
-    return t.app.inject({
-      method: 'GET',
-      url: `${callback.pathname}${callback.search}`,
-      headers: { cookie: `${who.cookie}; connector_cc_oauth=${pending.value}` },
-    });
+    const { authorizeUrl, pendingCookie } = await startConnect(t, who);
+    const callback = await consentAtCc(cc.url, authorizeUrl, account);
+    return followCallback(t, callback, `${who.cookie}; ${pendingCookie}`);
   }
 
   function answer(who: Who, confirmation: string, decision: 'confirm' | 'cancel') {

@@ -3,8 +3,9 @@ import { after, before, describe, it } from 'node:test';
 import { ConstantContactClient } from '../../src/constantcontact/client.ts';
 import { organizationTokenStore } from '../../src/db/cc-token-store.ts';
 import { type CcTestEmulator, startCcEmulatorForTest } from '../helpers/cc-emulator.ts';
+import { consentAtCc, followCallback, startConnect } from '../helpers/cc-oauth-flow.ts';
 import { PUBLIC_URL, startWebTestApp, type WebTestApp } from '../helpers/web-app.ts';
-import { Browser, hiddenValue, pkcePair } from '../sandbox/constantcontact/cc-test-client.ts';
+import { pkcePair } from '../sandbox/constantcontact/cc-test-client.ts';
 
 const client = {
   clientId: 'oauth-attack-client',
@@ -58,46 +59,9 @@ describe('linking Constant Contact: forged, replayed and injected OAuth callback
   });
 
   const idOf = (who: Who) => who.location.split('/').pop()!;
-  const csrfOf = async (who: Who) =>
-    hiddenValue(
-      (await t.app.inject({ method: 'GET', url: who.location, headers: { cookie: who.cookie } })).body,
-      '_csrf',
-    );
-
-  /** Presses Connect: the authorize URL CC is asked with, and the pending-link cookie bound to the session. */
-  async function startConnect(who: Who) {
-    const started = await t.app.inject({
-      method: 'POST',
-      url: `${who.location}/constantcontact/connect`,
-      headers: { cookie: who.cookie, 'content-type': 'application/x-www-form-urlencoded' },
-      payload: new URLSearchParams({ _csrf: await csrfOf(who) }).toString(),
-    });
-    assert.equal(started.statusCode, 303);
-    const pending = (started.cookies as { name: string; value: string }[]).find(
-      (c) => c.name === 'connector_cc_oauth',
-    )!;
-    return {
-      authorizeUrl: new URL(started.headers.location as string),
-      pendingCookie: `connector_cc_oauth=${pending.value}`,
-    };
-  }
-
-  /** Logs in to CC and consents at `authorizeUrl`; the callback URL CC sends the browser to. */
-  async function consent(authorizeUrl: URL, account: { username: string; password: string }): Promise<URL> {
-    const browser = new Browser();
-    const login = await browser.request(authorizeUrl.toString());
-    const consented = await browser.request(`${cc.url}/oauth2/default/v1/authorize/login`, {
-      form: { request_id: hiddenValue(await login.text(), 'request_id'), ...account },
-    });
-    const decided = await browser.request(`${cc.url}/oauth2/default/v1/authorize/consent`, {
-      form: { request_id: hiddenValue(await consented.text(), 'request_id'), decision: 'allow' },
-    });
-    assert.equal(decided.status, 302);
-    return new URL(decided.headers.get('location')!);
-  }
-
-  const callback = (url: URL, cookie: string) =>
-    t.app.inject({ method: 'GET', url: `${url.pathname}${url.search}`, headers: { cookie } });
+  const callback = (url: URL, cookie: string) => followCallback(t, url, cookie);
+  const consent = (url: URL, account: { username: string; password: string }) =>
+    consentAtCc(cc.url, url, account);
 
   const linkedAccount = async (who: Who) =>
     (await t.repos.organizations.get(idOf(who))).ccAccount?.id ?? null;
@@ -105,7 +69,7 @@ describe('linking Constant Contact: forged, replayed and injected OAuth callback
   it("refuses a callback carrying another session's state", async () => {
     const victim = await t.signIn({ uid: 'usr-v1', groupUid: 'cld-v1', role: 'Admin' });
     const attacker = await t.signIn({ uid: 'usr-a1', groupUid: 'cld-a1', role: 'Admin' });
-    const { authorizeUrl, pendingCookie } = await startConnect(attacker);
+    const { authorizeUrl, pendingCookie } = await startConnect(t, attacker);
     const back = await consent(authorizeUrl, ATTACKER);
     // The attacker makes the victim's browser follow their callback, pending cookie included.
     const answer = await callback(back, `${victim.cookie}; ${pendingCookie}`);
@@ -117,7 +81,7 @@ describe('linking Constant Contact: forged, replayed and injected OAuth callback
 
   it('refuses a callback replayed after the link was made: the code is spent', async () => {
     const owner = await t.signIn({ uid: 'usr-v2', groupUid: 'cld-v2', role: 'Admin' });
-    const { authorizeUrl, pendingCookie } = await startConnect(owner);
+    const { authorizeUrl, pendingCookie } = await startConnect(t, owner);
     const back = await consent(authorizeUrl, VICTIM);
     const first = await callback(back, `${owner.cookie}; ${pendingCookie}`);
     assert.equal(first.statusCode, 303);
@@ -136,7 +100,7 @@ describe('linking Constant Contact: forged, replayed and injected OAuth callback
 
   it("refuses an attacker's code injected under the victim's state: PKCE binds the code to the victim's verifier", async () => {
     const victim = await t.signIn({ uid: 'usr-v3', groupUid: 'cld-v3', role: 'Admin' });
-    const { authorizeUrl, pendingCookie } = await startConnect(victim);
+    const { authorizeUrl, pendingCookie } = await startConnect(t, victim);
     // The attacker learned the victim's state and authorizes their own account under it, with their own PKCE.
     const injected = new URL(authorizeUrl);
     injected.searchParams.set('code_challenge', pkcePair().challenge);
