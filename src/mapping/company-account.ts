@@ -46,6 +46,16 @@ const HUB_PATHS = {
   logo_url: 'logo.logo',
 } as const;
 
+/** Where each company field lives on each side, as the mapping page names it (what the functions below do). */
+export const COMPANY_FIELD_PLACES: Record<keyof SharedCompany, { hub: string; cc: string }> = {
+  name: { hub: HUB_PATHS.name, cc: 'organization_name' },
+  timezone: { hub: HUB_PATHS.timezone, cc: 'time_zone_id' },
+  email: { hub: HUB_PATHS.email, cc: 'contact_email' },
+  website: { hub: HUB_PATHS.website, cc: 'website' },
+  address: { hub: 'address.billing', cc: 'physical_address' },
+  logo_url: { hub: HUB_PATHS.logo_url, cc: 'company_logo.url' },
+};
+
 function cleanCompanyAddress(
   a: Partial<Record<keyof SharedCompanyAddress, unknown>> | null | undefined,
 ): SharedCompanyAddress | null {

@@ -19,6 +19,19 @@ import {
 /** The contact half of every pair: how a CC contact reads and is written as a shared contact. */
 
 const PHONE_KINDS = { phone_home: 'home', phone_mobile: 'mobile', phone_work: 'work' } as const;
+
+/** Where each shared field lives on a CC contact, as the mapping page names it (what the functions below do). */
+export const CC_CONTACT_FIELDS: Record<SharedField, string> = {
+  email: 'email_address.address',
+  first_name: 'first_name',
+  last_name: 'last_name',
+  job_title: 'job_title',
+  company_name: 'company_name',
+  phone_home: `phone_numbers (kind ${PHONE_KINDS.phone_home})`,
+  phone_mobile: `phone_numbers (kind ${PHONE_KINDS.phone_mobile})`,
+  phone_work: `phone_numbers (kind ${PHONE_KINDS.phone_work})`,
+  address_work: 'street_addresses (kind work)',
+};
 type PhoneField = keyof typeof PHONE_KINDS;
 
 export function contactToShared(contact: CcContact): SharedContact {

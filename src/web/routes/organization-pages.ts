@@ -1,7 +1,8 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { ConnecClient } from '../../connec/connec-client.ts';
 import { recordUserOnPage } from '../../jobs/budget-aware-planning.ts';
-import { COMPANY_COLLECTION } from '../../mapping/registry.ts';
+import { mappingOverview } from '../../mapping/mapping-overview.ts';
+import { COMPANY_COLLECTION, MAPPINGS } from '../../mapping/registry.ts';
 import type { IdMap } from '../../model/id-map.ts';
 import type { Organization } from '../../model/organization.ts';
 import { previewHistorical } from '../../sync/historical-preview.ts';
@@ -12,6 +13,7 @@ import { RecordNotFoundError } from '../errors.ts';
 import { html } from '../html.ts';
 import { renderHistoricalPreview } from '../views/historical.ts';
 import { layout } from '../views/layout.ts';
+import { renderMapping } from '../views/mapping.ts';
 import { isNoticeKey } from '../views/notices.ts';
 import { renderOrganizationPage } from '../views/organization-page.ts';
 import { renderRecordDetail } from '../views/record-detail.ts';
@@ -212,6 +214,21 @@ export const organizationPages: FastifyPluginAsync<{ ctx: WebContext }> = async 
             map.ccContactId ? lists.get(map.ccContactId) : undefined,
             `/organizations/${organization.id}`,
           ),
+          csrfToken: session.csrf,
+        }),
+      );
+    },
+  );
+
+  app.get<{ Params: { organizationId: string } }>(
+    '/organizations/:organizationId/mapping',
+    async (req, reply) => {
+      const { organization, session } = await memberAccess(ctx, req, req.params.organizationId);
+      const overview = mappingOverview(MAPPINGS, organization.settings.directions);
+      return reply.type('text/html').send(
+        layout({
+          title: 'What maps to what',
+          body: renderMapping(organization, overview, `/organizations/${organization.id}`),
           csrfToken: session.csrf,
         }),
       );

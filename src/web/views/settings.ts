@@ -49,6 +49,7 @@ export function renderSettings(
 <fieldset${disabled ? html` disabled` : ''}>
 <legend>What is shared, and which way</legend>
 ${directions}
+<p><a href="${options.base}/mapping">See what maps to what, field by field</a></p>
 </fieldset>
 <fieldset${disabled ? html` disabled` : ''}>
 <legend>When a field changed on both sides, keep</legend>

@@ -8,6 +8,8 @@ body { margin: 0; background: var(--bg); line-height: 1.45; }
 .top { background: #0b1b3f; color: #fff; padding: .75rem 1.25rem; display: flex; gap: .6rem; align-items: center; font-weight: 600; }
 .brand { background: var(--brand); border-radius: 6px; padding: .1rem .4rem; font-size: .85rem; }
 .sign-out { margin: 0 0 0 auto; }
+.visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
+.flow { white-space: nowrap; }
 .sign-out button { background: transparent; color: #fff; border: 1px solid rgba(255,255,255,.6); padding: .3rem .7rem; font-weight: 500; white-space: nowrap; }
 main { max-width: 72rem; margin: 0 auto; padding: 1rem 1.25rem 3rem; }
 h1 { font-size: 1.6rem; margin: .75rem 0 .25rem; } h2 { font-size: 1.2rem; margin: 0 0 .75rem; } h3 { font-size: 1rem; }
