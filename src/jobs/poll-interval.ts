@@ -54,3 +54,22 @@ export function effectiveInterval(
   if (remembered && (state.activeHours & hourBit(now)) !== 0) return bounds.minMs;
   return Math.min(bounds.maxMs, Math.max(bounds.minMs, state.intervalMs));
 }
+
+/**
+ * When the organization's next regular poll falls due (epoch ms): its last poll plus the interval that
+ * applies now, or now when it was never polled. The planner may hold a due poll back while CC's budget is
+ * short, so this is when it is due, not a promise.
+ */
+export function nextPollDue(
+  state: {
+    lastPolledAt: number | null;
+    intervalMs: number;
+    activeHours: number;
+    lastActivityAt: number | null;
+  },
+  now: number,
+  bounds: PollBounds,
+): number {
+  if (state.lastPolledAt === null) return now;
+  return Math.max(now, state.lastPolledAt + effectiveInterval(state, now, bounds));
+}

@@ -5,6 +5,7 @@ import {
   effectiveInterval,
   intervalAfterActivity,
   intervalAfterPoll,
+  nextPollDue,
   withActiveHours,
 } from '../../src/jobs/poll-interval.ts';
 
@@ -42,6 +43,18 @@ describe('poll interval', () => {
       effectiveInterval(state, activeAt + ACTIVE_HOURS_MEMORY_MS + 24 * HOUR, bounds),
       8 * HOUR,
       'forgotten after a quiet week',
+    );
+  });
+
+  it('says when the next regular poll falls due: now before the first, else the last plus the interval that applies', () => {
+    const now = Date.parse('2026-03-01T12:00:00Z');
+    const state = { lastPolledAt: null, intervalMs: 60 * MINUTE, activeHours: 0, lastActivityAt: null };
+    assert.equal(nextPollDue(state, now, bounds), now);
+    assert.equal(nextPollDue({ ...state, lastPolledAt: now - 10 * MINUTE }, now, bounds), now + 50 * MINUTE);
+    assert.equal(
+      nextPollDue({ ...state, lastPolledAt: now - 90 * MINUTE }, now, bounds),
+      now,
+      'overdue is due now',
     );
   });
 });

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { ConnecClient } from '../../connec/connec-client.ts';
 import { recordUserOnPage } from '../../jobs/budget-aware-planning.ts';
+import { nextPollDue } from '../../jobs/poll-interval.ts';
 import { mappingOverview } from '../../mapping/mapping-overview.ts';
 import { COMPANY_COLLECTION, MAPPINGS } from '../../mapping/registry.ts';
 import type { IdMap } from '../../model/id-map.ts';
@@ -68,14 +69,31 @@ async function lookUpNames(ctx: WebContext, organization: Organization, items: r
 /** The connector page, its live progress fragment, the home page and the historical-data preview. */
 export const organizationPages: FastifyPluginAsync<{ ctx: WebContext }> = async (app, { ctx }) => {
   const progressState = async (
-    organizationId: string,
+    organization: Organization,
+    csrfToken: string,
     awaitingSince: string | null,
   ): Promise<ProgressState> => {
-    const [running, recent] = await Promise.all([
-      ctx.repos.syncRuns.findRunning(organizationId),
-      ctx.repos.syncRuns.listRecent(organizationId, 1),
+    const [running, recent, poll] = await Promise.all([
+      ctx.repos.syncRuns.findRunning(organization.id),
+      ctx.repos.syncRuns.listRecent(organization.id, 1),
+      ctx.repos.pollStates.get(organization.id),
     ]);
-    return { organizationId, running, latest: recent[0] ?? null, awaitingSince, now: ctx.now() };
+    const now = ctx.now();
+    const linked = Boolean(organization.ccAccount);
+    const nextPollAt =
+      linked && poll && organization.syncEnabled && !organization.needsReconnect
+        ? new Date(nextPollDue(poll, now.getTime(), ctx.config.polling))
+        : null;
+    return {
+      organizationId: organization.id,
+      running,
+      latest: recent[0] ?? null,
+      awaitingSince,
+      now,
+      linked,
+      csrfToken,
+      nextPollAt,
+    };
   };
 
   // A user on the page is activity: the planner polls the organization's CC side at the minimum interval.
@@ -128,7 +146,7 @@ export const organizationPages: FastifyPluginAsync<{ ctx: WebContext }> = async 
       const offset = offsetOf(q.offset);
       const notSharedOffset = offsetOf(q.noffset);
       const [progress, runs, shared, notShared, counts] = await Promise.all([
-        progressState(organization.id, validInstant(q.after)),
+        progressState(organization, session.csrf, validInstant(q.after)),
         ctx.repos.syncRuns.listRecent(organization.id, 20),
         ctx.repos.idMaps.page(organization.id, { states: ['linked'], search, limit: PAGE_SIZE, offset }),
         ctx.repos.idMaps.page(organization.id, {
@@ -189,8 +207,8 @@ export const organizationPages: FastifyPluginAsync<{ ctx: WebContext }> = async 
   app.get<{ Params: { organizationId: string }; Querystring: { after?: string } }>(
     '/organizations/:organizationId/progress',
     async (req, reply) => {
-      const { organization } = await memberAccess(ctx, req, req.params.organizationId);
-      const state = await progressState(organization.id, validInstant(req.query.after));
+      const { organization, session } = await memberAccess(ctx, req, req.params.organizationId);
+      const state = await progressState(organization, session.csrf, validInstant(req.query.after));
       // htmx only asks while polling; an answer that stops polling means a run just ended, so the page
       // reloads to show it in the history and the lists.
       if (req.headers['hx-request'] && !shouldPoll(state)) reply.header('HX-Refresh', 'true');

@@ -67,11 +67,7 @@ ${renderNotice(m.notice)}
 <section class="card" aria-labelledby="link-heading"><h2 id="link-heading">Constant Contact account</h2>${linkSection(m, base)}</section>
 <section class="card" aria-labelledby="sync-heading"><h2 id="sync-heading">Synchronization</h2>
 ${renderProgress(m.progress)}
-${
-  linked
-    ? html`<form method="post" action="${base}/sync"><input type="hidden" name="_csrf" value="${m.csrfToken}"><button type="submit">Synchronize now</button></form>`
-    : html`<p class="muted">Connect Constant Contact to start sharing.</p>`
-}
+${linked ? '' : html`<p class="muted">Connect Constant Contact to start sharing.</p>`}
 </section>
 </div>
 <section class="card" id="history" aria-labelledby="history-heading"><h2 id="history-heading">History</h2>

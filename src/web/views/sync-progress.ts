@@ -1,5 +1,6 @@
 import { MAPPINGS } from '../../mapping/registry.ts';
 import type { SyncRun } from '../../model/sync-run.ts';
+import { relativeTime } from '../../time-text.ts';
 import { html, type SafeHtml } from '../html.ts';
 import { formatDate } from './format.ts';
 
@@ -13,6 +14,11 @@ export interface ProgressState {
   /** Set after "Synchronize now" or linking: the page follows the run started after this instant. */
   awaitingSince: string | null;
   now: Date;
+  /** Linked to CC: "Synchronize now" is offered. */
+  linked: boolean;
+  csrfToken: string;
+  /** When the next automatic synchronization is due; null when none is planned (not linked, or unknown). */
+  nextPollAt: Date | null;
 }
 
 function fragmentUrl(state: ProgressState): string {
@@ -62,7 +68,27 @@ export function renderProgress(state: ProgressState): SafeHtml {
   } else {
     content = html`<p class="muted">No synchronization yet.</p>`;
   }
-  return html`<div id="sync-progress" role="status" aria-live="polite" data-running="${run ? 'yes' : 'no'}"${attrs}>${content}</div>`;
+  return html`<div id="sync-progress" data-running="${run ? 'yes' : 'no'}"${attrs}><div id="sync-progress-status" role="status" aria-live="polite">${content}${nextSync(state, poll)}</div>${syncButton(state, poll)}</div>`;
+}
+
+/** "Synchronize now", or "Running…" (disabled) while a run goes on or a requested one is about to start. */
+function syncButton(state: ProgressState, busy: boolean): SafeHtml {
+  if (!state.linked) return html``;
+  const action = `/organizations/${encodeURIComponent(state.organizationId)}/sync`;
+  return html`<form method="post" action="${action}"><input type="hidden" name="_csrf" value="${state.csrfToken}">${
+    busy
+      ? html`<button type="submit" disabled aria-describedby="sync-progress-status">Running…</button>`
+      : html`<button type="submit">Synchronize now</button>`
+  }</form>`;
+}
+
+function nextSync(state: ProgressState, busy: boolean): SafeHtml {
+  if (busy || !state.nextPollAt) return html``;
+  return html`<p class="muted" data-next-sync="${state.nextPollAt.toISOString()}">Next automatic synchronization ${
+    state.nextPollAt.getTime() <= state.now.getTime() + 45_000
+      ? 'due now'
+      : html`${relativeTime(state.nextPollAt, state.now)} (${formatDate(state.nextPollAt.toISOString())})`
+  }.</p>`;
 }
 
 /** What a run's progress counts: a hub collection's records, or the contacts read from CC. */
