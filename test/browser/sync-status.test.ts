@@ -49,7 +49,7 @@ describe('the synchronization card while a run goes on (browser)', () => {
     assert.ok(await button.isEnabled());
     const next = page.locator('[data-next-sync]');
     assert.match(
-      await next.innerText(),
+      (await next.textContent())?.trim() ?? '',
       /^Next automatic synchronization (due now|in \d+ minutes? \(\d{4}-\d\d-\d\d \d\d:\d\d UTC\))\.$/,
     );
   });
