@@ -45,11 +45,20 @@ export async function syncCompany(ctx: SyncContext): Promise<void> {
   if (plan.kind === 'link-as-is') {
     await linkCompany(ctx, hubId, { hub, cc, ...(plan.differs ? { keptAsIs: true as const } : {}) });
     count(ctx, 'cc', 'linked');
+    await keepAccountName(ctx, cc.name);
     return;
   }
   const next = await applyCompanyMerge(ctx, { company, summary, cc, snapshot }, plan);
   if (!map || !sameValue(map.snapshot, next) || map.hubHash !== contentHash(next.hub)) {
     await linkCompany(ctx, hubId, next);
+  }
+  await keepAccountName(ctx, next.cc.name);
+}
+
+/** The account card names the CC account as CC now does, after a rename in CC or by the merge. */
+async function keepAccountName(ctx: SyncContext, name: string | null): Promise<void> {
+  if (name && name !== ctx.organization.ccAccount?.name) {
+    await ctx.repos.organizations.renameCcAccount(ctx.organization.id, name);
   }
 }
 

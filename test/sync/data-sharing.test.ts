@@ -220,6 +220,16 @@ for (const kind of TEST_DATABASES) {
       );
     });
 
+    it('names the Constant Contact account as CC does once it is renamed, in CC or through the company name', async () => {
+      h.ccAccount.updateSummary({ organization_name: 'Alpha Cycles' });
+      await syncOk(h);
+      assert.equal((await h.repos.organizations.get(h.organization.id)).ccAccount?.name, 'Alpha Cycles');
+      h.app.updateCompany({ name: 'Alpha Cycles & Co' });
+      await syncOk(h);
+      assert.equal(h.ccAccount.summary.organization_name, 'Alpha Cycles & Co');
+      assert.equal((await h.repos.organizations.get(h.organization.id)).ccAccount?.name, 'Alpha Cycles & Co');
+    });
+
     it('a run with no changes writes nothing on either side', async () => {
       await syncOk(h);
       h.cc.requestLog.clear();

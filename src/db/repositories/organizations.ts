@@ -381,6 +381,17 @@ export function organizationRepository(db: Kysely<Database>, cipher: TokenCipher
      * (the caller revokes the token at CC first); the row stays so later notifications are recognised and
      * dropped.
      */
+    /** The linked CC account's name as CC now gives it (the account card shows it). */
+    async renameCcAccount(id: string, name: string): Promise<void> {
+      await db
+        .updateTable('organizations')
+        .set({ cc_account_name: name, updated_at: iso() })
+        .where('id', '=', id)
+        .where('cc_account_id', 'is not', null)
+        .where('cc_account_name', 'is distinct from', name)
+        .execute();
+    },
+
     async markDeleted(id: string): Promise<Organization> {
       const at = iso();
       const row = await db
