@@ -9,7 +9,7 @@ const ROUTES: Array<{ method: 'GET' | 'POST'; path: string; form?: Record<string
   { method: 'GET', path: '/historical' },
   { method: 'GET', path: '/records/RECORD' },
   { method: 'POST', path: '/sync' },
-  { method: 'POST', path: '/retry', form: { record: 'RECORD' } },
+  { method: 'POST', path: '/retry', form: { id: 'RECORD' } },
   { method: 'POST', path: '/settings', form: { direction_people: 'off', conflict_winner: 'cc' } },
   { method: 'POST', path: '/historical', form: { confirm: 'yes' } },
   { method: 'POST', path: '/constantcontact/connect' },
@@ -80,7 +80,7 @@ describe('no reaching into another organization or another tenant', () => {
                 payload: new URLSearchParams({
                   _csrf: attacker.csrf,
                   ...(route.form ?? {}),
-                  ...(route.form?.record ? { record } : {}),
+                  ...(route.form?.id ? { id: record } : {}),
                 }).toString(),
               }
             : {}),

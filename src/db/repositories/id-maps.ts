@@ -531,12 +531,20 @@ export function idMapRepository(db: Kysely<Database>, now: () => Date) {
     /** A page of id maps in some states, optionally filtered by an email fragment, with the total. */
     async page(
       organizationId: string,
-      options: { states: readonly IdMapState[]; search?: string; limit: number; offset: number },
+      options: {
+        states: readonly IdMapState[];
+        search?: string;
+        /** Only records left out or failed for this reason, word for word. */
+        reason?: string | null;
+        limit: number;
+        offset: number;
+      },
     ): Promise<{ items: IdMap[]; total: number }> {
       let base = db
         .selectFrom('id_maps')
         .where('organization_id', '=', organizationId)
         .where('state', 'in', [...options.states]);
+      if (options.reason) base = base.where('reason', '=', options.reason);
       const search = normalizeEmail(options.search);
       if (search) {
         // Both engines honour an explicit ESCAPE; only PostgreSQL has a default one.
@@ -562,6 +570,24 @@ export function idMapRepository(db: Kysely<Database>, now: () => Date) {
      */
     async clear(organizationId: string): Promise<void> {
       await db.deleteFrom('id_maps').where('organization_id', '=', organizationId).execute();
+    },
+
+    /** The reasons records in `states` are not shared for, each with how many, the most common first. */
+    async reasonCounts(
+      organizationId: string,
+      states: readonly IdMapState[],
+    ): Promise<Array<{ reason: string; count: number }>> {
+      const rows = await db
+        .selectFrom('id_maps')
+        .select(['reason', (eb) => eb.fn.countAll<string | number>().as('n')])
+        .where('organization_id', '=', organizationId)
+        .where('state', 'in', [...states])
+        .where('reason', 'is not', null)
+        .groupBy('reason')
+        .orderBy('n', 'desc')
+        .orderBy('reason')
+        .execute();
+      return rows.map((r) => ({ reason: r.reason ?? '', count: Number(r.n) }));
     },
 
     async countByState(organizationId: string): Promise<Record<IdMapState, number>> {

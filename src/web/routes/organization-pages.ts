@@ -10,6 +10,7 @@ import { previewHistorical } from '../../sync/historical-preview.ts';
 import { memberAccess } from '../access.ts';
 import { contactListsOf } from '../contact-lists.ts';
 import type { WebContext } from '../context.ts';
+import { toCsv } from '../csv.ts';
 import { RecordNotFoundError } from '../errors.ts';
 import { html } from '../html.ts';
 import { renderHistoricalPreview } from '../views/historical.ts';
@@ -18,7 +19,7 @@ import { renderMapping } from '../views/mapping.ts';
 import { isNoticeKey } from '../views/notices.ts';
 import { renderOrganizationPage } from '../views/organization-page.ts';
 import { renderRecordDetail } from '../views/record-detail.ts';
-import { PAGE_SIZE } from '../views/records.ts';
+import { PAGE_SIZE, STATE_LABELS } from '../views/records.ts';
 import { type ProgressState, renderProgress, shouldPoll } from '../views/sync-progress.ts';
 
 interface PageQuery {
@@ -27,7 +28,13 @@ interface PageQuery {
   q?: string;
   offset?: string;
   noffset?: string;
+  /** Shows only the records not shared for this reason. */
+  reason?: string;
 }
+
+const NOT_SHARED = ['excluded', 'failed', 'unlinked'] as const;
+/** Records read per query while writing the CSV export. */
+const CSV_PAGE = 1_000;
 
 const offsetOf = (value: string | undefined) => {
   const n = Number.parseInt(value ?? '0', 10);
@@ -145,16 +152,19 @@ export const organizationPages: FastifyPluginAsync<{ ctx: WebContext }> = async 
       const search = (q.q ?? '').slice(0, 100);
       const offset = offsetOf(q.offset);
       const notSharedOffset = offsetOf(q.noffset);
-      const [progress, runs, shared, notShared, counts] = await Promise.all([
+      const reason = q.reason ? q.reason.slice(0, 500) : null;
+      const [progress, runs, shared, notShared, counts, reasons] = await Promise.all([
         progressState(organization, session.csrf, validInstant(q.after)),
         ctx.repos.syncRuns.listRecent(organization.id, 20),
         ctx.repos.idMaps.page(organization.id, { states: ['linked'], search, limit: PAGE_SIZE, offset }),
         ctx.repos.idMaps.page(organization.id, {
-          states: ['excluded', 'failed', 'unlinked'],
+          states: NOT_SHARED,
+          reason,
           limit: PAGE_SIZE,
           offset: notSharedOffset,
         }),
         ctx.repos.idMaps.countByState(organization.id),
+        ctx.repos.idMaps.reasonCounts(organization.id, NOT_SHARED),
         userOnPage(organization.id),
       ]);
       const names = await lookUpNames(ctx, organization, notShared.items);
@@ -180,7 +190,7 @@ export const organizationPages: FastifyPluginAsync<{ ctx: WebContext }> = async 
             lists,
             search,
             links: {
-              href: (o) => href({ q: search, offset: o, noffset: notSharedOffset }),
+              href: (o) => href({ q: search, offset: o, noffset: notSharedOffset, reason: reason ?? '' }),
               offset,
               total: shared.total,
               anchor: 'shared',
@@ -190,8 +200,10 @@ export const organizationPages: FastifyPluginAsync<{ ctx: WebContext }> = async 
             items: notShared.items,
             names,
             failedCount: counts.failed,
+            reasons,
+            reason,
             links: {
-              href: (o) => href({ q: search, offset, noffset: o }),
+              href: (o) => href({ q: search, offset, noffset: o, reason: reason ?? '' }),
               offset: notSharedOffset,
               total: notShared.total,
               anchor: 'not-shared',
@@ -235,6 +247,42 @@ export const organizationPages: FastifyPluginAsync<{ ctx: WebContext }> = async 
           csrfToken: session.csrf,
         }),
       );
+    },
+  );
+
+  app.get<{ Params: { organizationId: string }; Querystring: { reason?: string } }>(
+    '/organizations/:organizationId/not-shared.csv',
+    async (req, reply) => {
+      const { organization } = await memberAccess(ctx, req, req.params.organizationId);
+      const reason = req.query.reason ? req.query.reason.slice(0, 500) : null;
+      const rows: Array<Array<string | null>> = [
+        ['Email', 'In Connec!', 'Connec! id', 'Constant Contact id', 'Status', 'Reason', 'Next try (UTC)'],
+      ];
+      for (let offset = 0; ; offset += CSV_PAGE) {
+        const page = await ctx.repos.idMaps.page(organization.id, {
+          states: NOT_SHARED,
+          reason,
+          limit: CSV_PAGE,
+          offset,
+        });
+        for (const m of page.items) {
+          rows.push([
+            m.email,
+            MAPPINGS.recordLabel(m.hubCollection),
+            m.hubId,
+            m.ccContactId,
+            STATE_LABELS[m.state] ?? m.state,
+            m.reason,
+            m.state === 'failed' ? m.nextRetryAt : null,
+          ]);
+        }
+        if (page.items.length < CSV_PAGE) break;
+      }
+      const day = ctx.now().toISOString().slice(0, 10);
+      return reply
+        .type('text/csv; charset=utf-8')
+        .header('content-disposition', `attachment; filename="not-shared-${day}.csv"`)
+        .send(toCsv(rows));
     },
   );
 

@@ -7,6 +7,7 @@ import { html, type SafeHtml } from '../html.ts';
 import { formatDate } from './format.ts';
 import { layout } from './layout.ts';
 import { type NoticeKey, renderNotice } from './notices.ts';
+import { renderReasonFilter } from './reason-filter.ts';
 import { type PageLinks, renderNotShared, renderSharedRecords } from './records.ts';
 import { renderRunChart, renderRunHistory } from './run-history.ts';
 import { renderSettings } from './settings.ts';
@@ -21,7 +22,15 @@ export interface OrganizationPageModel {
   progress: ProgressState;
   runs: SyncRun[];
   shared: { items: IdMap[]; lists: ReadonlyMap<string, ContactLists>; links: PageLinks; search: string };
-  notShared: { items: IdMap[]; names: ReadonlyMap<string, string>; links: PageLinks; failedCount: number };
+  notShared: {
+    items: IdMap[];
+    names: ReadonlyMap<string, string>;
+    links: PageLinks;
+    failedCount: number;
+    /** Why records are not shared, with how many; the one shown alone, if any. */
+    reasons: ReadonlyArray<{ reason: string; count: number }>;
+    reason: string | null;
+  };
   counts: Record<string, number>;
   ccConfigured: boolean;
 }
@@ -77,6 +86,7 @@ ${renderRunHistory(m.runs)}</section>
 ${renderSharedRecords(m.shared.items, m.shared.lists, m.shared.links, m.shared.search, base)}</section>
 <section class="card" id="not-shared" aria-labelledby="not-shared-heading"><h2 id="not-shared-heading">Not shared</h2>
 <p class="muted">Constant Contact only takes contacts with a valid email. Records left out, and writes that failed, are listed here with the reason; failing ones are tried again on their own.</p>
+${renderReasonFilter(m.notShared.reasons, m.notShared.reason, base)}
 ${renderNotShared(m.notShared.items, m.notShared.names, m.notShared.links, {
   action: `${base}/retry`,
   csrfToken: m.csrfToken,

@@ -55,6 +55,8 @@ progress { width: 100%; height: 1rem; }
 .swatch { display: inline-block; width: .8rem; height: .8rem; border-radius: 2px; vertical-align: -1px; margin-right: .3rem; }
 .swatch.hub { background: #7a5af8; } .swatch.cc { background: #1856ed; }
 .search { display: flex; gap: .5rem; flex-wrap: wrap; margin-bottom: .75rem; }
+.filter label { align-self: center; font-weight: 600; }
+.filter select { flex: 0 1 26rem; min-width: 0; }
 .pager { display: flex; gap: 1rem; align-items: center; margin-top: .5rem; }
 .tag { white-space: nowrap; display: inline-block; border-radius: 999px; background: #eef2f6; padding: 0 .5rem; font-size: .8rem; margin: 0 .2rem .2rem 0; }
 .tag.failed { background: #fef3f2; color: var(--bad); } .tag.excluded { background: #fffaeb; color: #b54708; }
