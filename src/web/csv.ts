@@ -4,7 +4,7 @@
  * apostrophe, so an email or a reason written by someone else cannot run in the reader's spreadsheet.
  */
 export function toCsv(rows: ReadonlyArray<ReadonlyArray<string | number | null>>): string {
-  return rows.map((row) => row.map(cell).join(',')).join('\r\n') + '\r\n';
+  return `${rows.map((row) => row.map(cell).join(',')).join('\r\n')}\r\n`;
 }
 
 function cell(value: string | number | null): string {
