@@ -41,6 +41,7 @@ td, th { border-bottom: 1px solid #ddd; padding: .3rem .5rem; text-align: left; 
 form.inline { display: inline; }
 .error { color: #a00; }
 section { border: 1px solid #ccc; border-radius: 6px; padding: .5rem 1rem; margin-bottom: 1rem; }
+.fields { display: grid; grid-template-columns: max-content minmax(0, 24rem); gap: .3rem .75rem; align-items: center; margin: .5rem 0; }
 </style>
 </head>
 <body>

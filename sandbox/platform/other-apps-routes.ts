@@ -5,6 +5,7 @@ import type { HubResponse } from './hub-api.ts';
 import type { HubCollection, HubStore } from './hub-store.ts';
 import { isObject } from './hub-validation.ts';
 import { OTHER_APPS, type OtherApps } from './other-apps.ts';
+import { fieldInputs, type PageForm, recordFromForm } from './record-form.ts';
 import type { Sessions } from './sessions.ts';
 
 export interface OtherAppsDependencies {
@@ -13,8 +14,6 @@ export interface OtherAppsDependencies {
   directory: Directory;
   sessions: Sessions;
 }
-
-type PageForm = Record<string, string | undefined>;
 
 const LISTED: HubCollection[] = ['people', 'organizations', 'employees'];
 
@@ -26,27 +25,6 @@ function label(collection: HubCollection, fields: Record<string, unknown>): stri
       : `${fields.first_name ?? ''} ${fields.last_name ?? ''}`.trim();
   const roles = ['customer', 'supplier', 'lead'].filter((r) => fields[`is_${r}`] === true).join('/');
   return `${name || '(no name)'} <${email ?? 'no email'}>${roles ? ` ${roles}` : ''} ${fields.status ?? ''}`.trim();
-}
-
-/** Turns the page's flat form into a hub record; blank fields are left out so an update keeps them. */
-function recordFromForm(collection: HubCollection, form: PageForm): Record<string, unknown> {
-  const record: Record<string, unknown> = {};
-  const text = (key: string) => {
-    const value = form[key]?.trim();
-    return value ? value : undefined;
-  };
-  if (collection === 'organizations' || collection === 'company') {
-    if (text('name')) record.name = text('name');
-  } else {
-    if (text('first_name')) record.first_name = text('first_name');
-    if (text('last_name')) record.last_name = text('last_name');
-  }
-  if (text('email')) record.email = { address: text('email') };
-  if (text('status')) record.status = text('status');
-  if (collection === 'people' || collection === 'organizations') {
-    for (const role of ['customer', 'supplier', 'lead']) if (form.role === role) record[`is_${role}`] = true;
-  }
-  return record;
 }
 
 /**
@@ -117,19 +95,21 @@ ${message ? html`<p>${message}</p>` : ''}
 <p><label>App <select name="app">${appOptions}</select></label>
 <label>Kind <select name="collection"><option>people</option><option>organizations</option><option>employees</option></select></label>
 <label>Role <select name="role"><option>customer</option><option>supplier</option><option>lead</option><option value="">none</option></select></label></p>
-<p><input name="first_name" placeholder="First name"> <input name="last_name" placeholder="Last name"> <input name="name" placeholder="Organization name"> <input name="email" placeholder="Email"></p>
+${fieldInputs('create')}
 <p><button>Create</button></p></form></section>
 <section><h2>Update</h2>
 <form method="post" action="/dashboard/organizations/${groupId}/apps">
 <input type="hidden" name="action" value="update">
 <p><label>App <select name="app">${appOptions}</select></label> <select name="target">${existing}</select></p>
-<p><input name="first_name" placeholder="First name"> <input name="last_name" placeholder="Last name"> <input name="name" placeholder="Organization name"> <input name="email" placeholder="Email">
-<select name="status"><option value="">(status unchanged)</option><option>ACTIVE</option><option>INACTIVE</option></select></p>
+${fieldInputs('update')}
+<p><label>Status <select name="status"><option value="">(status unchanged)</option><option>ACTIVE</option><option>INACTIVE</option></select></label></p>
 <p><button>Update</button></p></form></section>
 <section><h2>Company</h2>
 <form method="post" action="/dashboard/organizations/${groupId}/apps">
 <input type="hidden" name="action" value="company">
-<p><label>App <select name="app">${appOptions}</select></label> <input name="name" placeholder="Company name"> <input name="email" placeholder="Email"> <button>Update company</button></p></form></section>
+<p><label>App <select name="app">${appOptions}</select></label></p>
+${fieldInputs('company')}
+<p><button>Update company</button></p></form></section>
 <h2>Records in the hub</h2><table><tr><th>Collection</th><th>Record</th><th>Updated</th></tr>${rows}</table>`,
     );
   };

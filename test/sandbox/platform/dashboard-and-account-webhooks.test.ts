@@ -97,6 +97,83 @@ describe('dashboard and account webhooks', () => {
     assert.equal(calls.at(-1)?.url, `/maestrano/connec/notifications/${TEST_TENANT.id}`);
   });
 
+  it('offers every mapped field on the page, and writes each where its collection keeps it', async () => {
+    const { cookie } = await signIn(ADMIN.email, ADMIN.password);
+    const url = `${platform.url}/dashboard/organizations/${GROUP_A}/apps`;
+    const page = await (await fetch(url, { headers: { cookie } })).text();
+    for (const name of [
+      'first_name',
+      'last_name',
+      'job_title',
+      'name',
+      'email',
+      'phone_home',
+      'phone_mobile',
+      'phone_work',
+      'website',
+      'timezone',
+      'address_line1',
+      'address_city',
+      'address_postal_code',
+      'address_country',
+    ]) {
+      assert.match(page, new RegExp(`<input id="create-${name}" name="${name}">`), name);
+    }
+    const post = (fields: Record<string, string>) =>
+      fetch(url, {
+        method: 'POST',
+        headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ app: 'Xero', ...fields }),
+      });
+    const every = {
+      first_name: 'Fay',
+      last_name: 'Fields',
+      job_title: 'Baker',
+      name: 'Fields Ltd',
+      email: 'fay@example.com',
+      phone_home: '+1 555 0100',
+      phone_mobile: '+1 555 0101',
+      phone_work: '+1 555 0102',
+      website: 'https://fields.example',
+      address_line1: '1 Main St',
+      address_city: 'Austin',
+      address_region: 'TX',
+      address_postal_code: '73301',
+      address_country: 'US',
+    };
+    assert.equal(
+      (await post({ action: 'create', collection: 'people', role: 'customer', ...every })).status,
+      200,
+    );
+    const fay = platform.records(GROUP_A, 'people').find((p) => p.first_name === 'Fay')!;
+    assert.equal(fay.job_title, 'Baker');
+    assert.deepEqual(fay.phone_home, { landline: '+1 555 0100', mobile: '+1 555 0101' });
+    assert.deepEqual(fay.phone_work, { landline: '+1 555 0102' });
+    assert.deepEqual((fay.address_work as { billing: unknown }).billing, {
+      line1: '1 Main St',
+      city: 'Austin',
+      region: 'TX',
+      postal_code: '73301',
+      country: 'US',
+    });
+    assert.equal(fay.name, undefined, 'a person has no organization name');
+    assert.equal(
+      (await post({ action: 'create', collection: 'organizations', role: 'supplier', ...every })).status,
+      200,
+    );
+    const fields = platform.records(GROUP_A, 'organizations').find((o) => o.name === 'Fields Ltd')!;
+    assert.deepEqual(fields.phone, { landline: '+1 555 0102' });
+    assert.deepEqual(fields.website, { url: 'https://fields.example' });
+    assert.equal(fields.first_name, undefined);
+    assert.equal(
+      (await post({ action: 'company', name: 'Fields Co', timezone: 'America/Chicago' })).status,
+      200,
+    );
+    const company = platform.records(GROUP_A, 'company')[0]!;
+    assert.equal(company.timezone, 'America/Chicago');
+    await platform.settleDeliveries();
+  });
+
   it('lets only an Admin remove a member, and tells the connector', async () => {
     const member = await signIn(MEMBER.email, MEMBER.password);
     assert.equal(
