@@ -2,7 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import type { Organization } from '../model/organization.ts';
 import { canChangeSettings, type Membership } from '../model/user.ts';
 import type { WebContext } from './context.ts';
-import { AdminOnlyError, NotAMemberError, NotSignedInError } from './errors.ts';
+import { AdminOnlyError, NotAMemberError, NotSignedInError, OrganizationGoneError } from './errors.ts';
 import type { Session } from './session/session.ts';
 
 export interface MemberAccess {
@@ -28,13 +28,21 @@ export async function memberAccess(
   if (!session) {
     throw new NotSignedInError('You are not signed in. Open the connector from your platform dashboard.');
   }
-  const notMember = () =>
-    new NotAMemberError('You are not a member of this organization, or it no longer exists.');
+  const notMember = () => new NotAMemberError('You are not a member of this organization.');
   if (!UUID.test(organizationId)) throw notMember();
-  const membership = await ctx.repos.users.findMembership(session.userId, organizationId);
+  const [membership, organization] = await Promise.all([
+    ctx.repos.users.findMembership(session.userId, organizationId),
+    ctx.repos.organizations.find(organizationId),
+  ]);
+  if (!organization || organization.tenant !== session.tenant) throw notMember();
+  // Its memberships were erased with it, so the member cannot be told apart: a deleted organization of
+  // the user's platform says it is gone (its id is unguessable, and nothing of it is shown).
+  if (organization.deletedAt) {
+    throw new OrganizationGoneError(
+      'This organization was deleted on the platform. The connector no longer shares its data and has erased what it held of it.',
+    );
+  }
   if (!membership) throw notMember();
-  const organization = await ctx.repos.organizations.get(organizationId);
-  if (organization.deletedAt || organization.tenant !== session.tenant) throw notMember();
   return { session, organization, membership, canChange: canChangeSettings(membership.role) };
 }
 

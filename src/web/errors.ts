@@ -25,6 +25,12 @@ export class NotAMemberError extends ConnectorError {
 }
 
 /** A record's page names a record the organization does not have (removed, or another organization's). */
+/** The organization was deleted on the platform (its data erased): nothing of it is shown any more. */
+export class OrganizationGoneError extends ConnectorError {
+  readonly code = 'WEB_ORGANIZATION_DELETED';
+  override readonly httpStatus = 410;
+}
+
 export class RecordNotFoundError extends ConnectorError {
   readonly code = 'WEB_RECORD_NOT_FOUND';
   override readonly httpStatus = 404;

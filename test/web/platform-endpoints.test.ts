@@ -125,6 +125,14 @@ describe('platform endpoints: Connec! notifications and account webhooks', () =>
     assert.equal(await t.repos.users.find('acme', 'usr-1'), null);
     assert.doesNotMatch(JSON.stringify(audit), /@example\.com/, 'the audit log keeps no email');
 
+    const page = await t.app.inject({
+      method: 'GET',
+      url: `/organizations/${linkedId}`,
+      headers: { cookie: member.cookie, accept: 'text/html' },
+    });
+    assert.equal(page.statusCode, 410, 'its page says it is gone, not that the user is no member');
+    assert.match(page.body, /This organization was deleted on the platform/);
+
     t.scheduler.calls.length = 0;
     assert.equal((await notify({ people: [person('cld-linked')] })).statusCode, 202, 'acknowledged');
     assert.equal(t.scheduler.calls.length, 0, 'and dropped');

@@ -57,6 +57,11 @@ export type OrganizationRepository = ReturnType<typeof organizationRepository>;
 export function organizationRepository(db: Kysely<Database>, cipher: TokenCipher, now: () => Date) {
   const iso = () => now().toISOString();
 
+  async function find(id: string): Promise<Organization | null> {
+    const row = await db.selectFrom('organizations').selectAll().where('id', '=', id).executeTakeFirst();
+    return row ? toOrganization(row) : null;
+  }
+
   async function get(id: string): Promise<Organization> {
     const row = await db.selectFrom('organizations').selectAll().where('id', '=', id).executeTakeFirst();
     if (!row) throw new NotFoundError(`Organization ${id} does not exist.`);
@@ -120,6 +125,8 @@ export function organizationRepository(db: Kysely<Database>, cipher: TokenCipher
 
   return {
     get,
+    /** The organization, or null when there is none with that id. */
+    find,
 
     async findByGroup(tenant: string, groupUid: string): Promise<Organization | null> {
       const row = await db
