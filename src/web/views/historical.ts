@@ -15,11 +15,11 @@ export function renderHistoricalPreview(
   options: { canChange: boolean; csrfToken: string; base: string },
 ): SafeHtml {
   const excluded = Object.entries(preview.excluded);
-  const table = html`<div class="table-wrap"><table>
+  const table = html`<div class="table-wrap"><table class="responsive">
 <thead><tr><th scope="col">What would happen</th><th scope="col" class="num">Into Constant Contact</th><th scope="col" class="num">Into Connec!</th></tr></thead>
 <tbody>
-<tr><th scope="row">Created</th><td class="num" data-preview="to-cc-create">${preview.toCc.create}</td><td class="num" data-preview="to-hub-create">${preview.toHub.create}</td></tr>
-<tr><th scope="row">Linked to a record with the same email</th><td class="num" data-preview="to-cc-link">${preview.toCc.link}</td><td class="num" data-preview="to-hub-link">${preview.toHub.link}</td></tr>
+<tr><th scope="row">Created</th><td class="num" data-label="Into Constant Contact" data-preview="to-cc-create">${preview.toCc.create}</td><td class="num" data-label="Into Connec!" data-preview="to-hub-create">${preview.toHub.create}</td></tr>
+<tr><th scope="row">Linked to a record with the same email</th><td class="num" data-label="Into Constant Contact" data-preview="to-cc-link">${preview.toCc.link}</td><td class="num" data-label="Into Connec!" data-preview="to-hub-link">${preview.toHub.link}</td></tr>
 </tbody></table></div>
 <p data-preview="settle">Matched on the first link and linked as they were, although their values or lists differ: <strong>${preview.settle}</strong>. Sharing history settles them field by field: ${WINNER_WORDS[organization.settings.conflictWinner]}. An email written differently (capitals, spaces) is the same email and is never rewritten.</p>
 <h2>Not shared whatever you choose</h2>

@@ -60,7 +60,8 @@ progress { width: 100%; height: 1rem; }
 .pager { display: flex; gap: 1rem; align-items: center; margin-top: .5rem; }
 .tag { white-space: nowrap; display: inline-block; border-radius: 999px; background: #eef2f6; padding: 0 .5rem; font-size: .8rem; margin: 0 .2rem .2rem 0; }
 .tag.failed { background: #fef3f2; color: var(--bad); } .tag.excluded { background: #fffaeb; color: #b54708; }
-dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: .25rem 1rem; margin: 0; }
+dl.facts { display: grid; grid-template-columns: max-content minmax(0, 1fr); gap: .25rem 1rem; margin: 0; }
+dl.facts dd { margin: 0; overflow-wrap: anywhere; }
 dl.facts dt { color: var(--muted); }
 @media (max-width: 40rem) {
   main { padding: .5rem .75rem 2rem; }
@@ -75,5 +76,8 @@ dl.facts dt { color: var(--muted); }
   .search input { flex: 1 1 8rem; min-width: 0; }
   table.responsive td::before { content: attr(data-label); color: var(--muted); min-width: 7.5rem; font-weight: 600; }
   td.num { text-align: left; }
+  dl.facts { grid-template-columns: minmax(0, 1fr); gap: 0; }
+  dl.facts dd { margin-bottom: .5rem; }
+  table.responsive th[scope="row"] { display: block; padding: .15rem 0; }
 }
 `;
