@@ -3,12 +3,7 @@ import { createRequire } from 'node:module';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { DEMO_GROUPS } from '../../sandbox/demo-seed.ts';
-import {
-  authorizeAtConstantContact,
-  launchBrowser,
-  launchConnector,
-  signInToDashboard,
-} from '../helpers/browser.ts';
+import { launchBrowser, linkDemoBakery } from '../helpers/browser.ts';
 import { startTestDemo } from '../helpers/connector-demo.ts';
 
 const AXE_SOURCE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
@@ -46,17 +41,7 @@ describe('accessibility of the connector pages (browser)', () => {
     browser = await launchBrowser();
     const context = await browser.newContext();
     const page = await context.newPage();
-    await signInToDashboard(
-      page,
-      demo.platform.tenant('sandbox').dashboardUrl,
-      'alice@sandbox.example',
-      'alice-password',
-    );
-    await launchConnector(page, 'Demo Bakery');
-    await page.getByRole('button', { name: 'Connect to Constant Contact' }).click();
-    await authorizeAtConstantContact(page);
-    await page.waitForURL(/notice=linked/);
-    await page.getByRole('cell', { name: 'First connection' }).waitFor({ timeout: 20_000 });
+    await linkDemoBakery(page, demo);
     const { repositories } = demo.connector;
     const organization = (await repositories.organizations.findByGroup('sandbox', DEMO_GROUPS.bakery))!;
     const linked = await repositories.idMaps.page(organization.id, {

@@ -3,12 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { DEMO_GROUPS } from '../../sandbox/demo-seed.ts';
 import { emptyCounts } from '../../src/model/sync-run.ts';
-import {
-  authorizeAtConstantContact,
-  launchBrowser,
-  launchConnector,
-  signInToDashboard,
-} from '../helpers/browser.ts';
+import { launchBrowser, linkDemoBakery } from '../helpers/browser.ts';
 import { startTestDemo } from '../helpers/connector-demo.ts';
 
 describe('the connector page of a linked organization (browser)', () => {
@@ -21,17 +16,7 @@ describe('the connector page of a linked organization (browser)', () => {
     demo = await startTestDemo();
     browser = await launchBrowser();
     page = await (await browser.newContext()).newPage();
-    await signInToDashboard(
-      page,
-      demo.platform.tenant('sandbox').dashboardUrl,
-      'alice@sandbox.example',
-      'alice-password',
-    );
-    await launchConnector(page, 'Demo Bakery');
-    await page.getByRole('button', { name: 'Connect to Constant Contact' }).click();
-    await authorizeAtConstantContact(page);
-    await page.waitForURL(/notice=linked/);
-    await page.getByRole('cell', { name: 'First connection' }).waitFor({ timeout: 20_000 });
+    await linkDemoBakery(page, demo);
     const organization = await demo.connector.repositories.organizations.findByGroup(
       'sandbox',
       DEMO_GROUPS.bakery,

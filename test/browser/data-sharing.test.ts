@@ -165,8 +165,9 @@ describe('sharing data through the connector (browser)', () => {
         .contacts()
         .some((c) => c.email_address?.address === 'late.arrival@example.com'),
     );
-    // The connector page is gone for its members too.
+    // The connector page is gone for its members too, and says why.
     const response = await page.goto(connectorPage);
-    assert.equal(response?.status(), 403);
+    assert.equal(response?.status(), 410);
+    assert.ok(await page.getByText('This organization was deleted on the platform').isVisible());
   });
 });

@@ -71,3 +71,26 @@ export async function waitForSettledConnectorPage(page: Page, timeoutMs = 20_000
     { timeout: timeoutMs, polling: 200 },
   );
 }
+
+/** A demo running (the platform and Constant Contact emulators and the connector). */
+interface DemoParts {
+  platform: { tenant(id: string): { dashboardUrl: string } };
+}
+
+/**
+ * As Alice: signs in to the demo dashboard, launches the connector for Demo Bakery, connects it to
+ * Constant Contact with its demo login and waits for the first run to show in the history.
+ */
+export async function linkDemoBakery(page: Page, demo: DemoParts): Promise<void> {
+  await signInToDashboard(
+    page,
+    demo.platform.tenant('sandbox').dashboardUrl,
+    'alice@sandbox.example',
+    'alice-password',
+  );
+  await launchConnector(page, 'Demo Bakery');
+  await page.getByRole('button', { name: 'Connect to Constant Contact' }).click();
+  await authorizeAtConstantContact(page);
+  await page.waitForURL(/notice=linked/);
+  await page.getByRole('cell', { name: 'First connection' }).waitFor({ timeout: 20_000 });
+}
