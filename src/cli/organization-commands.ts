@@ -1,6 +1,6 @@
 import type { Connector } from '../connector.ts';
 import { NotFoundError } from '../db/db-errors.ts';
-import { disconnect, purge } from '../lifecycle/organization-lifecycle.ts';
+import { disconnect, lifecycleDeps, purge } from '../lifecycle/organization-lifecycle.ts';
 import type { IdMap } from '../model/id-map.ts';
 import type { Organization } from '../model/organization.ts';
 import type { SyncRun } from '../model/sync-run.ts';
@@ -191,10 +191,5 @@ export async function purgeCommand(connector: Connector, args: readonly string[]
 
 function lifecycleOf(connector: Connector) {
   const { cc, scheduler } = connector.sync;
-  return {
-    repos: connector.repositories,
-    scheduler,
-    logger: connector.logger,
-    revoke: cc ? (refreshToken: string) => cc.oauth.revoke(refreshToken) : null,
-  };
+  return lifecycleDeps({ repos: connector.repositories, scheduler, logger: connector.logger, cc });
 }

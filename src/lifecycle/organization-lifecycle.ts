@@ -1,3 +1,4 @@
+import type { ConstantContactClient } from '../constantcontact/client.ts';
 import { CcAccountAlreadyLinkedError } from '../db/db-errors.ts';
 import type { MemberKey } from '../db/repositories/access-changes.ts';
 import type { AuditEvent } from '../db/repositories/audit-log.ts';
@@ -19,6 +20,22 @@ export interface LifecycleDeps {
   logger: Logger;
   /** Revokes a refresh token at CC; none when CC is not configured. Best effort: see `revokeQuietly`. */
   revoke: ((refreshToken: string) => Promise<void>) | null;
+}
+
+/** The lifecycle's dependencies from the parts a web process or the command line holds. */
+export function lifecycleDeps(parts: {
+  repos: Repositories;
+  scheduler: SyncScheduler | null;
+  logger: Logger;
+  cc: Pick<ConstantContactClient, 'oauth'> | null;
+}): LifecycleDeps {
+  const { cc } = parts;
+  return {
+    repos: parts.repos,
+    scheduler: parts.scheduler,
+    logger: parts.logger,
+    revoke: cc ? (refreshToken) => cc.oauth.revoke(refreshToken) : null,
+  };
 }
 
 /** Who asked: a user's id, `platform` (its webhooks) or `operator` (the command line). */

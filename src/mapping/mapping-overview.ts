@@ -1,4 +1,4 @@
-import type { Direction, HubCollection } from '../model/hub-collections.ts';
+import { type Direction, directionFlows, type HubCollection } from '../model/hub-collections.ts';
 import { COMPANY_FIELD_PLACES, COMPANY_FIELDS_TO_CC } from './company-account.ts';
 import { CC_CONTACT_FIELDS } from './contact-shared.ts';
 import type { ContactMapping } from './define-contact-mapping.ts';
@@ -37,8 +37,9 @@ export interface MappingOverview {
 }
 
 function flowOf(direction: Direction, allowed: { toCc: boolean; toHub: boolean }): FieldFlow {
-  const toCc = allowed.toCc && (direction === 'both' || direction === 'hub_to_cc');
-  const toHub = allowed.toHub && (direction === 'both' || direction === 'cc_to_hub');
+  const flows = directionFlows(direction);
+  const toCc = allowed.toCc && flows.toCc;
+  const toHub = allowed.toHub && flows.toHub;
   return toCc && toHub ? 'both' : toCc ? 'to_cc' : toHub ? 'to_hub' : 'none';
 }
 

@@ -3,7 +3,7 @@ import type { CcOrganizationClient } from '../constantcontact/client.ts';
 import type { Repositories } from '../db/repositories/index.ts';
 import type { Logger } from '../logger.ts';
 import type { MappingRegistry } from '../mapping/registry.ts';
-import type { HubCollection } from '../model/hub-collections.ts';
+import { directionFlows, type HubCollection } from '../model/hub-collections.ts';
 import type { Organization } from '../model/organization.ts';
 import type { RunCounts, RunTrigger } from '../model/sync-run.ts';
 import type { CcListDirectory } from './cc-list-directory.ts';
@@ -73,9 +73,5 @@ export function count(ctx: SyncContext, side: Side, kind: keyof RunCounts['hub']
 
 /** The directions an organization allows for a collection, as two switches. */
 export function flowsFor(ctx: SyncContext, collection: HubCollection): { toCc: boolean; toHub: boolean } {
-  const direction = ctx.mappings.directionOf(ctx.organization.settings.directions, collection);
-  return {
-    toCc: direction === 'both' || direction === 'hub_to_cc',
-    toHub: direction === 'both' || direction === 'cc_to_hub',
-  };
+  return directionFlows(ctx.mappings.directionOf(ctx.organization.settings.directions, collection));
 }

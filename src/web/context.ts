@@ -3,7 +3,7 @@ import type { ConstantContactClient } from '../constantcontact/client.ts';
 import type { Store } from '../db/database.ts';
 import type { Repositories } from '../db/repositories/index.ts';
 import type { SyncScheduler } from '../jobs/sync-scheduler.ts';
-import type { LifecycleDeps } from '../lifecycle/organization-lifecycle.ts';
+import { type LifecycleDeps, lifecycleDeps } from '../lifecycle/organization-lifecycle.ts';
 import type { Logger } from '../logger.ts';
 import type { SessionOptions } from './session/session.ts';
 import type { SharedStateStore } from './shared-state/shared-state-store.ts';
@@ -24,11 +24,5 @@ export interface WebContext {
 
 /** What the organization lifecycle needs, from the web app's context. */
 export function lifecycleOf(ctx: WebContext): LifecycleDeps {
-  const { cc } = ctx;
-  return {
-    repos: ctx.repos,
-    scheduler: ctx.scheduler,
-    logger: ctx.logger,
-    revoke: cc ? (refreshToken) => cc.oauth.revoke(refreshToken) : null,
-  };
+  return lifecycleDeps(ctx);
 }

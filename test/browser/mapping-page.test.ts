@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { COMPANY_FIELD_PLACES } from '../../src/mapping/company-account.ts';
 import { MAPPINGS } from '../../src/mapping/registry.ts';
-import { launchBrowser, launchConnector, signInToDashboard } from '../helpers/browser.ts';
+import { launchBrowser, openDemoBakery } from '../helpers/browser.ts';
 import { startTestDemo } from '../helpers/connector-demo.ts';
 
 describe('the mapping page (browser)', () => {
@@ -21,13 +21,7 @@ describe('the mapping page (browser)', () => {
 
   async function openMapping(width: number) {
     const page = await (await browser.newContext({ viewport: { width, height: 900 } })).newPage();
-    await signInToDashboard(
-      page,
-      demo.platform.tenant('sandbox').dashboardUrl,
-      'alice@sandbox.example',
-      'alice-password',
-    );
-    await launchConnector(page, 'Demo Bakery');
+    await openDemoBakery(page, demo);
     await page.getByRole('link', { name: 'See what maps to what, field by field' }).click();
     await page.getByRole('heading', { name: 'What maps to what' }).waitFor();
     return page;

@@ -77,11 +77,8 @@ interface DemoParts {
   platform: { tenant(id: string): { dashboardUrl: string } };
 }
 
-/**
- * As Alice: signs in to the demo dashboard, launches the connector for Demo Bakery, connects it to
- * Constant Contact with its demo login and waits for the first run to show in the history.
- */
-export async function linkDemoBakery(page: Page, demo: DemoParts): Promise<void> {
+/** As Alice: signs in to the demo dashboard and launches the connector for Demo Bakery. */
+export async function openDemoBakery(page: Page, demo: DemoParts): Promise<void> {
   await signInToDashboard(
     page,
     demo.platform.tenant('sandbox').dashboardUrl,
@@ -89,6 +86,14 @@ export async function linkDemoBakery(page: Page, demo: DemoParts): Promise<void>
     'alice-password',
   );
   await launchConnector(page, 'Demo Bakery');
+}
+
+/**
+ * As Alice: opens Demo Bakery's connector page, connects it to Constant Contact with its demo login and
+ * waits for the first run to show in the history.
+ */
+export async function linkDemoBakery(page: Page, demo: DemoParts): Promise<void> {
+  await openDemoBakery(page, demo);
   await page.getByRole('button', { name: 'Connect to Constant Contact' }).click();
   await authorizeAtConstantContact(page);
   await page.waitForURL(/notice=linked/);

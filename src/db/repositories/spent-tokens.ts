@@ -11,16 +11,24 @@ export type SpentTokenRepository = ReturnType<typeof spentTokenRepository>;
  * in the database so a restart or another process still knows them.
  */
 export function spentTokenRepository(db: Kysely<Database>, now: () => Date) {
+  /** Forgets expired tokens; returns how many. */
+  const purgeExpired = async (): Promise<number> => {
+    const result = await db
+      .deleteFrom('spent_tokens')
+      .where('expires_at', '<=', now().toISOString())
+      .executeTakeFirst();
+    return Number(result.numDeletedRows);
+  };
+
   return {
     /**
      * Spends a token until `expiresAt`; false when it was already spent and has not expired. Of two
      * processes spending the same token at once, exactly one gets true (the primary key decides).
      */
     async spend(kind: SpentTokenKind, key: string, expiresAt: Date): Promise<boolean> {
-      const at = now().toISOString();
       // Expired rows no longer count: they go (this one too, so it may be spent again: what it stood for is
       // refused for its age before it gets here), which keeps the table to the tokens still alive.
-      await db.deleteFrom('spent_tokens').where('expires_at', '<=', at).execute();
+      await purgeExpired();
       const inserted = await db
         .insertInto('spent_tokens')
         .values({ kind, key, expires_at: expiresAt.toISOString() })
@@ -40,13 +48,6 @@ export function spentTokenRepository(db: Kysely<Database>, now: () => Date) {
       return row !== undefined;
     },
 
-    /** Forgets expired tokens; returns how many. */
-    async purgeExpired(): Promise<number> {
-      const result = await db
-        .deleteFrom('spent_tokens')
-        .where('expires_at', '<=', now().toISOString())
-        .executeTakeFirst();
-      return Number(result.numDeletedRows);
-    },
+    purgeExpired,
   };
 }
