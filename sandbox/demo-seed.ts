@@ -207,6 +207,7 @@ export function buildDemoSeed(options: { connectorUrl?: string; organizations?: 
     password: DEMO_CC_PASSWORD,
     organizationName: 'Demo Bakery',
     contactEmail: 'owner@demo-bakery.example',
+    timeZoneId: 'America/Chicago',
     website: 'https://demo-bakery.example',
     lists: ['Newsletter'],
     contacts: [

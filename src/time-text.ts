@@ -1,4 +1,4 @@
-/** An instant as people read it, to the minute and in UTC, so every viewer and test sees the same text. */
+/** An instant as people read it, to the minute and in UTC, for text that is the same for every reader. */
 export function utcMinute(iso: string): string {
   const at = new Date(iso).toISOString();
   return `${at.slice(0, 10)} ${at.slice(11, 16)} UTC`;
@@ -17,4 +17,69 @@ export function relativeTime(at: Date, now: Date): string {
         : [Math.round(abs / 86_400), 'day'];
   const amount = `${n} ${unit}${n === 1 ? '' : 's'}`;
   return seconds > 0 ? `in ${amount}` : `${amount} ago`;
+}
+
+/** `zone` when it names a time zone this runtime knows (IANA, as CC's `time_zone_id`), otherwise null. */
+export function knownTimeZone(zone: string | null | undefined): string | null {
+  const name = zone?.trim();
+  if (!name) return null;
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: name });
+    return name;
+  } catch {
+    // RangeError: not a zone ICU knows; the caller keeps UTC (or the zone it had) rather than fail.
+    return null;
+  }
+}
+
+/** Instants shown in one time zone, read as one person would at `now`. */
+export interface LocalTimes {
+  /** The IANA zone the instants are shown in; `UTC` when the account's is not known. */
+  readonly zone: string;
+  /** "2026-12-03 13:05 CST": to the minute, with the zone's short name. */
+  minute(iso: string): string;
+  /** "Dec 3 13:05": short enough for a chart's axis, which names the zone once. */
+  short(iso: string): string;
+  /** "4 minutes ago", "in 2 hours". */
+  relative(iso: string): string;
+}
+
+/**
+ * Times as the organization's people live them: in `zone` (the CC account's), or UTC when it is unknown or
+ * not one this runtime knows. Dates are written year first so they read the same in every country.
+ */
+export function localTimes(zone: string | null | undefined, now: Date): LocalTimes {
+  const shown = knownTimeZone(zone) ?? 'UTC';
+  const format = new Intl.DateTimeFormat('en-US', {
+    timeZone: shown,
+    timeZoneName: 'short',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  });
+  const shortFormat = new Intl.DateTimeFormat('en-US', {
+    timeZone: shown,
+    month: 'short',
+    day: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  });
+  const partsOf = (f: Intl.DateTimeFormat, iso: string) =>
+    Object.fromEntries(f.formatToParts(new Date(iso)).map((part) => [part.type, part.value]));
+  return {
+    zone: shown,
+    minute(iso) {
+      const p = partsOf(format, iso);
+      return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute} ${p.timeZoneName}`;
+    },
+    short(iso) {
+      const p = partsOf(shortFormat, iso);
+      return `${p.month} ${p.day} ${p.hour}:${p.minute}`;
+    },
+    relative: (iso) => relativeTime(new Date(iso), now),
+  };
 }

@@ -25,6 +25,8 @@ export interface OrganizationsTable {
   /** Set when the organization must connect Constant Contact again, saying why; null otherwise. */
   reconnect_reason: string | null;
   reconnect_since: string | null;
+  /** The IANA zone of the CC account as last read; null until read (pages then show UTC). */
+  time_zone: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -37,6 +39,7 @@ export interface CcPendingLinksTable {
   session_id: string;
   cc_account_id: string;
   cc_account_name: string;
+  cc_time_zone: string | null;
   access_token_enc: string;
   refresh_token_enc: string;
   token_expires_at: string;

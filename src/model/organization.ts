@@ -38,6 +38,8 @@ export interface NeedsReconnect {
 export interface CcAccount {
   id: string;
   name: string;
+  /** CC's `time_zone_id` (IANA), when the account summary has a valid one. */
+  timeZone?: string | null;
 }
 
 export interface Organization {
@@ -53,6 +55,8 @@ export interface Organization {
   linkedAt: string | null;
   /** Set when only a user can restore sharing by connecting Constant Contact again; says why. */
   needsReconnect: NeedsReconnect | null;
+  /** The IANA zone its pages show times in: its CC account's, as last read; null means UTC. */
+  timeZone: string | null;
   deletedAt: string | null;
   createdAt: string;
   updatedAt: string;

@@ -11,6 +11,7 @@ import {
 } from '../mapping/company-account.ts';
 import { COMPANY_COLLECTION } from '../mapping/registry.ts';
 import { contentHash, sameValue } from '../mapping/shared-contact.ts';
+import { knownTimeZone } from '../time-text.ts';
 import { type CompanyPlan, planCompany } from './planner/company-plan.ts';
 import { historyAfter } from './record-history.ts';
 import { type CompanySnapshot, readCompanySnapshot } from './snapshot-codec.ts';
@@ -45,20 +46,25 @@ export async function syncCompany(ctx: SyncContext): Promise<void> {
   if (plan.kind === 'link-as-is') {
     await linkCompany(ctx, hubId, { hub, cc, ...(plan.differs ? { keptAsIs: true as const } : {}) });
     count(ctx, 'cc', 'linked');
-    await keepAccountName(ctx, cc.name);
+    await keepAccountFacts(ctx, cc);
     return;
   }
   const next = await applyCompanyMerge(ctx, { company, summary, cc, snapshot }, plan);
   if (!map || !sameValue(map.snapshot, next) || map.hubHash !== contentHash(next.hub)) {
     await linkCompany(ctx, hubId, next);
   }
-  await keepAccountName(ctx, next.cc.name);
+  await keepAccountFacts(ctx, next.cc);
 }
 
-/** The account card names the CC account as CC now does, after a rename in CC or by the merge. */
-async function keepAccountName(ctx: SyncContext, name: string | null): Promise<void> {
-  if (name && name !== ctx.organization.ccAccount?.name) {
-    await ctx.repos.organizations.renameCcAccount(ctx.organization.id, name);
+/**
+ * The account card names the CC account as CC now does, after a rename in CC or by the merge, and pages
+ * show times in the account's zone as CC now gives it.
+ */
+async function keepAccountFacts(ctx: SyncContext, cc: SharedCompany): Promise<void> {
+  const timeZone = knownTimeZone(cc.timezone);
+  const { ccAccount, timeZone: known } = ctx.organization;
+  if ((cc.name && cc.name !== ccAccount?.name) || (timeZone && timeZone !== known)) {
+    await ctx.repos.organizations.keepCcAccountFacts(ctx.organization.id, { name: cc.name, timeZone });
   }
 }
 

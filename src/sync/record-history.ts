@@ -70,12 +70,15 @@ export function historyAfter<T>(
 
 const SIDE_NAMES = { hub: 'Connec!', cc: 'Constant Contact' } as const;
 
-function shownTime(iso: string | null): string {
-  return iso ? utcMinute(iso) : 'undated';
-}
-
-/** Why a conflict went to the side it went to, in the words the user reads. */
-export function explainConflict(conflict: DecidedConflict): string {
+/**
+ * Why a conflict went to the side it went to, in the words the user reads; `showTime` writes the change
+ * dates (UTC unless the reader's zone is known).
+ */
+export function explainConflict(
+  conflict: DecidedConflict,
+  showTime: (iso: string) => string = utcMinute,
+): string {
+  const shownTime = (iso: string | null) => (iso ? showTime(iso) : 'undated');
   const kept = SIDE_NAMES[conflict.chosen];
   switch (conflict.rule) {
     case 'winner':

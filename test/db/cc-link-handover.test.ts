@@ -7,7 +7,7 @@ import { describeEachDatabase } from '../helpers/databases.ts';
 
 const tokens = { accessToken: 'access-1', refreshToken: 'refresh-1', expiresAt: '2026-03-02T09:00:00.000Z' };
 const fresh = { accessToken: 'access-2', refreshToken: 'refresh-2', expiresAt: '2026-03-02T10:00:00.000Z' };
-const account = { id: 'cc-acct-move', name: 'Shared CC' };
+const account = { id: 'cc-acct-move', name: 'Shared CC', timeZone: 'Europe/Paris' };
 
 describeEachDatabase('moving a Constant Contact account between organizations', (db) => {
   it('moves the account in one step: the earlier organization is unlinked and says why', async () => {
@@ -17,7 +17,8 @@ describeEachDatabase('moving a Constant Contact account between organizations', 
     await organizations.link(earlier.id, account, tokens);
 
     const moved = await organizations.transferAccount(earlier.id, later.id, account, fresh, 'moved to To');
-    assert.deepEqual(moved.ccAccount, account);
+    assert.deepEqual(moved.ccAccount, { id: account.id, name: account.name });
+    assert.equal(moved.timeZone, 'Europe/Paris', "the account's time zone comes with it");
     assert.equal(moved.needsReconnect, null);
     assert.deepEqual(await organizations.getTokens(later.id), fresh);
     const left = await organizations.get(earlier.id);

@@ -47,6 +47,7 @@ for (const kind of TEST_DATABASES) {
         '0006-run-chunks',
         '0007-historical-trigger',
         '0008-sign-in-guards',
+        '0009-account-time-zone',
       ]);
       assert.deepEqual(await migrateToLatest(empty.store.db), []);
       const tables = (await empty.store.db.introspection.getTables()).map((t) => t.name).sort();
@@ -73,6 +74,7 @@ for (const kind of TEST_DATABASES) {
         '0006-run-chunks',
         '0007-historical-trigger',
         '0008-sign-in-guards',
+        '0009-account-time-zone',
       ]);
       const kept = await repos.syncRuns.get(run.id);
       assert.equal(kept.trigger, 'schedule');
@@ -113,6 +115,7 @@ for (const kind of TEST_DATABASES) {
               '0006-run-chunks',
               '0007-historical-trigger',
               '0008-sign-in-guards',
+              '0009-account-time-zone',
             ],
           );
         } finally {

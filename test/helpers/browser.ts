@@ -94,6 +94,14 @@ export async function openDemoBakery(page: Page, demo: DemoParts): Promise<void>
  */
 export async function linkDemoBakery(page: Page, demo: DemoParts): Promise<void> {
   await openDemoBakery(page, demo);
+  await connectOpenOrganization(page);
+}
+
+/**
+ * On the connector page of an organization not linked yet: connects it with Demo Bakery's Constant Contact
+ * login and waits for the first run to show in the history.
+ */
+export async function connectOpenOrganization(page: Page): Promise<void> {
   await page.getByRole('button', { name: 'Connect to Constant Contact' }).click();
   await authorizeAtConstantContact(page);
   await page.waitForURL(/notice=linked/);

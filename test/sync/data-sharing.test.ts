@@ -203,6 +203,15 @@ for (const kind of TEST_DATABASES) {
       assert.equal(h.hubRecords('company')[0]?.timezone, 'Australia/Hobart');
     });
 
+    it("keeps the account's time zone as CC gives it, for the pages' times, and ignores one it does not know", async () => {
+      h.ccAccount.updateSummary({ time_zone_id: 'America/Chicago' });
+      await syncOk(h);
+      assert.equal((await h.repos.organizations.get(h.organization.id)).timeZone, 'America/Chicago');
+      h.ccAccount.updateSummary({ time_zone_id: 'Mars/Olympus' });
+      await syncOk(h);
+      assert.equal((await h.repos.organizations.get(h.organization.id)).timeZone, 'America/Chicago');
+    });
+
     it('"Synchronize now" brings a company change made in CC to the hub; scheduled runs read it hourly', async () => {
       await syncOk(h);
       h.ccAccount.updateSummary({ website: 'https://alpha-bikes.example' });

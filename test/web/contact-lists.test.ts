@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { localTimes } from '../../src/time-text.ts';
 import { contactListsOf } from '../../src/web/contact-lists.ts';
 import { renderSharedRecords } from '../../src/web/views/records.ts';
 import { TEST_DATABASES } from '../helpers/databases.ts';
@@ -24,7 +25,14 @@ for (const kind of TEST_DATABASES) {
       });
       const lists = await contactListsOf(h.repos, h.organization.id, shared.items);
       const links = { href: () => '#', offset: 0, total: shared.total, anchor: 'shared' };
-      return renderSharedRecords(shared.items, lists, links, '', '/o').toString();
+      return renderSharedRecords(
+        shared.items,
+        lists,
+        links,
+        '',
+        '/o',
+        localTimes(null, new Date()),
+      ).toString();
     }
 
     it('a contact created in CC in a list of its own shows that list, and "Customer list" once it joined', async () => {

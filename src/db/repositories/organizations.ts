@@ -33,6 +33,7 @@ function toOrganization(row: Row): Organization {
     needsReconnect: row.reconnect_reason
       ? { reason: row.reconnect_reason, since: row.reconnect_since ?? row.updated_at }
       : null,
+    timeZone: row.time_zone,
     deletedAt: row.deleted_at,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
@@ -110,6 +111,8 @@ export function organizationRepository(db: Kysely<Database>, cipher: TokenCipher
       .set({
         cc_account_id: account.id,
         cc_account_name: account.name,
+        // A link without a readable zone keeps the one known before.
+        ...(account.timeZone ? { time_zone: account.timeZone } : {}),
         ...encryptTokens(id, tokens),
         settings: JSON.stringify(settings),
         linked_at: at,
@@ -384,21 +387,37 @@ export function organizationRepository(db: Kysely<Database>, cipher: TokenCipher
     },
 
     /**
+     * The linked CC account as CC now describes it: its name (the account card shows it) and its time zone
+     * (pages show times in it). Only what changed is written.
+     */
+    async keepCcAccountFacts(
+      id: string,
+      facts: { name: string | null; timeZone: string | null },
+    ): Promise<void> {
+      if (facts.name) {
+        await db
+          .updateTable('organizations')
+          .set({ cc_account_name: facts.name, updated_at: iso() })
+          .where('id', '=', id)
+          .where('cc_account_id', 'is not', null)
+          .where('cc_account_name', 'is distinct from', facts.name)
+          .execute();
+      }
+      if (facts.timeZone) {
+        await db
+          .updateTable('organizations')
+          .set({ time_zone: facts.timeZone, updated_at: iso() })
+          .where('id', '=', id)
+          .where('time_zone', 'is distinct from', facts.timeZone)
+          .execute();
+      }
+    },
+
+    /**
      * The platform deleted the organization: sharing stops for good. Tokens and the account link are erased
      * (the caller revokes the token at CC first); the row stays so later notifications are recognised and
      * dropped.
      */
-    /** The linked CC account's name as CC now gives it (the account card shows it). */
-    async renameCcAccount(id: string, name: string): Promise<void> {
-      await db
-        .updateTable('organizations')
-        .set({ cc_account_name: name, updated_at: iso() })
-        .where('id', '=', id)
-        .where('cc_account_id', 'is not', null)
-        .where('cc_account_name', 'is distinct from', name)
-        .execute();
-    },
-
     async markDeleted(id: string): Promise<Organization> {
       const at = iso();
       const row = await db

@@ -12,6 +12,7 @@ import { ConnectorError } from '../../errors.ts';
 import { linkAccount, moveAccount, revokeQuietly } from '../../lifecycle/organization-lifecycle.ts';
 import type { CcAccount, CcTokens, Organization } from '../../model/organization.ts';
 import { linkedElsewhereReason } from '../../model/reconnect-reasons.ts';
+import { knownTimeZone, localTimes } from '../../time-text.ts';
 import { adminAccess } from '../access.ts';
 import { lifecycleOf, type WebContext } from '../context.ts';
 import { FormInvalidError } from '../errors.ts';
@@ -147,7 +148,7 @@ export const ccOAuthRoutes: FastifyPluginAsync<{ ctx: WebContext }> = async (app
       }
 
       let tokens: CcTokenSet;
-      let account: { id: string; name: string };
+      let account: CcAccount;
       try {
         tokens = await ctx.cc.oauth.exchangeCode(code, pending.codeVerifier);
         account = await readAccount(ctx, tokens);
@@ -185,6 +186,7 @@ export const ccOAuthRoutes: FastifyPluginAsync<{ ctx: WebContext }> = async (app
             otherOrganizationName: (await mayKnow(ctx, session, holder)) ? holder.name : null,
             pendingId: waiting.id,
             expiresAt: waiting.expiresAt,
+            times: localTimes(account.timeZone ?? organization.timeZone, ctx.now()),
             csrfToken: session.csrf,
           }),
         );
@@ -278,7 +280,7 @@ async function mayKnow(ctx: WebContext, session: Session, other: Organization): 
  * The account behind fresh tokens, read before they are stored: a client of its own over the same rate
  * limiter, whose token store holds only these tokens.
  */
-async function readAccount(ctx: WebContext, tokens: CcTokenSet): Promise<{ id: string; name: string }> {
+async function readAccount(ctx: WebContext, tokens: CcTokenSet): Promise<CcAccount> {
   const { clientId, clientSecret, redirectUri, apiBaseUrl, authBaseUrl } = ctx.config.constantContact;
   let held = tokens;
   const client = new ConstantContactClient({
@@ -304,5 +306,9 @@ async function readAccount(ctx: WebContext, tokens: CcTokenSet): Promise<{ id: s
       path: '/v3/account/summary',
     });
   }
-  return { id: summary.encoded_account_id, name: summary.organization_name ?? '' };
+  return {
+    id: summary.encoded_account_id,
+    name: summary.organization_name ?? '',
+    timeZone: knownTimeZone(summary.time_zone_id),
+  };
 }

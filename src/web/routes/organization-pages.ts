@@ -7,6 +7,7 @@ import { COMPANY_COLLECTION, MAPPINGS } from '../../mapping/registry.ts';
 import type { IdMap } from '../../model/id-map.ts';
 import type { Organization } from '../../model/organization.ts';
 import { previewHistorical } from '../../sync/historical-preview.ts';
+import { localTimes } from '../../time-text.ts';
 import { memberAccess } from '../access.ts';
 import { contactListsOf } from '../contact-lists.ts';
 import type { WebContext } from '../context.ts';
@@ -17,9 +18,10 @@ import { renderHistoricalPreview } from '../views/historical.ts';
 import { layout } from '../views/layout.ts';
 import { renderMapping } from '../views/mapping.ts';
 import { isNoticeKey } from '../views/notices.ts';
-import { renderOrganizationPage } from '../views/organization-page.ts';
+import { HISTORY_ROWS, renderOrganizationPage } from '../views/organization-page.ts';
 import { renderRecordDetail } from '../views/record-detail.ts';
 import { PAGE_SIZE, STATE_LABELS } from '../views/records.ts';
+import { CHART_RUNS } from '../views/run-history.ts';
 import { type ProgressState, renderProgress, shouldPoll } from '../views/sync-progress.ts';
 
 interface PageQuery {
@@ -97,6 +99,7 @@ export const organizationPages: FastifyPluginAsync<{ ctx: WebContext }> = async 
       latest: recent[0] ?? null,
       awaitingSince,
       now,
+      times: localTimes(organization.timeZone, now),
       linked,
       csrfToken,
       nextPollAt,
@@ -155,7 +158,7 @@ export const organizationPages: FastifyPluginAsync<{ ctx: WebContext }> = async 
       const reason = q.reason ? q.reason.slice(0, 500) : null;
       const [progress, runs, shared, notShared, counts, reasons] = await Promise.all([
         progressState(organization, session.csrf, validInstant(q.after)),
-        ctx.repos.syncRuns.listRecent(organization.id, 20),
+        ctx.repos.syncRuns.listRecent(organization.id, Math.max(CHART_RUNS, HISTORY_ROWS)),
         ctx.repos.idMaps.page(organization.id, { states: ['linked'], search, limit: PAGE_SIZE, offset }),
         ctx.repos.idMaps.page(organization.id, {
           states: NOT_SHARED,
@@ -184,6 +187,7 @@ export const organizationPages: FastifyPluginAsync<{ ctx: WebContext }> = async 
           csrfToken: session.csrf,
           notice: isNoticeKey(q.notice) ? q.notice : null,
           progress,
+          times: progress.times,
           runs,
           shared: {
             items: shared.items,
@@ -243,6 +247,7 @@ export const organizationPages: FastifyPluginAsync<{ ctx: WebContext }> = async 
             map,
             map.ccContactId ? lists.get(map.ccContactId) : undefined,
             `/organizations/${organization.id}`,
+            localTimes(organization.timeZone, ctx.now()),
           ),
           csrfToken: session.csrf,
         }),
@@ -313,6 +318,7 @@ export const organizationPages: FastifyPluginAsync<{ ctx: WebContext }> = async 
             canChange,
             csrfToken: session.csrf,
             base: `/organizations/${organization.id}`,
+            times: localTimes(organization.timeZone, ctx.now()),
           }),
           csrfToken: session.csrf,
         }),

@@ -1,8 +1,25 @@
-import { utcMinute } from '../../time-text.ts';
+import type { LocalTimes } from '../../time-text.ts';
+import { html, type SafeHtml } from '../html.ts';
 
-/** Dates as people read them (see `utcMinute`); a dash for none. */
-export function formatDate(iso: string | null): string {
-  return iso ? utcMinute(iso) : '—';
+/** An instant in the organization's time zone ("2026-12-03 13:05 CST"); a dash for none. */
+export function formatDate(times: LocalTimes, iso: string | null): string {
+  return iso ? times.minute(iso) : '—';
+}
+
+/**
+ * An instant as how long ago (or how soon) it is, with the time itself beside it: "4 minutes ago
+ * (2026-12-03 13:05 CST)". The relative part is what people read first; the exact one is what they quote.
+ */
+export function formatWhen(times: LocalTimes, iso: string | null): SafeHtml {
+  if (!iso) return html`—`;
+  return html`<time datetime="${iso}">${times.relative(iso)}</time> <span class="muted nowrap">(${times.minute(iso)})</span>`;
+}
+
+/** The sentence that names the zone the page's times are in. */
+export function zoneSentence(times: LocalTimes): string {
+  return times.zone === 'UTC'
+    ? 'Times are in UTC until the Constant Contact account gives its time zone.'
+    : `Times are in ${times.zone}, the Constant Contact account's time zone.`;
 }
 
 export function formatDuration(startIso: string, endIso: string | null): string {

@@ -1,5 +1,6 @@
 import type { Organization } from '../../model/organization.ts';
 import type { HistoricalPreview } from '../../sync/historical-preview.ts';
+import type { LocalTimes } from '../../time-text.ts';
 import { html, type SafeHtml } from '../html.ts';
 import { formatDate } from './format.ts';
 
@@ -12,7 +13,7 @@ const WINNER_WORDS = {
 export function renderHistoricalPreview(
   organization: Organization,
   preview: HistoricalPreview,
-  options: { canChange: boolean; csrfToken: string; base: string },
+  options: { canChange: boolean; csrfToken: string; base: string; times: LocalTimes },
 ): SafeHtml {
   const excluded = Object.entries(preview.excluded);
   const table = html`<div class="table-wrap"><table class="responsive">
@@ -40,7 +41,7 @@ ${
       : html`<p class="notice info">Only an Admin or Super Admin of this organization can share historical data.</p>`;
   return html`<p><a href="${options.base}#settings">← Back to the connector</a></p>
 <h1>Share historical data of ${organization.name}</h1>
-<p class="sub">Today only records created after the connection (${formatDate(organization.settings.sharingStartsAt)}) are shared. Sharing historical data also shares everything that existed before, on both sides:</p>
+<p class="sub">Today only records created after the connection (${formatDate(options.times, organization.settings.sharingStartsAt)}) are shared. Sharing historical data also shares everything that existed before, on both sides:</p>
 <section class="card">${table}</section>
 <section class="card">${form}</section>`;
 }

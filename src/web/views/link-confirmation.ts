@@ -1,3 +1,4 @@
+import type { LocalTimes } from '../../time-text.ts';
 import { html } from '../html.ts';
 import { formatDate } from './format.ts';
 import { layout } from './layout.ts';
@@ -9,6 +10,8 @@ export interface LinkConfirmationModel {
   otherOrganizationName: string | null;
   pendingId: string;
   expiresAt: string;
+  /** The account's time zone (or the organization's), read now. */
+  times: LocalTimes;
   csrfToken: string;
 }
 
@@ -34,7 +37,7 @@ export function renderLinkConfirmation(m: LinkConfirmationModel): string {
 <button type="submit" name="decision" value="confirm" class="danger">Connect here and disconnect it there</button>
 <button type="submit" name="decision" value="cancel">Cancel</button>
 </form>
-<p class="muted">Answer before ${formatDate(m.expiresAt)}; after that, start connecting again.</p>
+<p class="muted">Answer before ${formatDate(m.times, m.expiresAt)}; after that, start connecting again.</p>
 </section>`;
   return layout({ title: 'Move this Constant Contact account?', body, csrfToken: m.csrfToken });
 }

@@ -2,9 +2,10 @@ import type { IdMap } from '../../model/id-map.ts';
 import type { Organization } from '../../model/organization.ts';
 import type { SyncRun } from '../../model/sync-run.ts';
 import type { Role } from '../../model/user.ts';
+import type { LocalTimes } from '../../time-text.ts';
 import type { ContactLists } from '../contact-lists.ts';
 import { html, type SafeHtml } from '../html.ts';
-import { formatDate } from './format.ts';
+import { formatWhen } from './format.ts';
 import { layout } from './layout.ts';
 import { type NoticeKey, renderNotice } from './notices.ts';
 import { renderReasonFilter } from './reason-filter.ts';
@@ -13,6 +14,9 @@ import { renderRunChart, renderRunHistory } from './run-history.ts';
 import { renderSettings } from './settings.ts';
 import { type ProgressState, renderProgress } from './sync-progress.ts';
 
+/** How many runs the history table lists. */
+export const HISTORY_ROWS = 20;
+
 export interface OrganizationPageModel {
   organization: Organization;
   role: Role;
@@ -20,6 +24,9 @@ export interface OrganizationPageModel {
   csrfToken: string;
   notice: NoticeKey | null;
   progress: ProgressState;
+  /** The organization's time zone, read now: every time on the page is shown in it. */
+  times: LocalTimes;
+  /** The latest runs, newest first: the chart shows up to `CHART_RUNS`, the table `HISTORY_ROWS`. */
   runs: SyncRun[];
   shared: { items: IdMap[]; lists: ReadonlyMap<string, ContactLists>; links: PageLinks; search: string };
   notShared: {
@@ -39,7 +46,7 @@ export interface OrganizationPageModel {
 function reconnectNotice(m: OrganizationPageModel): SafeHtml {
   const waiting = m.organization.needsReconnect;
   if (!waiting) return html``;
-  return html`<p class="notice error" role="alert" data-needs-reconnect><strong>Needs reconnect.</strong> ${waiting.reason} <span class="muted">(since ${formatDate(waiting.since)})</span></p>`;
+  return html`<p class="notice error" role="alert" data-needs-reconnect><strong>Needs reconnect.</strong> ${waiting.reason} <span class="muted">(since ${formatWhen(m.times, waiting.since)})</span></p>`;
 }
 
 function linkSection(m: OrganizationPageModel, base: string): SafeHtml {
@@ -54,7 +61,7 @@ ${m.canChange ? connectForm : html`<p class="muted">An Admin or Super Admin of t
   }
   return html`${reconnectNotice(m)}<p class="status"><span class="dot${reconnecting ? '' : ' on'}" aria-hidden="true"></span> ${reconnecting ? 'Constant Contact needs reconnecting' : 'Connected to Constant Contact'}</p>
 <dl class="facts"><dt>Account</dt><dd data-cc-account>${organization.ccAccount.name || organization.ccAccount.id}</dd>
-<dt>Connected since</dt><dd>${formatDate(organization.linkedAt)}</dd>
+<dt>Connected since</dt><dd>${formatWhen(m.times, organization.linkedAt)}</dd>
 <dt>Shared records</dt><dd>${m.counts.linked ?? 0} linked, ${(m.counts.excluded ?? 0) + (m.counts.failed ?? 0) + (m.counts.unlinked ?? 0)} not shared</dd></dl>
 ${m.canChange && reconnecting ? connectForm : ''}
 ${
@@ -80,19 +87,25 @@ ${linked ? '' : html`<p class="muted">Connect Constant Contact to start sharing.
 </section>
 </div>
 <section class="card" id="history" aria-labelledby="history-heading"><h2 id="history-heading">History</h2>
-${renderRunChart(m.runs)}
-${renderRunHistory(m.runs)}</section>
+${renderRunChart(m.runs, m.times)}
+${renderRunHistory(m.runs.slice(0, HISTORY_ROWS), m.times)}</section>
 <section class="card" id="shared" aria-labelledby="shared-heading"><h2 id="shared-heading">Shared data</h2>
-${renderSharedRecords(m.shared.items, m.shared.lists, m.shared.links, m.shared.search, base)}</section>
+${renderSharedRecords(m.shared.items, m.shared.lists, m.shared.links, m.shared.search, base, m.times)}</section>
 <section class="card" id="not-shared" aria-labelledby="not-shared-heading"><h2 id="not-shared-heading">Not shared</h2>
 <p class="muted">Constant Contact only takes contacts with a valid email. Records left out, and writes that failed, are listed here with the reason; failing ones are tried again on their own.</p>
 ${renderReasonFilter(m.notShared.reasons, m.notShared.reason, base)}
-${renderNotShared(m.notShared.items, m.notShared.names, m.notShared.links, {
-  action: `${base}/retry`,
-  csrfToken: m.csrfToken,
-  failedCount: m.notShared.failedCount,
-})}</section>
+${renderNotShared(
+  m.notShared.items,
+  m.notShared.names,
+  m.notShared.links,
+  {
+    action: `${base}/retry`,
+    csrfToken: m.csrfToken,
+    failedCount: m.notShared.failedCount,
+  },
+  m.times,
+)}</section>
 <section class="card" id="settings" aria-labelledby="settings-heading"><h2 id="settings-heading">Settings</h2>
-${renderSettings(organization, { canChange: m.canChange, csrfToken: m.csrfToken, base })}</section>`;
+${renderSettings(organization, { canChange: m.canChange, csrfToken: m.csrfToken, base, times: m.times })}</section>`;
   return layout({ title: organization.name, body, csrfToken: m.csrfToken });
 }

@@ -8,17 +8,18 @@ import {
   shownValue,
 } from '../../sync/record-history.ts';
 import { readContactSnapshot } from '../../sync/snapshot-codec.ts';
+import type { LocalTimes } from '../../time-text.ts';
 import { type ContactLists, otherListsText } from '../contact-lists.ts';
 import { html, type SafeHtml } from '../html.ts';
-import { formatDate } from './format.ts';
+import { formatDate, formatWhen, zoneSentence } from './format.ts';
 import { displayName, STATE_LABELS } from './records.ts';
 
-function sideChange(change: SideChange | undefined): SafeHtml {
+function sideChange(change: SideChange | undefined, times: LocalTimes): SafeHtml {
   if (!change) return html`<span class="muted">Nothing written yet.</span>`;
-  return html`${change.fields.map(fieldLabel).join(', ')} <span class="muted">(${formatDate(change.at)})</span>`;
+  return html`${change.fields.map(fieldLabel).join(', ')} <span class="muted">(${formatDate(times, change.at)})</span>`;
 }
 
-function conflictRows(items: readonly DecidedConflict[]): SafeHtml {
+function conflictRows(items: readonly DecidedConflict[], times: LocalTimes): SafeHtml {
   return html`<div class="table-wrap"><table class="responsive">
 <thead><tr><th scope="col">Field</th><th scope="col">In Connec!</th><th scope="col">In Constant Contact</th><th scope="col">Kept</th><th scope="col">Why</th></tr></thead>
 <tbody>${items.map(
@@ -27,13 +28,18 @@ function conflictRows(items: readonly DecidedConflict[]): SafeHtml {
 <td data-label="In Connec!">${shownValue(c.hub)}</td>
 <td data-label="In Constant Contact">${shownValue(c.cc)}</td>
 <td data-label="Kept" class="nowrap">${c.chosen === 'hub' ? 'Connec!' : 'Constant Contact'}</td>
-<td data-label="Why">${explainConflict(c)}</td>
+<td data-label="Why">${explainConflict(c, times.minute)}</td>
 </tr>`,
   )}</tbody></table></div>`;
 }
 
 /** One record's detail: what it is linked to, what the connector last wrote to each side, and why. */
-export function renderRecordDetail(map: IdMap, lists: ContactLists | undefined, base: string): SafeHtml {
+export function renderRecordDetail(
+  map: IdMap,
+  lists: ContactLists | undefined,
+  base: string,
+  times: LocalTimes,
+): SafeHtml {
   const snapshot = readContactSnapshot(map.snapshot);
   const history = snapshot?.history;
   const name = displayName(map, new Map()) ?? map.email ?? 'Record';
@@ -49,11 +55,12 @@ export function renderRecordDetail(map: IdMap, lists: ContactLists | undefined, 
 <dt>Constant Contact contact</dt><dd>${map.ccContactId ?? '—'}</dd>
 <dt>Constant Contact lists</dt><dd>${listNames}</dd>
 <dt>State</dt><dd>${state}${map.reason ? html`: ${map.reason}` : ''}</dd>
-<dt>Last synced</dt><dd>${formatDate(map.lastSyncedAt)}</dd>
-</dl></section>
+<dt>Last synced</dt><dd>${formatWhen(times, map.lastSyncedAt)}</dd>
+</dl>
+<p class="muted">${zoneSentence(times)}</p></section>
 <section class="card" id="last-changes"><h2>Last changes</h2><dl class="facts">
-<dt>To Connec!</dt><dd data-side="hub">${sideChange(history?.toHub)}</dd>
-<dt>To Constant Contact</dt><dd data-side="cc">${sideChange(history?.toCc)}</dd>
+<dt>To Connec!</dt><dd data-side="hub">${sideChange(history?.toHub, times)}</dd>
+<dt>To Constant Contact</dt><dd data-side="cc">${sideChange(history?.toCc, times)}</dd>
 </dl>
 ${
   snapshot?.keptAsIs
@@ -62,7 +69,7 @@ ${
 }</section>
 <section class="card" id="conflicts"><h2>Last conflict</h2>${
     history?.conflicts
-      ? html`<p class="muted">Both sides had changed these fields (${formatDate(history.conflicts.at)}):</p>${conflictRows(history.conflicts.items)}`
+      ? html`<p class="muted">Both sides had changed these fields (${formatDate(times, history.conflicts.at)}):</p>${conflictRows(history.conflicts.items, times)}`
       : html`<p class="muted">No conflict so far: every change came from one side.</p>`
   }</section>`;
 }

@@ -2,9 +2,10 @@ import { COMPANY_COLLECTION, MAPPINGS } from '../../mapping/registry.ts';
 import type { IdMap } from '../../model/id-map.ts';
 import { EXISTED_BEFORE_SHARING } from '../../sync/reasons.ts';
 import { readContactSnapshot } from '../../sync/snapshot-codec.ts';
+import type { LocalTimes } from '../../time-text.ts';
 import { type ContactLists, otherListsText } from '../contact-lists.ts';
 import { html, type SafeHtml } from '../html.ts';
-import { formatDate } from './format.ts';
+import { formatWhen } from './format.ts';
 
 export const PAGE_SIZE = 20;
 
@@ -64,6 +65,7 @@ export function renderSharedRecords(
   links: PageLinks,
   search: string,
   searchAction: string,
+  times: LocalTimes,
 ): SafeHtml {
   const rows = items.map(
     (m) => html`<tr>
@@ -71,7 +73,7 @@ export function renderSharedRecords(
 <td data-label="Email">${m.email ?? '—'}</td>
 <td data-label="In Connec!">${hubType(m)}</td>
 <td data-label="Constant Contact lists">${ccLists(m.ccContactId ? lists.get(m.ccContactId) : undefined)}</td>
-<td data-label="Last synced">${formatDate(m.lastSyncedAt)}</td>
+<td data-label="Last synced">${formatWhen(times, m.lastSyncedAt)}</td>
 </tr>`,
   );
   return html`<form class="search" method="get" action="${searchAction}#shared" role="search">
@@ -100,6 +102,7 @@ export function renderNotShared(
   names: ReadonlyMap<string, string>,
   links: PageLinks,
   retry: { action: string; csrfToken: string; failedCount: number },
+  times: LocalTimes,
 ): SafeHtml {
   const retryButton = (m: IdMap) =>
     m.state === 'failed'
@@ -113,7 +116,7 @@ export function renderNotShared(
 <td data-label="Email">${m.email ?? html`<span class="muted">none</span>`}</td>
 <td data-label="In Connec!">${MAPPINGS.recordLabel(m.hubCollection)}</td>
 <td data-label="Status"><span class="tag ${m.state}">${STATE_LABELS[m.state] ?? m.state}</span></td>
-<td data-label="Reason">${m.reason ?? ''}${m.state === 'failed' && m.nextRetryAt ? html`<br><span class="muted">next try ${formatDate(m.nextRetryAt)}</span>` : ''}</td>
+<td data-label="Reason">${m.reason ?? ''}${m.state === 'failed' && m.nextRetryAt ? html`<br><span class="muted">next try ${formatWhen(times, m.nextRetryAt)}</span>` : ''}</td>
 <td data-label="Action">${retryButton(m)}</td>
 </tr>`,
   );

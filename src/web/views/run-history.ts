@@ -1,48 +1,96 @@
 import type { SideCounts, SyncRun } from '../../model/sync-run.ts';
+import type { LocalTimes } from '../../time-text.ts';
 import { html, type SafeHtml } from '../html.ts';
-import { formatDate, formatDuration, label, TRIGGER_LABELS } from './format.ts';
+import { formatDate, formatDuration, label, TRIGGER_LABELS, zoneSentence } from './format.ts';
+
+/** How many runs the chart shows, newest on the right. */
+export const CHART_RUNS = 30;
 
 const moved = (c: SideCounts) => c.created + c.updated + c.linked;
 
+/** The axis top: at least 4, then 1, 2, 4, 6 or 8 times a power of ten, so both ticks are whole numbers. */
+export function axisTop(max: number): number {
+  if (max <= 4) return 4;
+  const power = 10 ** Math.floor(Math.log10(max));
+  const step = [1, 2, 4, 6, 8, 10].find((m) => m * power >= max) ?? 10;
+  return step * power;
+}
+
+/** Which runs get a date under the axis: about five, always the newest; fewer on a phone (see styles). */
+function labelled(count: number): (index: number) => 'major' | 'minor' | null {
+  const every = Math.max(1, Math.ceil(count / 5));
+  return (index) => {
+    const fromNewest = count - 1 - index;
+    if (fromNewest % every !== 0) return null;
+    return fromNewest % (every * 2) === 0 ? 'major' : 'minor';
+  };
+}
+
+// Plot units: one run per 10 wide, 100 high. The SVG stretches to its box (preserveAspectRatio none), so
+// only rectangles and non-scaling lines are drawn in it; every word is HTML, readable at any width.
+const SLOT = 10;
+const BAR = 6;
+
 /**
- * Records moved per run, oldest on the left: Connec! writes stacked on Constant Contact writes. An SVG
- * with a text alternative, so it needs no script and reads out as a sentence.
+ * Records moved per run over the last runs, oldest on the left: writes to Constant Contact and to Connec!
+ * stacked, failed runs shaded red, a labelled scale on the left and run dates below, in the account's
+ * time zone. Before the first run it says what will appear.
  */
-export function renderRunChart(runs: readonly SyncRun[]): SafeHtml {
-  const ordered = [...runs].reverse();
-  if (ordered.length === 0) return html``;
-  const width = 600;
-  const height = 140;
-  const slot = width / Math.max(ordered.length, 10);
-  const bar = Math.max(4, slot * 0.7);
-  const max = Math.max(1, ...ordered.map((r) => moved(r.counts.hub) + moved(r.counts.cc)));
-  const scale = (n: number) => (n / max) * (height - 20);
-  const bars = ordered.map((r, i) => {
-    const hub = moved(r.counts.hub);
+export function renderRunChart(runs: readonly SyncRun[], times: LocalTimes): SafeHtml {
+  const ordered = runs.slice(0, CHART_RUNS).reverse();
+  if (ordered.length === 0) {
+    return html`<div class="chart-empty" data-chart-empty><p><strong>No synchronization yet.</strong></p>
+<p class="muted">After each run, a bar here shows how many records it shared to Constant Contact and to Connec!, with failed runs marked in red.</p></div>`;
+  }
+  const top = axisTop(Math.max(...ordered.map((r) => moved(r.counts.hub) + moved(r.counts.cc))));
+  const width = ordered.length * SLOT;
+  const y = (n: number) => 100 - (n / top) * 100;
+  const failed = ordered.filter((r) => r.status === 'failed').length;
+  const shapes = ordered.map((r, i) => {
     const cc = moved(r.counts.cc);
-    const x = i * slot + (slot - bar) / 2;
-    const ccHeight = scale(cc);
-    const hubHeight = scale(hub);
-    return html`<g><title>${formatDate(r.startedAt)}: ${cc} to Constant Contact, ${hub} to Connec!</title>
-<rect x="${x.toFixed(1)}" y="${(height - ccHeight).toFixed(1)}" width="${bar.toFixed(1)}" height="${ccHeight.toFixed(1)}" fill="#1856ed"/>
-<rect x="${x.toFixed(1)}" y="${(height - ccHeight - hubHeight).toFixed(1)}" width="${bar.toFixed(1)}" height="${hubHeight.toFixed(1)}" fill="#7a5af8"/></g>`;
+    const hub = moved(r.counts.hub);
+    const x = i * SLOT + (SLOT - BAR) / 2;
+    const band =
+      r.status === 'failed'
+        ? html`<rect class="failed-band" x="${i * SLOT}" y="0" width="${SLOT}" height="100"/><rect class="failed-mark" x="${i * SLOT}" y="96" width="${SLOT}" height="4"/>`
+        : '';
+    const what = `${formatDate(times, r.startedAt)}: ${cc} to Constant Contact, ${hub} to Connec!${r.status === 'failed' ? ', failed' : ''}`;
+    return html`<g data-run="${r.id}" data-status="${r.status}"><title>${what}</title>${band}
+<rect class="bar-cc" x="${x}" y="${y(cc).toFixed(2)}" width="${BAR}" height="${(100 - y(cc)).toFixed(2)}"/>
+<rect class="bar-hub" x="${x}" y="${(y(cc + hub)).toFixed(2)}" width="${BAR}" height="${(y(cc) - y(cc + hub)).toFixed(2)}"/></g>`;
   });
-  const total = ordered.reduce((sum, r) => sum + moved(r.counts.hub) + moved(r.counts.cc), 0);
-  return html`<figure>
-<svg class="chart" viewBox="0 0 ${width} ${height}" role="img" aria-label="Records moved in the last ${ordered.length} runs: ${total} in all, at most ${max} in one run.">
-<line x1="0" y1="${height - 0.5}" x2="${width}" y2="${height - 0.5}" stroke="#d8dee6"/>${bars}</svg>
-<figcaption class="legend"><span><span class="swatch cc"></span>To Constant Contact</span><span><span class="swatch hub"></span>To Connec!</span><span>Max ${max} per run</span></figcaption>
+  const toCc = ordered.reduce((sum, r) => sum + moved(r.counts.cc), 0);
+  const toHub = ordered.reduce((sum, r) => sum + moved(r.counts.hub), 0);
+  const first = ordered[0] as SyncRun;
+  const last = ordered[ordered.length - 1] as SyncRun;
+  const summary = `Records shared in the last ${ordered.length} run${ordered.length === 1 ? '' : 's'}, from ${formatDate(times, first.startedAt)} to ${formatDate(times, last.startedAt)}: ${toCc} to Constant Contact, ${toHub} to Connec!${failed ? `; ${failed} run${failed === 1 ? '' : 's'} failed` : ''}.`;
+  const kind = labelled(ordered.length);
+  const dates = ordered.map((r, i) => {
+    const k = kind(i);
+    return k ? html`<span class="${k}">${times.short(r.startedAt)}</span>` : html`<span></span>`;
+  });
+  return html`<figure class="run-chart" data-chart>
+<div class="chart-title" id="chart-title">Records shared per run <span class="muted">(last ${ordered.length} run${ordered.length === 1 ? '' : 's'})</span></div>
+<div class="chart-body">
+<div class="y-axis" aria-hidden="true"><span data-tick>${top}</span><span data-tick>${top / 2}</span><span data-tick>0</span></div>
+<svg class="chart" viewBox="0 0 ${width} 100" preserveAspectRatio="none" role="img" aria-labelledby="chart-title chart-summary">
+<line x1="0" y1="0" x2="${width}" y2="0" class="grid"/><line x1="0" y1="50" x2="${width}" y2="50" class="grid"/><line x1="0" y1="100" x2="${width}" y2="100" class="axis"/>${shapes}</svg>
+<div class="x-axis" aria-hidden="true">${dates}</div>
+</div>
+<p class="chart-axis-title muted" aria-hidden="true">Run start, ${times.zone}</p>
+<p class="visually-hidden" id="chart-summary">${summary}</p>
+<figcaption class="legend"><span><span class="swatch cc"></span>To Constant Contact</span><span><span class="swatch hub"></span>To Connec!</span>${failed ? html`<span><span class="swatch failed"></span>Failed run</span>` : ''}</figcaption>
 </figure>`;
 }
 
 const counts = (c: SideCounts) =>
   html`${c.created} created, ${c.updated} updated, ${c.linked} linked${c.failed ? html`, <strong>${c.failed} failed</strong>` : ''}`;
 
-export function renderRunHistory(runs: readonly SyncRun[]): SafeHtml {
+export function renderRunHistory(runs: readonly SyncRun[], times: LocalTimes): SafeHtml {
   if (runs.length === 0) return html`<p class="muted">No synchronization has run yet.</p>`;
   const rows = runs.map(
     (r) => html`<tr>
-<td data-label="Started">${formatDate(r.startedAt)}</td>
+<td data-label="Started"><time datetime="${r.startedAt}">${times.relative(r.startedAt)}</time><br><span class="muted nowrap">${formatDate(times, r.startedAt)}</span></td>
 <td data-label="Trigger">${label(TRIGGER_LABELS, r.trigger)}</td>
 <td data-label="Duration">${formatDuration(r.startedAt, r.finishedAt)}</td>
 <td data-label="To Constant Contact">${counts(r.counts.cc)}</td>
@@ -52,7 +100,7 @@ export function renderRunHistory(runs: readonly SyncRun[]): SafeHtml {
 </tr>`,
   );
   return html`<div class="table-wrap"><table class="responsive">
-<caption class="muted caption">Most recent first</caption>
+<caption class="muted caption">Most recent first. ${zoneSentence(times)}</caption>
 <thead><tr><th scope="col">Started</th><th scope="col">Trigger</th><th scope="col">Duration</th><th scope="col">To Constant Contact</th><th scope="col">To Connec!</th><th scope="col">Not shared</th><th scope="col">Outcome</th></tr></thead>
 <tbody>${rows}</tbody></table></div>`;
 }

@@ -1,6 +1,7 @@
 import { MAPPINGS } from '../../mapping/registry.ts';
 import { DIRECTIONS, type Direction } from '../../model/hub-collections.ts';
 import { CONFLICT_WINNERS, type ConflictWinner, type Organization } from '../../model/organization.ts';
+import type { LocalTimes } from '../../time-text.ts';
 import { html, type SafeHtml } from '../html.ts';
 import { formatDate } from './format.ts';
 
@@ -19,7 +20,7 @@ export const WINNER_LABELS: Record<ConflictWinner, string> = {
 
 export function renderSettings(
   organization: Organization,
-  options: { canChange: boolean; csrfToken: string; base: string },
+  options: { canChange: boolean; csrfToken: string; base: string; times: LocalTimes },
 ): SafeHtml {
   const { settings } = organization;
   const disabled = !options.canChange;
@@ -37,7 +38,7 @@ export function renderSettings(
   );
   const historical = settings.shareHistorical
     ? html`<p><strong>Historical data is shared.</strong> Records that existed before the connection are shared too; this cannot be turned off.</p>`
-    : html`<p>Only records created after the connection (${formatDate(settings.sharingStartsAt)}) are shared. Records that existed before are matched by email and linked, never duplicated.</p>
+    : html`<p>Only records created after the connection (${formatDate(options.times, settings.sharingStartsAt)}) are shared. Records that existed before are matched by email and linked, never duplicated.</p>
 <p><a class="button secondary" href="${options.base}/historical">Review sharing historical data…</a></p>`;
   return html`${
     disabled

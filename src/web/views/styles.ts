@@ -50,10 +50,27 @@ select, input[type=search], input[type=text] { font: inherit; padding: .4rem .5r
 .radio { font-weight: normal; margin-right: 1rem; white-space: nowrap; }
 progress { width: 100%; height: 1rem; }
 .progress-list { display: flex; flex-wrap: wrap; gap: .4rem 1.25rem; padding: 0; list-style: none; margin: .5rem 0 0; }
-.chart { width: 100%; height: auto; max-height: 12rem; }
-.legend { display: flex; gap: 1rem; font-size: .85rem; color: var(--muted); }
+.run-chart { margin: 0 0 1.25rem; }
+.chart-title { font-weight: 600; margin-bottom: .6rem; }
+.chart-body { display: grid; grid-template-columns: auto minmax(0, 1fr); column-gap: .5rem; }
+.y-axis { display: flex; flex-direction: column; justify-content: space-between; height: 10rem; font-size: .8rem;
+  line-height: 1; color: var(--muted); text-align: right; font-variant-numeric: tabular-nums; }
+.y-axis span:first-child { transform: translateY(-50%); } .y-axis span:last-child { transform: translateY(50%); }
+.chart { display: block; width: 100%; height: 10rem; overflow: visible; }
+.chart .grid { stroke: #e4e7ec; vector-effect: non-scaling-stroke; }
+.chart .axis { stroke: #98a2b3; vector-effect: non-scaling-stroke; }
+.chart .bar-cc { fill: #1856ed; } .chart .bar-hub { fill: #7a5af8; }
+.chart .failed-band { fill: #fee4e2; } .chart .failed-mark { fill: #d92d20; }
+.x-axis { grid-column: 2; display: flex; margin-top: .35rem; font-size: .8rem; color: var(--muted); }
+.x-axis span { flex: 1 1 0; min-width: 0; display: flex; justify-content: center; white-space: nowrap; }
+.x-axis span:first-child { justify-content: flex-start; } .x-axis span:last-child { justify-content: flex-end; }
+.chart-axis-title { text-align: center; font-size: .8rem; margin: .2rem 0 .4rem; }
+.chart-empty { border: 1px dashed #98a2b3; border-radius: 8px; padding: .75rem 1rem; margin: 0 0 1.25rem; }
+.chart-empty p { margin: .2rem 0; }
+.legend { display: flex; flex-wrap: wrap; gap: .25rem 1rem; font-size: .85rem; color: var(--muted); }
 .swatch { display: inline-block; width: .8rem; height: .8rem; border-radius: 2px; vertical-align: -1px; margin-right: .3rem; }
 .swatch.hub { background: #7a5af8; } .swatch.cc { background: #1856ed; }
+.swatch.failed { background: #fee4e2; border-bottom: 3px solid #d92d20; }
 .search { display: flex; gap: .5rem; flex-wrap: wrap; margin-bottom: .75rem; }
 .filter label { align-self: center; font-weight: 600; }
 .filter select { flex: 0 1 26rem; min-width: 0; }
@@ -65,6 +82,7 @@ dl.facts dd { margin: 0; overflow-wrap: anywhere; }
 dl.facts dt { color: var(--muted); }
 @media (max-width: 40rem) {
   main { padding: .5rem .75rem 2rem; }
+  .x-axis .minor { visibility: hidden; }
   .field { grid-template-columns: 1fr; }
   .field select { width: 100%; }
   .radio { white-space: normal; display: block; margin: .25rem 0; }

@@ -1,8 +1,8 @@
 import { MAPPINGS } from '../../mapping/registry.ts';
 import type { SyncRun } from '../../model/sync-run.ts';
-import { relativeTime } from '../../time-text.ts';
+import type { LocalTimes } from '../../time-text.ts';
 import { html, type SafeHtml } from '../html.ts';
-import { formatDate } from './format.ts';
+import { formatWhen } from './format.ts';
 
 /** How long the page keeps asking for a requested run that has not started (a busy scheduler, a lease). */
 export const WAIT_FOR_RUN_MS = 2 * 60_000;
@@ -14,6 +14,8 @@ export interface ProgressState {
   /** Set after "Synchronize now" or linking: the page follows the run started after this instant. */
   awaitingSince: string | null;
   now: Date;
+  /** The organization's time zone, read at `now`. */
+  times: LocalTimes;
   /** Linked to CC: "Synchronize now" is offered. */
   linked: boolean;
   csrfToken: string;
@@ -50,7 +52,7 @@ export function renderProgress(state: ProgressState): SafeHtml {
   if (run) {
     const entries = Object.entries(run.progress ?? {});
     const total = entries.reduce((sum, [, n]) => sum + n, 0);
-    content = html`<p><strong>Synchronizing…</strong> started ${formatDate(run.startedAt)}, ${total} records processed so far.</p>
+    content = html`<p><strong>Synchronizing…</strong> started ${formatWhen(state.times, run.startedAt)}, ${total} records processed so far.</p>
 <progress aria-label="Synchronization in progress"></progress>
 <ul class="progress-list">${
       entries.length > 0
@@ -62,7 +64,7 @@ export function renderProgress(state: ProgressState): SafeHtml {
   } else if (state.latest) {
     const r = state.latest;
     const outcome = r.status === 'succeeded' ? 'finished' : r.status === 'failed' ? 'failed' : r.status;
-    content = html`<p>Last synchronization ${outcome} ${formatDate(r.finishedAt ?? r.startedAt)}.${
+    content = html`<p>Last synchronization ${outcome} ${formatWhen(state.times, r.finishedAt ?? r.startedAt)}.${
       r.error ? html` <span class="muted">${r.error.message}</span>` : ''
     }</p>`;
   } else {
@@ -87,7 +89,7 @@ function nextSync(state: ProgressState, busy: boolean): SafeHtml {
   return html`<p class="muted" data-next-sync="${state.nextPollAt.toISOString()}">Next automatic synchronization ${
     state.nextPollAt.getTime() <= state.now.getTime() + 45_000
       ? 'due now'
-      : html`${relativeTime(state.nextPollAt, state.now)} (${formatDate(state.nextPollAt.toISOString())})`
+      : formatWhen(state.times, state.nextPollAt.toISOString())
   }.</p>`;
 }
 
