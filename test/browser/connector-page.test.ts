@@ -35,7 +35,7 @@ describe('the connector page of a linked organization (browser)', () => {
     const next = page.locator('[data-next-sync]');
     assert.match(
       (await next.textContent())?.trim() ?? '',
-      /^Next automatic synchronization (due now|in \d+ minutes? \(\d{4}-\d\d-\d\d \d\d:\d\d UTC\))\.$/,
+      /^Next automatic synchronization (due now|in \d+ minutes? \(\d{4}-\d\d-\d\d \d\d:\d\d C[SD]T\))\.$/,
     );
   });
 
