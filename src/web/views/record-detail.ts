@@ -32,8 +32,26 @@ function conflictRows(items: readonly DecidedConflict[]): SafeHtml {
   )}</tbody></table></div>`;
 }
 
-/** One record's detail: what it is linked to, what the connector last wrote to each side, and why. */
-export function renderRecordDetail(map: IdMap, lists: ContactLists | undefined, base: string): SafeHtml {
+/** The other hub records sharing the record's contact, each a link to its own detail page. */
+function alsoShared(others: readonly IdMap[], base: string): SafeHtml {
+  if (others.length === 0) return html``;
+  const links = others.map(
+    (o, i) =>
+      html`${i > 0 ? ', ' : ''}<a href="${base}/records/${o.id}">${displayName(o, new Map()) ?? o.email ?? 'Record'}</a> <span class="muted">(${MAPPINGS.recordLabel(o.hubCollection)}${o.state === 'linked' ? '' : `, ${(STATE_LABELS[o.state] ?? o.state).toLowerCase()}`})</span>`,
+  );
+  return html`<p data-also-shared>This contact is also shared from: ${links}.</p>`;
+}
+
+/**
+ * One record's detail: what it is linked to, what the connector last wrote to each side, and why;
+ * `alsoSharedFrom` lists the other hub records sharing its Constant Contact contact.
+ */
+export function renderRecordDetail(
+  map: IdMap,
+  lists: ContactLists | undefined,
+  base: string,
+  alsoSharedFrom: readonly IdMap[] = [],
+): SafeHtml {
   const snapshot = readContactSnapshot(map.snapshot);
   const history = snapshot?.history;
   const name = displayName(map, new Map()) ?? map.email ?? 'Record';
@@ -50,7 +68,7 @@ export function renderRecordDetail(map: IdMap, lists: ContactLists | undefined, 
 <dt>Constant Contact lists</dt><dd>${listNames}</dd>
 <dt>State</dt><dd>${state}${map.reason ? html`: ${map.reason}` : ''}</dd>
 <dt>Last synced</dt><dd>${formatDate(map.lastSyncedAt)}</dd>
-</dl></section>
+</dl>${alsoShared(alsoSharedFrom, base)}</section>
 <section class="card" id="last-changes"><h2>Last changes</h2><dl class="facts">
 <dt>To Connec!</dt><dd data-side="hub">${sideChange(history?.toHub)}</dd>
 <dt>To Constant Contact</dt><dd data-side="cc">${sideChange(history?.toCc)}</dd>
