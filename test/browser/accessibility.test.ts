@@ -3,8 +3,8 @@ import { createRequire } from 'node:module';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { DEMO_GROUPS } from '../../sandbox/demo-seed.ts';
-import { launchBrowser, linkDemoBakery } from '../helpers/browser.ts';
-import { startTestDemo } from '../helpers/connector-demo.ts';
+import { launchBrowser, linkDemoBakery, waitForSettledConnectorPage } from '../helpers/browser.ts';
+import { shareOneContactFromTwoRecords, startTestDemo } from '../helpers/connector-demo.ts';
 
 const AXE_SOURCE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
@@ -42,18 +42,16 @@ describe('accessibility of the connector pages (browser)', () => {
     const context = await browser.newContext();
     const page = await context.newPage();
     await linkDemoBakery(page, demo);
+    // A contact shared by two records: the page lists it with both, and each record's page names the other.
+    const [person] = await shareOneContactFromTwoRecords(demo);
+    await waitForSettledConnectorPage(page);
     const { repositories } = demo.connector;
     const organization = (await repositories.organizations.findByGroup('sandbox', DEMO_GROUPS.bakery))!;
-    const linked = await repositories.idMaps.page(organization.id, {
-      states: ['linked'],
-      limit: 1,
-      offset: 0,
-    });
     const base = `${demo.connectorUrl}/organizations/${organization.id}`;
     pages = [
       ['your organizations', `${demo.connectorUrl}/`],
       ['the connector page', base],
-      ['a record', `${base}/records/${linked.items[0]!.id}`],
+      ['a record', `${base}/records/${person!.id}`],
       ['what maps to what', `${base}/mapping`],
       ['historical data', `${base}/historical`],
       ['signed out', `${demo.connectorUrl}/signed-out/sandbox`],

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { localTimes } from '../../src/time-text.ts';
-import { contactListsOf } from '../../src/web/contact-lists.ts';
-import { renderSharedRecords } from '../../src/web/views/records.ts';
+import { contactsOnPage } from '../../src/web/contact-lists.ts';
+import { renderSharedContacts } from '../../src/web/views/shared-contacts.ts';
 import { TEST_DATABASES } from '../helpers/databases.ts';
 import { type SyncHarness, startSyncHarness, syncOk } from '../helpers/sync-harness.ts';
 
@@ -17,22 +17,26 @@ for (const kind of TEST_DATABASES) {
     });
 
     async function renderedRow(email: string): Promise<string> {
-      const shared = await h.repos.idMaps.page(h.organization.id, {
-        states: ['linked'],
+      const shared = await h.repos.sharedContacts.page(h.organization.id, {
         search: email,
         limit: 5,
         offset: 0,
       });
-      const lists = await contactListsOf(h.repos, h.organization.id, shared.items);
-      const links = { href: () => '#', offset: 0, total: shared.total, anchor: 'shared' };
-      return renderSharedRecords(
-        shared.items,
-        lists,
-        links,
-        '',
-        '/o',
-        localTimes(null, new Date()),
-      ).toString();
+      const contacts = await contactsOnPage(
+        h.repos,
+        h.organization.id,
+        shared.items.map((c) => c.ccContactId),
+      );
+      return renderSharedContacts({
+        items: shared.items,
+        contacts,
+        totals: shared,
+        links: { href: () => '#', offset: 0, total: shared.contacts, anchor: 'shared' },
+        search: email,
+        companyProfile: null,
+        base: '/o',
+        times: localTimes(null, new Date()),
+      }).toString();
     }
 
     it('a contact created in CC in a list of its own shows that list, and "Customer list" once it joined', async () => {

@@ -53,6 +53,12 @@ describe('the "Not shared" list: retry, filter by reason, export as CSV', () => 
     assert.match(all.body, new RegExp(`<option value="${NO_EMAIL}">${NO_EMAIL} \\(2\\)</option>`));
     assert.match(all.body, /invalid phone \(1\)<\/option>/);
     assert.equal(rowsOf(all.body), 3);
+    assert.match(all.body, /<h2 id="not-shared-heading">Connec! records not shared<\/h2>/);
+    assert.match(
+      all.body,
+      /<p class="muted">3 Connec! records not shared\.<\/p>/,
+      'the count says what it counts',
+    );
     const filtered = await get(`${admin.location}?reason=${encodeURIComponent(NO_EMAIL)}`);
     assert.equal(rowsOf(filtered.body), 2);
     assert.doesNotMatch(filtered.body.split('id="not-shared-table"')[1]!, /invalid phone<\/td>/);
@@ -95,7 +101,7 @@ describe('the "Not shared" list: retry, filter by reason, export as CSV', () => 
     assert.ok(failed?.state === 'failed' && Date.parse(failed.nextRetryAt) > Date.now(), 'backing off');
     const page = await get(admin.location);
     assert.match(page.body, new RegExp(`name="id" value="${failed.id}"`), 'a Retry button on the failed row');
-    assert.match(page.body, /Retry all 1 failing records/);
+    assert.match(page.body, /Retry all failing \(1 Connec! record\)/);
     assert.equal((await post({ id: failed.id })).statusCode, 303);
     const due = await t.repos.idMaps.findByHub(organizationId, 'organizations', 'o-1');
     assert.ok(due?.state === 'failed' && Date.parse(due.nextRetryAt) <= Date.now(), 'due now');

@@ -7,7 +7,8 @@ import type { Database, IdMapsTable } from '../schema.ts';
 
 type Row = Selectable<IdMapsTable>;
 
-function toIdMap(row: Row): IdMap {
+/** A row as the domain type, checked against its state. */
+export function toIdMap(row: Row): IdMap {
   const base = {
     id: row.id,
     organizationId: row.organization_id,
@@ -76,7 +77,7 @@ function toIdMap(row: Row): IdMap {
 }
 
 /** A LIKE pattern finding `fragment` anywhere, its wildcards escaped (with an explicit ESCAPE '\\'). */
-function likePattern(fragment: string): string {
+export function likePattern(fragment: string): string {
   return `%${fragment.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
@@ -548,8 +549,7 @@ export function idMapRepository(db: Kysely<Database>, now: () => Date) {
       const search = normalizeEmail(options.search);
       if (search) {
         // Both engines honour an explicit ESCAPE; only PostgreSQL has a default one.
-        const pattern = `%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-        base = base.where(sql<boolean>`email like ${pattern} escape '\\'`);
+        base = base.where(sql<boolean>`email like ${likePattern(search)} escape '\\'`);
       }
       const { total } = await base
         .select((eb) => eb.fn.countAll<string | number>().as('total'))

@@ -11,6 +11,7 @@ import { organizationRepository } from './organizations.ts';
 import { pendingLinkRepository } from './pending-links.ts';
 import { personalDataRepository } from './personal-data.ts';
 import { pollStateRepository } from './poll-states.ts';
+import { sharedContactRepository } from './shared-contacts.ts';
 import { spentTokenRepository } from './spent-tokens.ts';
 import { syncRunRepository } from './sync-runs.ts';
 import { userRepository } from './users.ts';
@@ -27,6 +28,7 @@ export function createRepositories(
     organizations: organizationRepository(db, cipher, now),
     users: userRepository(db, now),
     idMaps: idMapRepository(db, now),
+    sharedContacts: sharedContactRepository(db),
     syncRuns: syncRunRepository(db, now),
     cursors: cursorRepository(db, now),
     auditLog: auditLogRepository(db, now),

@@ -9,7 +9,7 @@ import type { Organization } from '../../model/organization.ts';
 import { previewHistorical } from '../../sync/historical-preview.ts';
 import { localTimes } from '../../time-text.ts';
 import { memberAccess } from '../access.ts';
-import { contactListsOf } from '../contact-lists.ts';
+import { contactListsOf, contactsOnPage } from '../contact-lists.ts';
 import type { WebContext } from '../context.ts';
 import { toCsv } from '../csv.ts';
 import { RecordNotFoundError } from '../errors.ts';
@@ -156,22 +156,27 @@ export const organizationPages: FastifyPluginAsync<{ ctx: WebContext }> = async 
       const offset = offsetOf(q.offset);
       const notSharedOffset = offsetOf(q.noffset);
       const reason = q.reason ? q.reason.slice(0, 500) : null;
-      const [progress, runs, shared, notShared, counts, reasons] = await Promise.all([
+      const [progress, runs, shared, companyProfile, notShared, counts, reasons] = await Promise.all([
         progressState(organization, session.csrf, validInstant(q.after)),
         ctx.repos.syncRuns.listRecent(organization.id, Math.max(CHART_RUNS, HISTORY_ROWS)),
-        ctx.repos.idMaps.page(organization.id, { states: ['linked'], search, limit: PAGE_SIZE, offset }),
+        ctx.repos.sharedContacts.page(organization.id, { search, limit: PAGE_SIZE, offset }),
+        ctx.repos.sharedContacts.companyProfile(organization.id),
         ctx.repos.idMaps.page(organization.id, {
           states: NOT_SHARED,
           reason,
           limit: PAGE_SIZE,
           offset: notSharedOffset,
         }),
-        ctx.repos.idMaps.countByState(organization.id),
+        ctx.repos.sharedContacts.counts(organization.id),
         ctx.repos.idMaps.reasonCounts(organization.id, NOT_SHARED),
         userOnPage(organization.id),
       ]);
       const names = await lookUpNames(ctx, organization, notShared.items);
-      const lists = await contactListsOf(ctx.repos, organization.id, shared.items);
+      const contacts = await contactsOnPage(
+        ctx.repos,
+        organization.id,
+        shared.items.map((c) => c.ccContactId),
+      );
       const base = `/organizations/${organization.id}`;
       const href = (params: Record<string, string | number>) => {
         const query = new URLSearchParams();
@@ -191,19 +196,20 @@ export const organizationPages: FastifyPluginAsync<{ ctx: WebContext }> = async 
           runs,
           shared: {
             items: shared.items,
-            lists,
+            contacts,
+            totals: { contacts: shared.contacts, records: shared.records },
             search,
+            companyProfile,
             links: {
               href: (o) => href({ q: search, offset: o, noffset: notSharedOffset, reason: reason ?? '' }),
               offset,
-              total: shared.total,
+              total: shared.contacts,
               anchor: 'shared',
             },
           },
           notShared: {
             items: notShared.items,
             names,
-            failedCount: counts.failed,
             reasons,
             reason,
             links: {
@@ -239,7 +245,10 @@ export const organizationPages: FastifyPluginAsync<{ ctx: WebContext }> = async 
       const map = await ctx.repos.idMaps.get(organization.id, req.params.recordId);
       if (!map)
         throw new RecordNotFoundError('No such record in this organization: it may have been removed.');
-      const lists = await contactListsOf(ctx.repos, organization.id, [map]);
+      const [lists, alsoSharedFrom] = await Promise.all([
+        contactListsOf(ctx.repos, organization.id, [map]),
+        ctx.repos.sharedContacts.othersSharing(map),
+      ]);
       return reply.type('text/html').send(
         layout({
           title: 'Record',
@@ -248,6 +257,7 @@ export const organizationPages: FastifyPluginAsync<{ ctx: WebContext }> = async 
             map.ccContactId ? lists.get(map.ccContactId) : undefined,
             `/organizations/${organization.id}`,
             localTimes(organization.timeZone, ctx.now()),
+            alsoSharedFrom,
           ),
           csrfToken: session.csrf,
         }),

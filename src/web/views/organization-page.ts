@@ -1,17 +1,19 @@
+import type { SharingCounts } from '../../model/contact-with-records.ts';
 import type { IdMap } from '../../model/id-map.ts';
 import type { Organization } from '../../model/organization.ts';
 import type { SyncRun } from '../../model/sync-run.ts';
 import type { Role } from '../../model/user.ts';
 import type { LocalTimes } from '../../time-text.ts';
-import type { ContactLists } from '../contact-lists.ts';
 import { html, type SafeHtml } from '../html.ts';
+import { notSharedText, sharedText } from './counts.ts';
 import { formatWhen } from './format.ts';
 import { layout } from './layout.ts';
 import { type NoticeKey, renderNotice } from './notices.ts';
 import { renderReasonFilter } from './reason-filter.ts';
-import { type PageLinks, renderNotShared, renderSharedRecords } from './records.ts';
+import { type PageLinks, renderNotShared } from './records.ts';
 import { renderRunChart, renderRunHistory } from './run-history.ts';
 import { renderSettings } from './settings.ts';
+import { renderSharedContacts, type SharedContactsModel } from './shared-contacts.ts';
 import { type ProgressState, renderProgress } from './sync-progress.ts';
 
 /** How many runs the history table lists. */
@@ -28,17 +30,16 @@ export interface OrganizationPageModel {
   times: LocalTimes;
   /** The latest runs, newest first: the chart shows up to `CHART_RUNS`, the table `HISTORY_ROWS`. */
   runs: SyncRun[];
-  shared: { items: IdMap[]; lists: ReadonlyMap<string, ContactLists>; links: PageLinks; search: string };
+  shared: Omit<SharedContactsModel, 'base' | 'times'>;
   notShared: {
     items: IdMap[];
     names: ReadonlyMap<string, string>;
     links: PageLinks;
-    failedCount: number;
     /** Why records are not shared, with how many; the one shown alone, if any. */
     reasons: ReadonlyArray<{ reason: string; count: number }>;
     reason: string | null;
   };
-  counts: Record<string, number>;
+  counts: SharingCounts;
   ccConfigured: boolean;
 }
 
@@ -62,7 +63,8 @@ ${m.canChange ? connectForm : html`<p class="muted">An Admin or Super Admin of t
   return html`${reconnectNotice(m)}<p class="status"><span class="dot${reconnecting ? '' : ' on'}" aria-hidden="true"></span> ${reconnecting ? 'Constant Contact needs reconnecting' : 'Connected to Constant Contact'}</p>
 <dl class="facts"><dt>Account</dt><dd data-cc-account>${organization.ccAccount.name || organization.ccAccount.id}</dd>
 <dt>Connected since</dt><dd>${formatWhen(m.times, organization.linkedAt)}</dd>
-<dt>Shared records</dt><dd>${m.counts.linked ?? 0} linked, ${(m.counts.excluded ?? 0) + (m.counts.failed ?? 0) + (m.counts.unlinked ?? 0)} not shared</dd></dl>
+<dt>Shared</dt><dd data-count="shared">${sharedText(m.counts.shared)}${m.shared.companyProfile ? ', and the company profile' : ''}</dd>
+<dt>Not shared</dt><dd data-count="not-shared">${notSharedText(m.counts.notShared)}</dd></dl>
 ${m.canChange && reconnecting ? connectForm : ''}
 ${
   m.canChange
@@ -87,22 +89,21 @@ ${linked ? '' : html`<p class="muted">Connect Constant Contact to start sharing.
 </section>
 </div>
 <section class="card" id="history" aria-labelledby="history-heading"><h2 id="history-heading">History</h2>
+${m.runs.length > 0 ? html`<p class="muted" data-history-counts>Runs count Connec! records: two records sharing one contact count as two.</p>` : ''}
 ${renderRunChart(m.runs, m.times)}
 ${renderRunHistory(m.runs.slice(0, HISTORY_ROWS), m.times)}</section>
-<section class="card" id="shared" aria-labelledby="shared-heading"><h2 id="shared-heading">Shared data</h2>
-${renderSharedRecords(m.shared.items, m.shared.lists, m.shared.links, m.shared.search, base, m.times)}</section>
-<section class="card" id="not-shared" aria-labelledby="not-shared-heading"><h2 id="not-shared-heading">Not shared</h2>
+<section class="card" id="shared" aria-labelledby="shared-heading"><h2 id="shared-heading">Shared contacts</h2>
+<p class="muted">Constant Contact keeps one contact per email: Connec! records with the same email share one contact, listed once with each record behind it.</p>
+${renderSharedContacts({ ...m.shared, base, times: m.times })}</section>
+<section class="card" id="not-shared" aria-labelledby="not-shared-heading"><h2 id="not-shared-heading">Connec! records not shared</h2>
 <p class="muted">Constant Contact only takes contacts with a valid email. Records left out, and writes that failed, are listed here with the reason; failing ones are tried again on their own.</p>
 ${renderReasonFilter(m.notShared.reasons, m.notShared.reason, base)}
 ${renderNotShared(
   m.notShared.items,
   m.notShared.names,
   m.notShared.links,
-  {
-    action: `${base}/retry`,
-    csrfToken: m.csrfToken,
-    failedCount: m.notShared.failedCount,
-  },
+  { action: `${base}/retry`, csrfToken: m.csrfToken, failing: m.counts.failing },
+  m.counts.notShared,
   m.times,
 )}</section>
 <section class="card" id="settings" aria-labelledby="settings-heading"><h2 id="settings-heading">Settings</h2>

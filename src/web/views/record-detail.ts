@@ -33,12 +33,26 @@ function conflictRows(items: readonly DecidedConflict[], times: LocalTimes): Saf
   )}</tbody></table></div>`;
 }
 
-/** One record's detail: what it is linked to, what the connector last wrote to each side, and why. */
+/** The other hub records sharing the record's contact, each a link to its own detail page. */
+function alsoShared(others: readonly IdMap[], base: string): SafeHtml {
+  if (others.length === 0) return html``;
+  const links = others.map(
+    (o, i) =>
+      html`${i > 0 ? ', ' : ''}<a href="${base}/records/${o.id}">${displayName(o, new Map()) ?? o.email ?? 'Record'}</a> <span class="muted">(${MAPPINGS.recordLabel(o.hubCollection)}${o.state === 'linked' ? '' : `, ${(STATE_LABELS[o.state] ?? o.state).toLowerCase()}`})</span>`,
+  );
+  return html`<p data-also-shared>This contact is also shared from: ${links}.</p>`;
+}
+
+/**
+ * One record's detail: what it is linked to, what the connector last wrote to each side, and why;
+ * `alsoSharedFrom` lists the other hub records sharing its Constant Contact contact.
+ */
 export function renderRecordDetail(
   map: IdMap,
   lists: ContactLists | undefined,
   base: string,
   times: LocalTimes,
+  alsoSharedFrom: readonly IdMap[] = [],
 ): SafeHtml {
   const snapshot = readContactSnapshot(map.snapshot);
   const history = snapshot?.history;
@@ -56,7 +70,7 @@ export function renderRecordDetail(
 <dt>Constant Contact lists</dt><dd>${listNames}</dd>
 <dt>State</dt><dd>${state}${map.reason ? html`: ${map.reason}` : ''}</dd>
 <dt>Last synced</dt><dd>${formatWhen(times, map.lastSyncedAt)}</dd>
-</dl>
+</dl>${alsoShared(alsoSharedFrom, base)}
 <p class="muted">${zoneSentence(times)}</p></section>
 <section class="card" id="last-changes"><h2>Last changes</h2><dl class="facts">
 <dt>To Connec!</dt><dd data-side="hub">${sideChange(history?.toHub, times)}</dd>

@@ -77,6 +77,7 @@ progress { width: 100%; height: 1rem; }
 .pager { display: flex; gap: 1rem; align-items: center; margin-top: .5rem; }
 .tag { white-space: nowrap; display: inline-block; border-radius: 999px; background: #eef2f6; padding: 0 .5rem; font-size: .8rem; margin: 0 .2rem .2rem 0; }
 .tag.failed { background: #fef3f2; color: var(--bad); } .tag.excluded { background: #fffaeb; color: #b54708; }
+ul.records { list-style: none; margin: 0; padding: 0; min-width: 0; } ul.records li + li { margin-top: .2rem; }
 dl.facts { display: grid; grid-template-columns: max-content minmax(0, 1fr); gap: .25rem 1rem; margin: 0; }
 dl.facts dd { margin: 0; overflow-wrap: anywhere; }
 dl.facts dt { color: var(--muted); }

@@ -2,6 +2,7 @@ import { MAPPINGS } from '../../mapping/registry.ts';
 import type { SyncRun } from '../../model/sync-run.ts';
 import type { LocalTimes } from '../../time-text.ts';
 import { html, type SafeHtml } from '../html.ts';
+import { countOf, recordCount } from './counts.ts';
 import { formatWhen } from './format.ts';
 
 /** How long the page keeps asking for a requested run that has not started (a busy scheduler, a lease). */
@@ -51,8 +52,7 @@ export function renderProgress(state: ProgressState): SafeHtml {
   let content: SafeHtml;
   if (run) {
     const entries = Object.entries(run.progress ?? {});
-    const total = entries.reduce((sum, [, n]) => sum + n, 0);
-    content = html`<p><strong>Synchronizing…</strong> started ${formatWhen(state.times, run.startedAt)}, ${total} records processed so far.</p>
+    content = html`<p><strong>Synchronizing…</strong> started ${formatWhen(state.times, run.startedAt)}, ${processedText(entries)} so far.</p>
 <progress aria-label="Synchronization in progress"></progress>
 <ul class="progress-list">${
       entries.length > 0
@@ -93,7 +93,25 @@ function nextSync(state: ProgressState, busy: boolean): SafeHtml {
   }.</p>`;
 }
 
+/** The key of a run's progress counting contacts read from CC; the other keys are hub collections. */
+const CC_CONTACTS = 'contacts';
+
 /** What a run's progress counts: a hub collection's records, or the contacts read from CC. */
 function progressLabel(key: string): string {
-  return key === 'contacts' ? 'Constant Contact contacts' : MAPPINGS.collectionLabel(key);
+  return key === CC_CONTACTS ? 'Constant Contact contacts' : `${MAPPINGS.collectionLabel(key)} in Connec!`;
+}
+
+/**
+ * "12 Connec! records and 30 Constant Contact contacts processed": kept apart, as one contact may stand for
+ * several records.
+ */
+function processedText(entries: ReadonlyArray<[string, number]>): string {
+  const contacts = entries.reduce((sum, [key, n]) => (key === CC_CONTACTS ? sum + n : sum), 0);
+  const records = entries.reduce((sum, [key, n]) => (key === CC_CONTACTS ? sum : sum + n), 0);
+  if (contacts + records === 0) return 'nothing processed';
+  const parts = [
+    records > 0 ? recordCount(records) : '',
+    contacts > 0 ? countOf(contacts, 'Constant Contact contact') : '',
+  ].filter(Boolean);
+  return `${parts.join(' and ')} processed`;
 }
