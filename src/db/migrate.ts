@@ -8,6 +8,7 @@ import * as pollStates from './migrations/0005-poll-states.ts';
 import * as runChunks from './migrations/0006-run-chunks.ts';
 import * as historicalTrigger from './migrations/0007-historical-trigger.ts';
 import * as signInGuards from './migrations/0008-sign-in-guards.ts';
+import * as alerts from './migrations/0010-alerts.ts';
 
 export class MigrationFailedError extends ConnectorError {
   readonly code = 'DB_MIGRATION_FAILED';
@@ -23,6 +24,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0006-run-chunks': runChunks,
   '0007-historical-trigger': historicalTrigger,
   '0008-sign-in-guards': signInGuards,
+  '0010-alerts': alerts,
 };
 
 /** Every migration's name, oldest first. */

@@ -13,6 +13,7 @@ import { createEmptyDatabase, TEST_DATABASES, TEST_KEY } from '../helpers/databa
 
 const TABLES = [
   'access_changes',
+  'alerts',
   'audit_log',
   'cc_contacts',
   'cc_lists',
@@ -47,6 +48,7 @@ for (const kind of TEST_DATABASES) {
         '0006-run-chunks',
         '0007-historical-trigger',
         '0008-sign-in-guards',
+        '0010-alerts',
       ]);
       assert.deepEqual(await migrateToLatest(empty.store.db), []);
       const tables = (await empty.store.db.introspection.getTables()).map((t) => t.name).sort();
@@ -73,6 +75,7 @@ for (const kind of TEST_DATABASES) {
         '0006-run-chunks',
         '0007-historical-trigger',
         '0008-sign-in-guards',
+        '0010-alerts',
       ]);
       const kept = await repos.syncRuns.get(run.id);
       assert.equal(kept.trigger, 'schedule');
@@ -113,6 +116,7 @@ for (const kind of TEST_DATABASES) {
               '0006-run-chunks',
               '0007-historical-trigger',
               '0008-sign-in-guards',
+              '0010-alerts',
             ],
           );
         } finally {
