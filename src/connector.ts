@@ -1,3 +1,4 @@
+import { type AlertMonitor, alertsFromConfig } from './alerts/alert-monitor.ts';
 import type { Config } from './config/config.ts';
 import { openStore, type Store } from './db/database.ts';
 import { migrateToLatest } from './db/migrate.ts';
@@ -23,6 +24,8 @@ export interface Connector {
   redis: SharedRedis | null;
   /** This process's metrics (served at /metrics). */
   metrics: ConnectorMetrics;
+  /** Alert emails to organizations' admins; off (doing nothing) when SMTP_URL is unset. */
+  alerts: AlertMonitor;
   logger: Logger;
   close(): Promise<void>;
 }
@@ -51,10 +54,12 @@ export async function createConnector(
     if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
     const repositories = createRepositories(store.db, cipher);
     const metrics = new ConnectorMetrics({ logger, processMetrics: true });
+    const alerts = alertsFromConfig(config, repositories, logger, overrides.now);
     const sync = createSyncServices(config, repositories, logger, overrides, {
       redis,
       advisoryLocks: store.advisoryLocks,
       metrics,
+      alerts,
     });
     const budget = sync.cc ? budgetReadingOf(sync.cc.rateLimiter, config.ccBudget.perDay) : null;
     if (budget) metrics.readBudgetFrom(budget);
@@ -68,7 +73,17 @@ export async function createConnector(
     );
     // Read again (the file exists by now) so the session secret can derive from it.
     const encryptionKey = config.encryption.current ?? loadOrCreateKeyFile(config.dataDir, logger);
-    const app = await buildApp({ config, store, repositories, logger, sync, encryptionKey, redis, metrics });
+    const app = await buildApp({
+      config,
+      store,
+      repositories,
+      logger,
+      sync,
+      encryptionKey,
+      redis,
+      metrics,
+      alerts,
+    });
     return {
       config,
       app,
@@ -77,11 +92,14 @@ export async function createConnector(
       sync,
       redis,
       metrics,
+      alerts,
       logger,
       async close() {
         await sync.scheduler?.stop();
         await app.close();
         await sync.scheduler?.close?.();
+        // After the runs and requests: the checks they started finish before the database closes.
+        await alerts.stop();
         await redis?.close();
         await store.close();
       },

@@ -24,6 +24,7 @@ runCommand(async () => {
     const connector = await createConnector(config, logger);
     await connector.app.listen({ host: config.server.host, port: config.server.port });
     connector.sync.scheduler?.start();
+    connector.alerts.start();
     close = () => connector.close();
   }
   logger.info(

@@ -32,6 +32,11 @@ export function knownTimeZone(zone: string | null | undefined): string | null {
   }
 }
 
+/** An instant to the minute in `zone` (UTC when unknown), named: "2026-12-03 13:05 CST". */
+export function zonedMinute(iso: string, zone: string | null | undefined): string {
+  return localTimes(zone, new Date(iso)).minute(iso);
+}
+
 /** Instants shown in one time zone, read as one person would at `now`. */
 export interface LocalTimes {
   /** The IANA zone the instants are shown in; `UTC` when the account's is not known. */

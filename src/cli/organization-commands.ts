@@ -191,5 +191,11 @@ export async function purgeCommand(connector: Connector, args: readonly string[]
 
 function lifecycleOf(connector: Connector) {
   const { cc, scheduler } = connector.sync;
-  return lifecycleDeps({ repos: connector.repositories, scheduler, logger: connector.logger, cc });
+  return lifecycleDeps({
+    repos: connector.repositories,
+    scheduler,
+    logger: connector.logger,
+    cc,
+    alerts: connector.alerts,
+  });
 }

@@ -48,6 +48,11 @@ export interface Config {
   ccBudget: { perSecond: number; perDay: number; priorityReserve: number; chunkCalls: number };
   /** Bounds of an organization's adaptive poll interval. */
   polling: { minMs: number; maxMs: number };
+  /**
+   * Alert emails to organizations' admins. `smtpUrl` null: they are off. `from` defaults to an address at
+   * PUBLIC_URL's host.
+   */
+  alerts: { smtpUrl: string | null; from: { name: string | null; address: string } };
   /** The emulators when `npm start` runs the demo (no tenants file and no CC credentials): ports, and how many organizations and CC accounts to seed. */
   demo: { platformPort: number; ccPort: number; organizations: number };
 }
@@ -146,6 +151,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       chunkCalls: s.CC_RUN_CHUNK_CALLS ?? 25,
     },
     polling: { minMs: pollMin * 60_000, maxMs: pollMax * 60_000 },
+    alerts: {
+      smtpUrl: s.SMTP_URL ?? null,
+      from: s.ALERT_FROM ?? {
+        name: 'Constant Contact connector',
+        address: `noreply@${new URL(publicUrl).hostname}`,
+      },
+    },
     demo: {
       platformPort: s.PLATFORM_SANDBOX_PORT ?? 4000,
       ccPort: s.CC_SANDBOX_PORT ?? 4010,

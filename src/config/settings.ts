@@ -61,6 +61,28 @@ const trustProxy = z.string().transform((value, ctx): false | number | string[] 
   return z.NEVER;
 });
 
+/** An SMTP server's URL, as nodemailer reads it (credentials and options may ride along). */
+const smtpUrl = z.string().refine((v) => {
+  try {
+    const url = new URL(v);
+    return (url.protocol === 'smtp:' || url.protocol === 'smtps:') && url.hostname !== '';
+  } catch {
+    return false;
+  }
+}, 'must be an smtp:// or smtps:// URL with a host');
+
+/** A sender: `address`, or `Name <address>`. Kept apart so the mailer quotes the name itself. */
+const mailbox = z.string().transform((value, ctx): { name: string | null; address: string } => {
+  const parts = /^\s*(?:(.*?)\s*<([^<>\s]+)>|([^<>\s]+))\s*$/.exec(value);
+  const address = parts?.[2] ?? parts?.[3] ?? '';
+  if (z.email().safeParse(address).success) return { name: parts?.[1] || null, address };
+  ctx.addIssue({
+    code: 'custom',
+    message: 'must be an email address, or a name and an address in angle brackets',
+  });
+  return z.NEVER;
+});
+
 export const SETTINGS = [
   {
     name: 'PORT',
@@ -335,6 +357,23 @@ export const SETTINGS = [
       .int('must be a whole number of minutes from 1 to 10080')
       .min(1, 'must be a whole number of minutes from 1 to 10080')
       .max(10080, 'must be a whole number of minutes from 1 to 10080'),
+  },
+  {
+    name: 'SMTP_URL',
+    default: '(none)',
+    example: 'smtp://alerts:secret@smtp.example.com:587',
+    description:
+      "Mail server for alert emails (`smtp://`, or `smtps://` for TLS; user and password in the URL): an organization's admins hear when it needs a reconnect or its runs have failed for 24 hours, and when it recovers. Unset: no alert emails.",
+    secret: true,
+    schema: smtpUrl,
+  },
+  {
+    name: 'ALERT_FROM',
+    default: null,
+    example: 'Constant Contact connector <alerts@example.com>',
+    description:
+      "Sender of the alert emails: an address, or a name and an address in angle brackets. Defaults to `Constant Contact connector <noreply@HOST>`, HOST being `PUBLIC_URL`'s.",
+    schema: mailbox,
   },
   {
     name: 'LOG_LEVEL',

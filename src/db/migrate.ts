@@ -9,6 +9,7 @@ import * as runChunks from './migrations/0006-run-chunks.ts';
 import * as historicalTrigger from './migrations/0007-historical-trigger.ts';
 import * as signInGuards from './migrations/0008-sign-in-guards.ts';
 import * as accountTimeZone from './migrations/0009-account-time-zone.ts';
+import * as alerts from './migrations/0010-alerts.ts';
 
 export class MigrationFailedError extends ConnectorError {
   readonly code = 'DB_MIGRATION_FAILED';
@@ -25,6 +26,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0007-historical-trigger': historicalTrigger,
   '0008-sign-in-guards': signInGuards,
   '0009-account-time-zone': accountTimeZone,
+  '0010-alerts': alerts,
 };
 
 /** Every migration's name, oldest first. */

@@ -172,6 +172,23 @@ export interface AccessChangesTable {
   lowered_at: string;
 }
 
+/** Where one kind of alert email of one organization stands (see AlertState), and who is sending it. */
+export interface AlertsTable {
+  organization_id: string;
+  kind: string;
+  status: string;
+  trouble_since: string | null;
+  trouble_sent_at: string | null;
+  trouble_recipients: Generated<number>;
+  recovery_sent_at: string | null;
+  /** The process sending (or deciding) for this alert, until `claimed_until`; null when none is. */
+  claimed_by: string | null;
+  claimed_until: string | null;
+  /** Why the last email could not be sent; null once one went out. */
+  last_send_error: string | null;
+  updated_at: string;
+}
+
 export interface Database {
   organizations: OrganizationsTable;
   users: UsersTable;
@@ -186,4 +203,5 @@ export interface Database {
   poll_states: PollStatesTable;
   spent_tokens: SpentTokensTable;
   access_changes: AccessChangesTable;
+  alerts: AlertsTable;
 }

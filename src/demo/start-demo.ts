@@ -76,6 +76,7 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
     connector = await createConnector(demoConfig, logger, options.overrides);
     await connector.app.listen({ host: config.server.host, port: config.server.port });
     connector.sync.scheduler?.start();
+    connector.alerts.start();
   } catch (error) {
     await connector?.close().catch(() => {});
     await cc?.close().catch(() => {});

@@ -3,6 +3,9 @@ import type { RunTrigger, SyncRun } from '../model/sync-run.ts';
 import { runSync, type SyncEngineDeps } from '../sync/run-sync.ts';
 import { type LeaseTimings, takeRunLease } from './run-lease.ts';
 
+/** Hears of each run that ended, whichever scheduler ran it. */
+export type RunEndedListener = (run: SyncRun) => void;
+
 /**
  * One run of one organization under its lease, as every scheduler runs it: the lease is taken (null when
  * a live run of another process has it), a run a dead process left is marked abandoned, the run goes with
@@ -20,6 +23,8 @@ export async function executeRun(
     onProgress?: () => Promise<void>;
     /** The run's call cap (see `maxCallsFor`); none: it runs to its end. */
     maxCalls?: number;
+    /** Told of the run once it ended and its lease is free (the alert emails look at it); must not throw. */
+    runEnded?: RunEndedListener;
   },
 ): Promise<SyncRun | null> {
   const { controller } = options;
@@ -30,13 +35,14 @@ export async function executeRun(
     onLost: (error) => controller.abort(error),
   });
   if (!lease) return null;
+  let run: SyncRun;
   try {
     // Holding the lease, any run still marked running belongs to a process that died.
     await engine.repos.syncRuns.failAbandoned(
       organizationId,
       'The process running it stopped before it finished.',
     );
-    return await runSync(engine, organizationId, trigger, {
+    run = await runSync(engine, organizationId, trigger, {
       signal: controller.signal,
       fence: lease.assertHeld,
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
@@ -45,4 +51,6 @@ export async function executeRun(
   } finally {
     await lease.release();
   }
+  options.runEnded?.(run);
+  return run;
 }

@@ -5,7 +5,7 @@ import type { Logger } from '../logger.ts';
 import type { RunTrigger, SyncRun } from '../model/sync-run.ts';
 import { RunCancelledError, type SyncEngineDeps } from '../sync/run-sync.ts';
 import { budgetDeferral } from './budget-gate.ts';
-import { executeRun } from './execute-run.ts';
+import { executeRun, type RunEndedListener } from './execute-run.ts';
 import { maxCallsFor, type PollPlanning } from './poll-planning.ts';
 import { DEFAULT_LEASE_TIMINGS, type LeaseTimings } from './run-lease.ts';
 import { PRIORITY_NAMES, PRIORITY_OF } from './run-priorities.ts';
@@ -65,11 +65,15 @@ function spreadOffset(organizationId: string, intervalMs: number): number {
  */
 export function createInProcessScheduler(
   engine: SyncEngineDeps,
-  options: Partial<InProcessSchedulerOptions> & { timers?: SchedulerTimers } = {},
+  options: Partial<InProcessSchedulerOptions> & {
+    timers?: SchedulerTimers;
+    /** Told of each run that ended (the alert emails). */
+    runEnded?: RunEndedListener;
+  } = {},
   /** Decides which organizations to poll; without it, each is polled every `intervalMs`. */
   planning?: PollPlanning,
 ): InProcessScheduler {
-  const { timers = systemTimers(engine.now), ...chosen } = options;
+  const { timers = systemTimers(engine.now), runEnded, ...chosen } = options;
   const settings = { ...DEFAULT_SCHEDULER_OPTIONS, ...chosen };
   const repos: Repositories = engine.repos;
   const logger: Logger = engine.logger.child({ component: 'scheduler' });
@@ -151,6 +155,7 @@ export function createInProcessScheduler(
         logger,
         controller,
         ...(maxCalls !== undefined ? { maxCalls } : {}),
+        ...(runEnded ? { runEnded } : {}),
       });
       if (!run) {
         logger.info({ organizationId, trigger }, 'another process is running this organization; skipped');

@@ -9,7 +9,7 @@ import type { RunTrigger, SyncRun } from '../model/sync-run.ts';
 import type { SharedRedis } from '../redis/redis-connection.ts';
 import { RunCancelledError, type SyncEngineDeps } from '../sync/run-sync.ts';
 import { budgetDeferral } from './budget-gate.ts';
-import { executeRun } from './execute-run.ts';
+import { executeRun, type RunEndedListener } from './execute-run.ts';
 import { maxCallsFor, type PollPlanning } from './poll-planning.ts';
 import { DEFAULT_LEASE_TIMINGS, type LeaseTimings } from './run-lease.ts';
 import { PRIORITY_NAMES, PRIORITY_OF, RETRYABLE_RUN_ERRORS } from './run-priorities.ts';
@@ -78,6 +78,8 @@ export function createQueueScheduler(input: {
   /** The shared CC budget: a run that would find it spent waits for the reset instead of starting. */
   budget?: { reading: BudgetReading; reserveShare: number };
   options?: Partial<QueueSchedulerOptions>;
+  /** Told of each run this process ended (the alert emails). */
+  runEnded?: RunEndedListener;
 }): QueueScheduler {
   const { redis } = input;
   const settings = { ...DEFAULT_QUEUE_OPTIONS, ...input.options };
@@ -145,6 +147,7 @@ export function createQueueScheduler(input: {
         logger,
         controller,
         ...(maxCalls !== undefined ? { maxCalls } : {}),
+        ...(input.runEnded ? { runEnded: input.runEnded } : {}),
         onProgress: async () => {
           if (await redis.client.exists(cancelKey(organizationId))) {
             controller.abort(new RunCancelledError('The organization was disconnected or deleted.'));
@@ -252,6 +255,7 @@ export function createQueueScheduler(input: {
         lease: settings.lease,
         logger,
         controller: new AbortController(),
+        ...(input.runEnded ? { runEnded: input.runEnded } : {}),
       });
     },
 

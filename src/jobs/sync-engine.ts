@@ -1,3 +1,4 @@
+import type { AlertNotices } from '../alerts/alert-monitor.ts';
 import type { Config } from '../config/config.ts';
 import { ConnecClient } from '../connec/connec-client.ts';
 import { createCcBudgetLimiter } from '../constantcontact/budget-limiter.ts';
@@ -8,6 +9,7 @@ import type { Repositories } from '../db/repositories/index.ts';
 import { ConnectorError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import type { ConnectorMetrics } from '../metrics/connector-metrics.ts';
+import type { SyncRun } from '../model/sync-run.ts';
 import type { SharedRedis } from '../redis/redis-connection.ts';
 import type { SyncEngineDeps } from '../sync/run-sync.ts';
 import { DEFAULT_SYNC_OPTIONS, type SyncOptions } from '../sync/sync-context.ts';
@@ -52,9 +54,12 @@ export function createSyncServices(
     advisoryLocks?: AdvisoryLocks | null;
     /** Counts CC calls, token refreshes, runs and CC-to-hub lag; none when absent. */
     metrics?: ConnectorMetrics;
+    /** Checks an organization's alert emails after each of its runs. */
+    alerts?: AlertNotices;
   } = {},
 ): SyncServices {
-  const { redis, advisoryLocks, metrics } = shared;
+  const { redis, advisoryLocks, metrics, alerts } = shared;
+  const runEnded = alerts ? (run: SyncRun) => alerts.notice(run.organizationId) : undefined;
   const { clientId, clientSecret, redirectUri, apiBaseUrl, authBaseUrl } = config.constantContact;
   if (!clientId || !clientSecret) {
     logger.warn('CC_CLIENT_ID and CC_CLIENT_SECRET are not set: organizations cannot link Constant Contact.');
@@ -99,7 +104,11 @@ export function createSyncServices(
   if (!config.scaleOut || !redis) {
     scheduler = createInProcessScheduler(
       engine,
-      { reserveShare: config.ccBudget.priorityReserve, ...overrides.scheduler },
+      {
+        reserveShare: config.ccBudget.priorityReserve,
+        ...overrides.scheduler,
+        ...(runEnded ? { runEnded } : {}),
+      },
       planning,
     );
     return { cc, engine, scheduler };
@@ -112,6 +121,7 @@ export function createSyncServices(
     budget: { reading: cc.rateLimiter, reserveShare: config.ccBudget.priorityReserve },
     ...(works ? { engine, planning } : {}),
     ...(overrides.queue ? { options: overrides.queue } : {}),
+    ...(runEnded ? { runEnded } : {}),
   });
   return { cc, engine, scheduler };
 }

@@ -1,3 +1,4 @@
+import type { AlertNotices } from '../alerts/alert-monitor.ts';
 import type { ConstantContactClient } from '../constantcontact/client.ts';
 import { CcAccountAlreadyLinkedError } from '../db/db-errors.ts';
 import type { MemberKey } from '../db/repositories/access-changes.ts';
@@ -20,6 +21,8 @@ export interface LifecycleDeps {
   logger: Logger;
   /** Revokes a refresh token at CC; none when CC is not configured. Best effort: see `revokeQuietly`. */
   revoke: ((refreshToken: string) => Promise<void>) | null;
+  /** Told when an organization's link changes, so its admins hear of a reconnect asked for or done. */
+  alerts?: AlertNotices | null;
 }
 
 /** The lifecycle's dependencies from the parts a web process or the command line holds. */
@@ -28,6 +31,7 @@ export function lifecycleDeps(parts: {
   scheduler: SyncScheduler | null;
   logger: Logger;
   cc: Pick<ConstantContactClient, 'oauth'> | null;
+  alerts?: AlertNotices | null;
 }): LifecycleDeps {
   const { cc } = parts;
   return {
@@ -35,6 +39,7 @@ export function lifecycleDeps(parts: {
     scheduler: parts.scheduler,
     logger: parts.logger,
     revoke: cc ? (refreshToken) => cc.oauth.revoke(refreshToken) : null,
+    alerts: parts.alerts ?? null,
   };
 }
 
@@ -90,6 +95,8 @@ export async function linkAccount(
     await revokeQuietly(deps, organization.id, tokens.refreshToken);
     return 'taken';
   }
+  // A relink ends a wait for a reconnect.
+  deps.alerts?.notice(organization.id);
   await announceLink(deps, organization, account, actor);
   return 'linked';
 }
@@ -113,6 +120,9 @@ export async function moveAccount(
     await revokeQuietly(deps, to.id, tokens.refreshToken);
     return 'taken';
   }
+  // The earlier organization now waits for a reconnect; the new one may have been waiting for one.
+  deps.alerts?.notice(from.id);
+  deps.alerts?.notice(to.id);
   await forgetAccount(deps.repos, from.id);
   await audit(deps, from, actor, 'organization.cc_account_moved', {
     ccAccountId: account.id,
@@ -143,6 +153,8 @@ export async function disconnect(
   const tokens = await deps.repos.organizations.getTokens(organization.id);
   if (tokens) await revokeQuietly(deps, organization.id, tokens.refreshToken);
   await deps.repos.organizations.unlink(organization.id);
+  // Disconnected on purpose: an episode under way ends without a recovery email.
+  deps.alerts?.notice(organization.id);
   await forgetAccount(deps.repos, organization.id);
   await audit(deps, organization, actor, 'organization.unlinked', {
     ccAccountId: organization.ccAccount?.id ?? null,

@@ -4,6 +4,7 @@ import formbody from '@fastify/formbody';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyBaseLogger } from 'fastify';
+import type { AlertNotices } from '../alerts/alert-monitor.ts';
 import type { Config } from '../config/config.ts';
 import type { ConstantContactClient } from '../constantcontact/client.ts';
 import type { Store } from '../db/database.ts';
@@ -45,6 +46,8 @@ export interface AppDependencies {
   /** The process's metrics, served at /metrics; a fresh set when absent (tests). */
   metrics?: ConnectorMetrics;
   redis?: SharedRedis | null;
+  /** The alert emails, told when a link changes; none when absent. */
+  alerts?: AlertNotices;
   now?: () => Date;
 }
 
@@ -94,6 +97,7 @@ export async function buildApp(deps: AppDependencies) {
       signedOut: (sid) => deps.repositories.spentTokens.isSpent('session', sid),
     },
     sharedState: deps.redis ? new RedisSharedState(deps.redis) : new MemorySharedState(() => now().getTime()),
+    alerts: deps.alerts ?? null,
     now,
   };
 

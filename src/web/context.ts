@@ -1,3 +1,4 @@
+import type { AlertNotices } from '../alerts/alert-monitor.ts';
 import type { Config } from '../config/config.ts';
 import type { ConstantContactClient } from '../constantcontact/client.ts';
 import type { Store } from '../db/database.ts';
@@ -19,6 +20,8 @@ export interface WebContext {
   session: SessionOptions;
   /** What every web process must see alike (SAML request ids, login rate limits). */
   sharedState: SharedStateStore;
+  /** Told when a link changes (a reconnect asked for or done); none in tests that do not look. */
+  alerts: AlertNotices | null;
   now: () => Date;
 }
 

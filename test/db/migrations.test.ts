@@ -13,6 +13,7 @@ import { createEmptyDatabase, TEST_DATABASES, TEST_KEY } from '../helpers/databa
 
 const TABLES = [
   'access_changes',
+  'alerts',
   'audit_log',
   'cc_contacts',
   'cc_lists',
@@ -48,6 +49,7 @@ for (const kind of TEST_DATABASES) {
         '0007-historical-trigger',
         '0008-sign-in-guards',
         '0009-account-time-zone',
+        '0010-alerts',
       ]);
       assert.deepEqual(await migrateToLatest(empty.store.db), []);
       const tables = (await empty.store.db.introspection.getTables()).map((t) => t.name).sort();
@@ -75,6 +77,7 @@ for (const kind of TEST_DATABASES) {
         '0007-historical-trigger',
         '0008-sign-in-guards',
         '0009-account-time-zone',
+        '0010-alerts',
       ]);
       const kept = await repos.syncRuns.get(run.id);
       assert.equal(kept.trigger, 'schedule');
@@ -116,6 +119,7 @@ for (const kind of TEST_DATABASES) {
               '0007-historical-trigger',
               '0008-sign-in-guards',
               '0009-account-time-zone',
+              '0010-alerts',
             ],
           );
         } finally {

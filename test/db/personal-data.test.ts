@@ -50,6 +50,15 @@ async function seed(repos: Repositories, groupUid: string, memberUid: string) {
   await repos.syncRuns.start(organization.id, 'manual');
   await repos.cursors.set(organization.id, 'hub', 'people', '2026-03-01T00:00:00.000Z');
   await repos.accessChanges.recordLowered({ tenant: 'acme', userUid: 'usr-gone', groupUid });
+  // An alert whose email a mail server refused, quoting the admin's address.
+  await repos.alerts.ensure(organization.id, 'needs_reconnect');
+  await repos.alerts.claim(organization.id, 'needs_reconnect', 'test', 60_000);
+  await repos.alerts.recordSendFailure(
+    organization.id,
+    'needs_reconnect',
+    'test',
+    `550 <${memberUid}@example.com>`,
+  );
   return { organization, user };
 }
 
@@ -96,6 +105,7 @@ describeEachDatabase("erasing an organization's personal data", (db) => {
       await repos.accessChanges.lastLowered({ tenant: 'acme', userUid: 'usr-gone', groupUid: 'cld-del' }),
       null,
     );
+    assert.equal(await repos.alerts.find(id, 'needs_reconnect'), null, 'its alerts go');
     const organization = await repos.organizations.get(id);
     assert.ok(organization.deletedAt, 'the row stays, marked deleted');
     assert.equal(organization.ccAccount, null);
@@ -118,6 +128,7 @@ describeEachDatabase("erasing an organization's personal data", (db) => {
     assert.ok(
       await repos.accessChanges.lastLowered({ tenant: 'acme', userUid: 'usr-gone', groupUid: 'cld-keep' }),
     );
+    assert.ok(await repos.alerts.find(other, 'needs_reconnect'), "another organization's alerts stay");
 
     assert.deepEqual(
       await repos.personalData.eraseOrganization(id),

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { TokenCipher } from '../../security/token-cipher.ts';
 import type { Database } from '../schema.ts';
 import { accessChangeRepository } from './access-changes.ts';
+import { alertRepository } from './alerts.ts';
 import { auditLogRepository } from './audit-log.ts';
 import { ccMirrorRepository } from './cc-mirror.ts';
 import { cursorRepository } from './cursors.ts';
@@ -39,5 +40,6 @@ export function createRepositories(
     spentTokens: spentTokenRepository(db, now),
     accessChanges: accessChangeRepository(db, now),
     personalData: personalDataRepository(db),
+    alerts: alertRepository(db, now),
   };
 }

@@ -42,6 +42,8 @@ export function personalDataRepository(db: Kysely<Database>) {
         await trx.deleteFrom('cc_pending_links').where('organization_id', '=', organizationId).execute();
         await trx.deleteFrom('cursors').where('organization_id', '=', organizationId).execute();
         await trx.deleteFrom('poll_states').where('organization_id', '=', organizationId).execute();
+        // An alert's last send error may quote an admin's address (a mail server's refusal names it).
+        await trx.deleteFrom('alerts').where('organization_id', '=', organizationId).execute();
         const memberIds = (
           await trx
             .selectFrom('memberships')

@@ -219,6 +219,8 @@ export const ccOAuthRoutes: FastifyPluginAsync<{ ctx: WebContext }> = async (app
           elsewhere &&
           (await ctx.repos.organizations.renewAuthorization(elsewhere.id, account.id, tokens))
         ) {
+          // Its wait for a reconnect, if any, is over.
+          ctx.alerts?.notice(elsewhere.id);
           await ctx.repos.auditLog.record({
             tenant: elsewhere.tenant,
             organizationId: elsewhere.id,
