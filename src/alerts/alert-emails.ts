@@ -14,7 +14,7 @@ export interface AlertEmailInput {
   kind: AlertKind;
   email: AlertEmailKind;
   /** Its time zone (the CC account's) dates the email; UTC when unknown. */
-  organization: { id: string; name: string; timeZone: string | null };
+  organization: { id: string; tenant: string; groupUid: string; name: string; timeZone: string | null };
   /** When the trouble began. */
   troubleSince: string;
   /** For a reconnect: why CC must be connected again. */
@@ -25,9 +25,16 @@ export interface AlertEmailInput {
   publicUrl: string;
 }
 
-/** The connector page of an organization, where its admins reconnect and see runs. */
-export function organizationPageUrl(publicUrl: string, organizationId: string): string {
-  return `${publicUrl}/organizations/${encodeURIComponent(organizationId)}`;
+/**
+ * The way to the connector page of an organization from an email: the page needs a session, so the link
+ * signs the admin in through the platform (SP-initiated, for that organization) and lands on the page.
+ */
+export function organizationPageUrl(
+  publicUrl: string,
+  organization: { tenant: string; groupUid: string },
+): string {
+  const query = new URLSearchParams({ group_id: organization.groupUid, to: 'settings' });
+  return `${publicUrl}/maestrano/auth/saml/init/${encodeURIComponent(organization.tenant)}?${query}`;
 }
 
 /** A paragraph of text, or the link to the connector page on its own line. */
@@ -40,7 +47,7 @@ type Part = string | { link: string };
 export function composeAlertEmail(input: AlertEmailInput): AlertEmail {
   // A name on one line: it goes in a subject.
   const name = input.organization.name.replace(/\s+/g, ' ').trim() || 'your organization';
-  const link = { link: organizationPageUrl(input.publicUrl, input.organization.id) };
+  const link = { link: organizationPageUrl(input.publicUrl, input.organization) };
   const since = zonedMinute(input.troubleSince, input.organization.timeZone);
   const footer = `You get this email as an admin of ${name} in the Constant Contact connector.`;
   const { subject, parts } = content(input, name, since, link, footer);
@@ -71,7 +78,7 @@ function content(
       parts: [
         `The Constant Contact connector stopped sharing data for ${name} on ${since}: Constant Contact must be connected again.`,
         `Why: ${input.reconnectReason ?? 'Constant Contact no longer accepts the connection.'}`,
-        'What to do: open the connector page (or launch the Constant Contact connector from your dashboard) and select "Reconnect to Constant Contact". Until then nothing is shared between Constant Contact and Connec! for this organization.',
+        'What to do: open the connector page (the link signs you in through your platform) and select "Reconnect to Constant Contact". Until then nothing is shared between Constant Contact and Connec! for this organization.',
         link,
         `${footer} One more follows when it is connected again.`,
       ],

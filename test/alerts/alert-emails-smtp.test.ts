@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { defaultCcClient } from '../../sandbox/constantcontact/index.ts';
 import { ManualClock } from '../../sandbox/shared/clock.ts';
+import { organizationPageUrl } from '../../src/alerts/alert-emails.ts';
 import { smtpMailer } from '../../src/alerts/alert-mailer.ts';
 import { type AlertMonitor, alertsFromConfig, createAlertMonitor } from '../../src/alerts/alert-monitor.ts';
 import { loadConfig } from '../../src/config/config.ts';
@@ -97,8 +98,9 @@ for (const kind of TEST_DATABASES) {
         const reason = (await h.repos.organizations.get(h.organization.id)).needsReconnect?.reason ?? '';
         assert.match(reason, /reconnect to share again/);
         assert.ok(email?.text.includes(reason), 'the reason the page shows');
-        assert.ok(email?.text.includes(`${PUBLIC_URL}/organizations/${h.organization.id}`));
-        assert.ok(email?.html.includes(`href="${PUBLIC_URL}/organizations/${h.organization.id}"`));
+        const link = organizationPageUrl(PUBLIC_URL, h.organization);
+        assert.ok(email?.text.includes(`\n${link}\n`), 'the way to the connector page, signing in first');
+        assert.ok(email?.html.includes(`href="${link.replaceAll('&', '&amp;')}"`));
 
         // More runs, checks and sweeps, and a restart (a new process on the same database): nothing more.
         await scheduler.runNow(h.organization.id, 'manual');

@@ -6,7 +6,13 @@ import { withoutAddresses } from '../../src/alerts/alert-mailer.ts';
 const base: AlertEmailInput = {
   kind: 'needs_reconnect',
   email: 'trouble',
-  organization: { id: 'org-1', name: 'Demo Bakery', timeZone: null },
+  organization: {
+    id: 'org-1',
+    tenant: 'maestrano',
+    groupUid: 'cld-4812',
+    name: 'Demo Bakery',
+    timeZone: null,
+  },
   troubleSince: '2026-03-01T09:00:00.000Z',
   reconnectReason:
     'Constant Contact account "Demo Bakery" was linked to another organization on 2026-03-01 09:00 UTC; reconnect to share again.',
@@ -17,7 +23,9 @@ const base: AlertEmailInput = {
   },
   publicUrl: 'https://cc.connector.example.com',
 };
-const page = 'https://cc.connector.example.com/organizations/org-1';
+// The page needs a session: the link signs the admin in through the platform, for this organization.
+const page =
+  'https://cc.connector.example.com/maestrano/auth/saml/init/maestrano?group_id=cld-4812&to=settings';
 
 describe('alert emails', () => {
   it('asks for a reconnect: the organization, why, since when, what to do and where', () => {
@@ -27,7 +35,7 @@ describe('alert emails', () => {
     assert.ok(email.text.includes('2026-03-01 09:00 UTC'));
     assert.ok(email.text.includes('"Reconnect to Constant Contact"'));
     assert.ok(email.text.includes(`\n${page}\n`), 'the page link on a line of its own');
-    assert.ok(email.html.includes(`<a href="${page}">`));
+    assert.ok(email.html.includes(`<a href="${page.replaceAll('&', '&amp;')}">`));
   });
 
   it('says since when runs fail and the last error', () => {
@@ -66,12 +74,18 @@ describe('alert emails', () => {
   it('keeps the subject on one line and the HTML inert whatever the organization is called', () => {
     const email = composeAlertEmail({
       ...base,
-      organization: { id: 'org/2', name: 'Bad\r\nBcc: x@y.example <script>', timeZone: null },
+      organization: {
+        id: 'org-2',
+        tenant: 'maes/trano',
+        groupUid: 'cld&2',
+        name: 'Bad\r\nBcc: x@y.example <script>',
+        timeZone: null,
+      },
     });
     assert.ok(!/[\r\n]/.test(email.subject));
     assert.ok(!email.html.includes('<script>'));
     assert.ok(email.html.includes('&lt;script&gt;'));
-    assert.ok(email.text.includes('/organizations/org%2F2'));
+    assert.ok(email.text.includes('/saml/init/maes%2Ftrano?group_id=cld%262&to=settings'));
   });
 
   it('shortens a very long error message; the page has it whole', () => {

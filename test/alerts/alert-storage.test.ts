@@ -184,7 +184,7 @@ describeEachDatabase('alert storage', (db) => {
     const other = createRepositories(d.store.db, d.cipher, () => d.clock.now());
     const [first, second] = [monitor(repos), monitor(other)];
     // Sweeps also look at the organizations of earlier tests: only this one's emails count.
-    const sent = () => mailer.sent.filter((m) => m.email.text.includes(organization.id));
+    const sent = () => mailer.sent.filter((m) => m.email.text.includes(`group_id=${organization.groupUid}&`));
     await Promise.all([
       first.check(organization.id),
       second.check(organization.id),

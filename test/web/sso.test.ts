@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { SAML_SIGNING_MODES } from '../../sandbox/platform/platform-knobs.ts';
 import { signElement } from '../../sandbox/platform/saml-idp.ts';
 import { createSigningIdentity } from '../../sandbox/platform/self-signed-certificate.ts';
+import { organizationPageUrl } from '../../src/alerts/alert-emails.ts';
 import { PUBLIC_URL, startWebTestApp, type WebTestApp } from '../helpers/web-app.ts';
 
 const RESPONSE_XPATH = "/*[local-name(.)='Response']";
@@ -172,6 +173,15 @@ for (const mode of SAML_SIGNING_MODES)
         'settings',
       );
       assert.equal(settings.headers.location, `/organizations/${organizationId}`);
+
+      // An alert email's link asks the platform to sign the admin in to this organization, for its page.
+      const organization = await t.repos.organizations.get(organizationId);
+      const link = new URL(organizationPageUrl(PUBLIC_URL, organization));
+      const init = await t.app.inject({ method: 'GET', url: `${link.pathname}${link.search}` });
+      assert.equal(init.statusCode, 302);
+      const atIdp = new URL(init.headers.location as string);
+      assert.equal(atIdp.searchParams.get('group_id'), 'cld-linked');
+      assert.equal(atIdp.searchParams.get('RelayState'), 'settings');
     });
 
     it('refuses to sign in to an organization the platform deleted', async () => {
