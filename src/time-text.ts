@@ -4,11 +4,11 @@ export function utcMinute(iso: string): string {
   return `${at.slice(0, 10)} ${at.slice(11, 16)} UTC`;
 }
 
-/** How far an instant is from now, as people say it: "in 12 minutes", "3 hours ago", "now". */
+/** How far an instant is from now, as people say it: "in 12 minutes", "3 hours ago", "just now". */
 export function relativeTime(at: Date, now: Date): string {
   const seconds = Math.round((at.getTime() - now.getTime()) / 1000);
   const abs = Math.abs(seconds);
-  if (abs < 45) return 'now';
+  if (abs < 45) return seconds > 0 ? 'in a moment' : 'just now';
   const [n, unit] =
     abs < 45 * 60
       ? [Math.max(1, Math.round(abs / 60)), 'minute']

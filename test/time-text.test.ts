@@ -6,8 +6,9 @@ describe('times as people read them', () => {
   it('says how far an instant is from now, in the largest whole unit', () => {
     const now = new Date('2026-03-01T12:00:00Z');
     const at = (seconds: number) => new Date(now.getTime() + seconds * 1000);
-    assert.equal(relativeTime(at(20), now), 'now');
-    assert.equal(relativeTime(at(-44), now), 'now');
+    assert.equal(relativeTime(at(20), now), 'in a moment');
+    assert.equal(relativeTime(at(-44), now), 'just now');
+    assert.equal(relativeTime(at(0), now), 'just now');
     assert.equal(relativeTime(at(60), now), 'in 1 minute');
     assert.equal(relativeTime(at(12 * 60), now), 'in 12 minutes');
     assert.equal(relativeTime(at(-4 * 60), now), '4 minutes ago');

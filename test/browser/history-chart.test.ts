@@ -66,12 +66,12 @@ describe("the history's chart and times, in the account's time zone (browser)", 
     const history = page.locator('#history');
     assert.match((await history.locator('caption').textContent()) ?? '', /Times are in America\/Chicago/);
     const started = (await history.locator('td[data-label="Started"]').first().textContent()) ?? '';
-    assert.match(started, /^(now|\d+ minutes? ago)/);
+    assert.match(started, /^(just now|\d+ minutes? ago)/);
     assert.match(started, CHICAGO_TIME);
     const status = (await page.locator('#sync-progress-status').textContent()) ?? '';
     assert.match(
       status,
-      new RegExp(`Last synchronization finished (now|\\d+ minutes? ago) \\(${CHICAGO_TIME.source}\\)`),
+      new RegExp(`Last synchronization finished (just now|\\d+ minutes? ago) \\(${CHICAGO_TIME.source}\\)`),
     );
     const connectedSince = page.locator('dl.facts dt:text-is("Connected since") + dd');
     assert.match((await connectedSince.textContent()) ?? '', CHICAGO_TIME);

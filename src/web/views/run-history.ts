@@ -16,9 +16,12 @@ export function axisTop(max: number): number {
   return step * power;
 }
 
-/** Which runs get a date under the axis: about five, always the newest; fewer on a phone (see styles). */
-function labelled(count: number): (index: number) => 'major' | 'minor' | null {
-  const every = Math.max(1, Math.ceil(count / 5));
+/**
+ * Which runs get a date under the axis, counting from the newest: one every sixth of the slots, so dates
+ * never crowd; on a phone only every other one shows (see styles).
+ */
+function labelled(count: number, slots: number): (index: number) => 'major' | 'minor' | null {
+  const every = Math.max(1, Math.ceil(slots / 6));
   return (index) => {
     const fromNewest = count - 1 - index;
     if (fromNewest % every !== 0) return null;
@@ -30,6 +33,8 @@ function labelled(count: number): (index: number) => 'major' | 'minor' | null {
 // only rectangles and non-scaling lines are drawn in it; every word is HTML, readable at any width.
 const SLOT = 10;
 const BAR = 6;
+// A few runs keep bars of a reading width, newest on the right, instead of stretching across the chart.
+const MIN_SLOTS = 12;
 
 /**
  * Records moved per run over the last runs, oldest on the left: writes to Constant Contact and to Connec!
@@ -43,10 +48,13 @@ export function renderRunChart(runs: readonly SyncRun[], times: LocalTimes): Saf
 <p class="muted">After each run, a bar here shows how many records it shared to Constant Contact and to Connec!, with failed runs marked in red.</p></div>`;
   }
   const top = axisTop(Math.max(...ordered.map((r) => moved(r.counts.hub) + moved(r.counts.cc))));
-  const width = ordered.length * SLOT;
+  const slots = Math.max(ordered.length, MIN_SLOTS);
+  const empty = slots - ordered.length;
+  const width = slots * SLOT;
   const y = (n: number) => 100 - (n / top) * 100;
   const failed = ordered.filter((r) => r.status === 'failed').length;
-  const shapes = ordered.map((r, i) => {
+  const shapes = ordered.map((r, run) => {
+    const i = empty + run;
     const cc = moved(r.counts.cc);
     const hub = moved(r.counts.hub);
     const x = i * SLOT + (SLOT - BAR) / 2;
@@ -64,11 +72,14 @@ export function renderRunChart(runs: readonly SyncRun[], times: LocalTimes): Saf
   const first = ordered[0] as SyncRun;
   const last = ordered[ordered.length - 1] as SyncRun;
   const summary = `Records shared in the last ${ordered.length} run${ordered.length === 1 ? '' : 's'}, from ${formatDate(times, first.startedAt)} to ${formatDate(times, last.startedAt)}: ${toCc} to Constant Contact, ${toHub} to Connec!${failed ? `; ${failed} run${failed === 1 ? '' : 's'} failed` : ''}.`;
-  const kind = labelled(ordered.length);
-  const dates = ordered.map((r, i) => {
-    const k = kind(i);
-    return k ? html`<span class="${k}">${times.short(r.startedAt)}</span>` : html`<span></span>`;
-  });
+  const kind = labelled(ordered.length, slots);
+  const dates = [
+    ...Array.from({ length: empty }, () => html`<span></span>`),
+    ...ordered.map((r, i) => {
+      const k = kind(i);
+      return k ? html`<span class="${k}">${times.short(r.startedAt)}</span>` : html`<span></span>`;
+    }),
+  ];
   return html`<figure class="run-chart" data-chart>
 <div class="chart-title" id="chart-title">Records shared per run <span class="muted">(last ${ordered.length} run${ordered.length === 1 ? '' : 's'})</span></div>
 <div class="chart-body">

@@ -81,6 +81,7 @@ ul.records { list-style: none; margin: 0; padding: 0; min-width: 0; } ul.records
 dl.facts { display: grid; grid-template-columns: max-content minmax(0, 1fr); gap: .25rem 1rem; margin: 0; }
 dl.facts dd { margin: 0; overflow-wrap: anywhere; }
 dl.facts dt { color: var(--muted); }
+dl.facts + .actions, dl.facts + form { margin-top: 1rem; }
 @media (max-width: 40rem) {
   main { padding: .5rem .75rem 2rem; }
   .x-axis .minor { visibility: hidden; }
