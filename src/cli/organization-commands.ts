@@ -91,9 +91,11 @@ export async function statusCommand(connector: Connector, args: readonly string[
   const { values, flags } = parseOptions(args, { values: ['tenant', 'org', 'record'], flags: ['json'] });
   const organization = await findOrganization(connector, values);
   if (values.record) return recordStatus(connector, organization, values.record, flags.has('json'));
-  const { syncRuns, idMaps } = connector.repositories;
+  const { syncRuns, idMaps, sharedContacts } = connector.repositories;
   const runs = await syncRuns.listRecent(organization.id, 5);
   const counts = await idMaps.countByState(organization.id);
+  const sharing = await sharedContacts.counts(organization.id);
+  const companyProfile = await sharedContacts.companyProfile(organization.id);
   const notShared = await idMaps.page(organization.id, {
     states: ['excluded', 'failed', 'unlinked'],
     limit: 20,
@@ -111,6 +113,8 @@ export async function statusCommand(connector: Connector, args: readonly string[
       syncEnabled: organization.syncEnabled,
     },
     records: counts,
+    /** Contacts are counted once however many hub records share them. */
+    contacts: { shared: sharing.shared.contacts, fromRecords: sharing.shared.records },
     runs,
     notShared: notShared.items.map((m) => ({
       collection: m.hubCollection,
@@ -136,7 +140,8 @@ export async function statusCommand(connector: Connector, args: readonly string[
     ...(organization.needsReconnect
       ? [`Needs reconnect since ${organization.needsReconnect.since}: ${organization.needsReconnect.reason}`]
       : []),
-    `Records: ${counts.linked} shared, ${counts.excluded} excluded, ${counts.failed} failing, ${counts.unlinked} unlinked.`,
+    `Shared: ${plural(sharing.shared.contacts, 'contact')}, from ${plural(sharing.shared.records, 'Connec! record')}${companyProfile ? ', and the company profile' : ''}.`,
+    `Not shared: ${counts.excluded} excluded, ${counts.failed} failing, ${counts.unlinked} deleted in Constant Contact (records).`,
     '',
     runs.length ? 'Last runs:' : 'No runs yet.',
     ...runs.map(describeRun),
@@ -199,3 +204,5 @@ function lifecycleOf(connector: Connector) {
     alerts: connector.alerts,
   });
 }
+
+const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;

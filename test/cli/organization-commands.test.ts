@@ -122,6 +122,11 @@ describe('operator commands', () => {
     assert.match(result.stdout, /Linked to Constant Contact account "Alpha Bikes"/);
     assert.match(result.stdout, /Last runs:\n.* manual {2}succeeded/);
     assert.match(result.stdout, /Constant Contact: 1 created/);
+    assert.match(result.stdout, /\nShared: 1 contact, from 1 Connec! record, and the company profile\.\n/);
+    assert.match(
+      result.stdout,
+      /\nNot shared: \d+ excluded, 0 failing, 0 deleted in Constant Contact \(records\)\.\n/,
+    );
     assert.match(result.stdout, /Not shared \(\d+\):/);
     assert.match(result.stdout, /existed before sharing started/);
   });
