@@ -6,6 +6,7 @@ import type { AdvisoryLocks } from '../db/advisory-locks.ts';
 import { organizationTokenStore } from '../db/cc-token-store.ts';
 import type { Repositories } from '../db/repositories/index.ts';
 import { ConnectorError } from '../errors.ts';
+import { lifecycleDeps, settleExpiredLinks } from '../lifecycle/organization-lifecycle.ts';
 import type { Logger } from '../logger.ts';
 import type { ConnectorMetrics } from '../metrics/connector-metrics.ts';
 import type { SharedRedis } from '../redis/redis-connection.ts';
@@ -96,10 +97,12 @@ export function createSyncServices(
     cost: { ...DEFAULT_POLL_COST, chunkCalls: config.ccBudget.chunkCalls },
     now: engine.now,
   });
+  // Confirmations nobody answered give their authorization back to the account's holder.
+  const housekeeping = () => settleExpiredLinks(lifecycleDeps({ repos, scheduler, logger, cc }));
   if (!config.scaleOut || !redis) {
     scheduler = createInProcessScheduler(
       engine,
-      { reserveShare: config.ccBudget.priorityReserve, ...overrides.scheduler },
+      { reserveShare: config.ccBudget.priorityReserve, ...overrides.scheduler, housekeeping },
       planning,
     );
     return { cc, engine, scheduler };
@@ -110,7 +113,7 @@ export function createSyncServices(
     repos,
     logger,
     budget: { reading: cc.rateLimiter, reserveShare: config.ccBudget.priorityReserve },
-    ...(works ? { engine, planning } : {}),
+    ...(works ? { engine, planning, housekeeping } : {}),
     ...(overrides.queue ? { options: overrides.queue } : {}),
   });
   return { cc, engine, scheduler };
