@@ -2,6 +2,7 @@ import type { Config } from '../config/config.ts';
 import { ConnecClient } from '../connec/connec-client.ts';
 import { createCcBudgetLimiter } from '../constantcontact/budget-limiter.ts';
 import { ConstantContactClient } from '../constantcontact/client.ts';
+import { createTokenEndpointLimiter } from '../constantcontact/token-endpoint-limiter.ts';
 import type { AdvisoryLocks } from '../db/advisory-locks.ts';
 import { organizationTokenStore } from '../db/cc-token-store.ts';
 import type { Repositories } from '../db/repositories/index.ts';
@@ -65,6 +66,7 @@ export function createSyncServices(
     config: { clientId, clientSecret, redirectUri, apiBaseUrl, authBaseUrl },
     tokenStore: organizationTokenStore(repos.organizations, overrides.now, advisoryLocks ?? undefined),
     rateLimiter: createCcBudgetLimiter(config.ccBudget, { redis: config.scaleOut ? redis : null, logger }),
+    tokenRateLimiter: createTokenEndpointLimiter({ redis: config.scaleOut ? redis : null, logger }),
     logger,
     ...(metrics ? { metrics, onTokenRefresh: (outcome) => metrics.tokenRefreshed(outcome) } : {}),
   });
