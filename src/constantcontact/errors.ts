@@ -136,7 +136,9 @@ export class CcQuotaExceededError extends ConnectorError {
 
 /**
  * CC answered 409: the contact's email belongs to another contact (deleted ones included) or a list with
- * that name exists. `conflictingId` is the other resource's id when CC's message names it.
+ * that name exists. `conflictingId` is the other resource's id should CC's message name one; its wording
+ * for a taken email ("Validation failed: EmailAddress is not unique") does not, so callers find the holder
+ * by email.
  */
 export class CcConflictError extends ConnectorError {
   readonly code = 'CC_CONFLICT';
