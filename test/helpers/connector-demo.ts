@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { type Config, loadConfig } from '../../src/config/config.ts';
 import { type Demo, startDemo } from '../../src/demo/start-demo.ts';
 import { createLogger } from '../../src/logger.ts';
+import { listMembershipsFromEnv } from './cc-emulator.ts';
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -45,6 +46,7 @@ export async function startTestDemo(): Promise<Demo & { dataDir: string }> {
     logger: createLogger(config.logLevel),
     sandboxFile: null,
     activityStepMs: 20,
+    ccKnobs: listMembershipsFromEnv(),
     overrides: { scheduler: { debounceMs: 100, tickMs: 60 * 60_000 } },
     platformOptions: {
       notifications: { bufferMs: 20, maxRecords: 100 },
