@@ -5,6 +5,7 @@ import {
   type CcErrorEntry,
   ccError,
   conflictErrorKey,
+  emailNotUnique,
   notFoundErrorKey,
   validationErrorKey,
 } from './cc-errors.ts';
@@ -236,19 +237,7 @@ export class CcAccount {
     if (errors.length > 0) return { ok: false, status: 400, errors };
     const email = write.email!.trim();
     const existing = this.storedContactByEmail(email);
-    if (existing) {
-      const state = existing.deleted_at ? 'a deleted contact' : 'an existing contact';
-      return {
-        ok: false,
-        status: 409,
-        errors: [
-          ccError(
-            conflictErrorKey,
-            `Email address ${email} is already in use by ${state} (contact_id ${existing.contact_id}).`,
-          ),
-        ],
-      };
-    }
+    if (existing) return { ok: false, status: 409, errors: [emailNotUnique] };
     const now = this.#now();
     const permission = write.permission_to_send ?? 'implicit';
     const contact: StoredContact = {
@@ -412,13 +401,7 @@ export class CcAccount {
   #emailTakenByAnother(contact: StoredContact, email: string): ContactOutcome | null {
     const holder = this.storedContactByEmail(email);
     if (!holder || holder.contact_id === contact.contact_id) return null;
-    return {
-      ok: false,
-      status: 409,
-      errors: [
-        ccError(conflictErrorKey, `Email address ${email.trim()} is already in use by another contact.`),
-      ],
-    };
+    return { ok: false, status: 409, errors: [emailNotUnique] };
   }
 
   #changeEmail(contact: StoredContact, email: string, now: string): void {

@@ -18,3 +18,14 @@ export function sendCcErrors(reply: FastifyReply, status: number, errors: CcErro
 export const validationErrorKey = 'contacts.api.validation.error';
 export const conflictErrorKey = 'contacts.api.conflict';
 export const notFoundErrorKey = 'contacts.api.not_found';
+
+/**
+ * CC's 409 for an email another contact holds (deleted ones included), as a developer reported it on CC's
+ * API support forum: it names neither the email nor the contact holding it, so a client finds that contact
+ * by email.
+ * https://community.constantcontact.com/t5/API-Developer-Support/API-v-3-409-conflict-on-POST-create-a-Contact-User-doesn-t/m-p/327661
+ */
+export const emailNotUnique: CcErrorEntry = ccError(
+  conflictErrorKey,
+  'Validation failed: EmailAddress is not unique',
+);

@@ -24,7 +24,7 @@ export class CcNeedsReconnectError extends ConnectorError {
 
   constructor(organizationId: string, reason: string, options?: { cause?: unknown }) {
     super(
-      `The Constant Contact connection of organization ${organizationId} must be reconnected: ${reason}. ` +
+      `The Constant Contact connection of organization ${organizationId} must be reconnected: ${clause(reason)}. ` +
         'An administrator can reconnect it from the connector settings.',
       options,
     );
@@ -136,7 +136,9 @@ export class CcQuotaExceededError extends ConnectorError {
 
 /**
  * CC answered 409: the contact's email belongs to another contact (deleted ones included) or a list with
- * that name exists. `conflictingId` is the other resource's id when CC's message names it.
+ * that name exists. `conflictingId` is the other resource's id should CC's message name one; its wording
+ * for a taken email ("Validation failed: EmailAddress is not unique") does not, so callers find the holder
+ * by email.
  */
 export class CcConflictError extends ConnectorError {
   readonly code = 'CC_CONFLICT';
@@ -201,7 +203,7 @@ export class CcUnavailableError extends ConnectorError {
   ) {
     const attempts = options?.attempts ?? 1;
     super(
-      `Constant Contact is unavailable${where(context)}: ${detail}` +
+      `Constant Contact is unavailable${where(context)}: ${clause(detail)}` +
         `${attempts > 1 ? ` (after ${attempts} attempts)` : ''}. The work will be retried later.`,
       options,
     );
@@ -263,7 +265,7 @@ export class CcActivityFailedError extends ConnectorError {
   constructor(activityId: string, state: string, activityErrors: string[]) {
     super(
       `Constant Contact bulk activity ${activityId} ended as ${state}` +
-        `${activityErrors.length > 0 ? `: ${activityErrors.slice(0, 3).join('; ')}` : ''}. ` +
+        `${activityErrors.length > 0 ? `: ${clause(activityErrors.slice(0, 3).join('; '))}` : ''}. ` +
         'The records it carried will be sent again.',
     );
     this.activityId = activityId;
@@ -378,5 +380,13 @@ function findUuid(errors: CcApiError[]): string | undefined {
 // kept in the error because the user needs them to fix the record, and loggers must log codes, not messages.
 function describe(errors: CcApiError[]): string {
   if (errors.length === 0) return 'no details given';
-  return errors.map((e) => `${e.error_key}: ${e.error_message}`).join('; ');
+  return clause(errors.map((e) => `${e.error_key}: ${e.error_message}`).join('; '));
+}
+
+/**
+ * Text from CC (or a caller) set inside one of our sentences: CC ends its messages with a full stop, and
+ * ours add their own, so it goes without one rather than showing "processed.. The records".
+ */
+function clause(text: string): string {
+  return text.replace(/[\s.]+$/, '');
 }

@@ -14,6 +14,11 @@ export interface RedisRateLimiterOptions {
   perSecond?: number;
   /** Requests per UTC day, across every process; CC allows 10,000. */
   perDay?: number;
+  /**
+   * The name of this budget in the deployment's key space (default `cc-budget`, the API's): limiters with
+   * the same Redis and name share one budget, a limiter of another name has its own (the token endpoint's).
+   */
+  budgetName?: string;
   /** Added to the one-second window, as slack for clock granularity and Redis round trips. */
   safetyMarginMs?: number;
   /**
@@ -95,21 +100,22 @@ export class RedisRateLimiter implements RateLimiter, BudgetReading {
       throw new RangeError('RedisRateLimiter needs a whole perSecond and a perDay of at least 1.');
     }
     const { client } = options.redis;
+    const name = options.budgetName ?? 'cc-budget';
     this.#slots = new RateLimiterRedis({
       storeClient: client,
-      keyPrefix: options.redis.key('cc-budget', 'slot'),
+      keyPrefix: options.redis.key(name, 'slot'),
       points: 1,
       // The library counts whole seconds.
       duration: Math.ceil((options.inFlightLeaseMs ?? 5 * 60_000) / 1000),
     });
     this.#days = new RateLimiterRedis({
       storeClient: client,
-      keyPrefix: options.redis.key('cc-budget', 'day'),
+      keyPrefix: options.redis.key(name, 'day'),
       points: this.#perDay,
       // The key names its day; two days keep yesterday's figure readable past midnight, then it goes.
       duration: 2 * 86_400,
     });
-    this.#blockedKey = options.redis.key('cc-budget', 'blocked-until');
+    this.#blockedKey = options.redis.key(name, 'blocked-until');
   }
 
   get limit(): number {

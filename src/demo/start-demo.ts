@@ -1,6 +1,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { type CcEmulator, startConstantContactEmulator } from '../../sandbox/constantcontact/index.ts';
+import {
+  type CcEmulator,
+  type CcKnobs,
+  startConstantContactEmulator,
+} from '../../sandbox/constantcontact/index.ts';
 import { buildDemoSeed, DEMO_TENANT, type DemoSeed } from '../../sandbox/demo-seed.ts';
 import { type PlatformEmulator, startPlatformEmulator } from '../../sandbox/platform/index.ts';
 import type { Config } from '../config/config.ts';
@@ -16,6 +20,8 @@ export interface DemoOptions {
   overrides?: Parameters<typeof createConnector>[2];
   /** How long each step of a CC bulk activity takes (default 1 s, as `npm run sandbox`). */
   activityStepMs?: number;
+  /** The CC emulator's readings of what CC does not document (tests run the demo under each). */
+  ccKnobs?: Partial<CcKnobs>;
   /** Speeds the emulators' notifications up in tests. */
   platformOptions?: Partial<Parameters<typeof startPlatformEmulator>[0]>;
 }
@@ -60,6 +66,7 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
       accounts: seed.cc.accounts,
       clients: [{ ...seed.cc.client, redirectUris: [config.constantContact.redirectUri] }],
       activityStepMs: options.activityStepMs ?? 1000,
+      ...(options.ccKnobs ? { knobs: options.ccKnobs } : {}),
     });
     const demoConfig: Config = {
       ...config,

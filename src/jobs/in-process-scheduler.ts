@@ -10,7 +10,7 @@ import { maxCallsFor, type PollPlanning } from './poll-planning.ts';
 import { DEFAULT_LEASE_TIMINGS, type LeaseTimings } from './run-lease.ts';
 import { PRIORITY_NAMES, PRIORITY_OF } from './run-priorities.ts';
 import { type SchedulerTimers, systemTimers, type TimerHandle } from './scheduler-timers.ts';
-import { SchedulerStoppedError, type SyncScheduler } from './sync-scheduler.ts';
+import { type Housekeeping, SchedulerStoppedError, type SyncScheduler } from './sync-scheduler.ts';
 
 export interface InProcessSchedulerOptions {
   /** Time between scheduled runs of one organization. */
@@ -69,11 +69,13 @@ export function createInProcessScheduler(
     timers?: SchedulerTimers;
     /** Told of each run that ended (the alert emails). */
     runEnded?: RunEndedListener;
+    /** What the connector does on its own besides runs (see `Housekeeping`), at every tick. */
+    housekeeping?: Housekeeping;
   } = {},
   /** Decides which organizations to poll; without it, each is polled every `intervalMs`. */
   planning?: PollPlanning,
 ): InProcessScheduler {
-  const { timers = systemTimers(engine.now), runEnded, ...chosen } = options;
+  const { timers = systemTimers(engine.now), runEnded, housekeeping, ...chosen } = options;
   const settings = { ...DEFAULT_SCHEDULER_OPTIONS, ...chosen };
   const repos: Repositories = engine.repos;
   const logger: Logger = engine.logger.child({ component: 'scheduler' });
@@ -251,8 +253,11 @@ export function createInProcessScheduler(
     start() {
       if (ticker) return;
       stopped = false;
-      const safeTick = () =>
-        tick().catch((error: unknown) => logger.error({ err: error }, 'schedule tick failed'));
+      const safeTick = () => {
+        // Apart from the schedule: a spent CC budget or a failing plan must not hold it back.
+        housekeeping?.().catch((error: unknown) => logger.error({ err: error }, 'housekeeping failed'));
+        return tick().catch((error: unknown) => logger.error({ err: error }, 'schedule tick failed'));
+      };
       ticker = timers.setInterval(safeTick, settings.tickMs);
       ticker.unref?.();
       // The first look at the schedule comes at once, not a tick later.

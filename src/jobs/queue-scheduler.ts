@@ -13,7 +13,7 @@ import { executeRun, type RunEndedListener } from './execute-run.ts';
 import { maxCallsFor, type PollPlanning } from './poll-planning.ts';
 import { DEFAULT_LEASE_TIMINGS, type LeaseTimings } from './run-lease.ts';
 import { PRIORITY_NAMES, PRIORITY_OF, RETRYABLE_RUN_ERRORS } from './run-priorities.ts';
-import { SchedulerStoppedError, type SyncScheduler } from './sync-scheduler.ts';
+import { type Housekeeping, SchedulerStoppedError, type SyncScheduler } from './sync-scheduler.ts';
 
 export interface QueueSchedulerOptions {
   /** Quiet period after a notification before its run is queued. */
@@ -25,6 +25,8 @@ export interface QueueSchedulerOptions {
   lease: LeaseTimings;
   /** How often the planner decides which organizations to poll (in one worker at a time). */
   planEveryMs: number;
+  /** How often one worker does the housekeeping, when there is some. */
+  housekeepingEveryMs: number;
   /** How long a job waits before trying again when another process's run holds the organization. */
   busyRetryMs: number;
   /** Attempts of a run that fails on an outage, with exponential back-off from `retryBaseMs`. */
@@ -38,6 +40,7 @@ export const DEFAULT_QUEUE_OPTIONS: QueueSchedulerOptions = {
   concurrency: 2,
   lease: DEFAULT_LEASE_TIMINGS,
   planEveryMs: 60_000,
+  housekeepingEveryMs: 60_000,
   busyRetryMs: 5_000,
   attempts: 4,
   retryBaseMs: 30_000,
@@ -77,6 +80,8 @@ export function createQueueScheduler(input: {
   planning?: PollPlanning;
   /** The shared CC budget: a run that would find it spent waits for the reset instead of starting. */
   budget?: { reading: BudgetReading; reserveShare: number };
+  /** Done by one worker at a time, every `housekeepingEveryMs` (a repeatable job, as the planner). */
+  housekeeping?: Housekeeping;
   options?: Partial<QueueSchedulerOptions>;
   /** Told of each run this process ended (the alert emails). */
   runEnded?: RunEndedListener;
@@ -198,6 +203,10 @@ export function createQueueScheduler(input: {
       await enqueue(job.data.organizationId, 'notification');
       return;
     }
+    if (job.name === 'housekeeping' && input.housekeeping) {
+      await input.housekeeping();
+      return;
+    }
     if (job.name === 'plan' && input.planning) {
       for (const organizationId of await input.planning.due(new Date())) {
         await enqueue(organizationId, 'schedule');
@@ -301,6 +310,21 @@ export function createQueueScheduler(input: {
           'scheduling the planner',
           '-',
           control.upsertJobScheduler('plan', { every: settings.planEveryMs }, { name: 'plan', data: {} }),
+        );
+      }
+      if (input.housekeeping) {
+        fireAndLog(
+          'scheduling the housekeeping',
+          '-',
+          control.upsertJobScheduler(
+            'housekeeping',
+            { every: settings.housekeepingEveryMs },
+            {
+              name: 'housekeeping',
+              data: {},
+              opts: { removeOnComplete: true, removeOnFail: { count: 100 } },
+            },
+          ),
         );
       }
     },

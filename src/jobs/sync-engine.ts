@@ -3,10 +3,12 @@ import type { Config } from '../config/config.ts';
 import { ConnecClient } from '../connec/connec-client.ts';
 import { createCcBudgetLimiter } from '../constantcontact/budget-limiter.ts';
 import { ConstantContactClient } from '../constantcontact/client.ts';
+import { createTokenEndpointLimiter } from '../constantcontact/token-endpoint-limiter.ts';
 import type { AdvisoryLocks } from '../db/advisory-locks.ts';
 import { organizationTokenStore } from '../db/cc-token-store.ts';
 import type { Repositories } from '../db/repositories/index.ts';
 import { ConnectorError } from '../errors.ts';
+import { lifecycleDeps, settleExpiredLinks } from '../lifecycle/organization-lifecycle.ts';
 import type { Logger } from '../logger.ts';
 import type { ConnectorMetrics } from '../metrics/connector-metrics.ts';
 import type { SyncRun } from '../model/sync-run.ts';
@@ -69,6 +71,7 @@ export function createSyncServices(
     config: { clientId, clientSecret, redirectUri, apiBaseUrl, authBaseUrl },
     tokenStore: organizationTokenStore(repos.organizations, overrides.now, advisoryLocks ?? undefined),
     rateLimiter: createCcBudgetLimiter(config.ccBudget, { redis: config.scaleOut ? redis : null, logger }),
+    tokenRateLimiter: createTokenEndpointLimiter({ redis: config.scaleOut ? redis : null, logger }),
     logger,
     ...(metrics ? { metrics, onTokenRefresh: (outcome) => metrics.tokenRefreshed(outcome) } : {}),
   });
@@ -101,6 +104,8 @@ export function createSyncServices(
     cost: { ...DEFAULT_POLL_COST, chunkCalls: config.ccBudget.chunkCalls },
     now: engine.now,
   });
+  // Confirmations nobody answered give their authorization back to the account's holder.
+  const housekeeping = () => settleExpiredLinks(lifecycleDeps({ repos, scheduler, logger, cc }));
   if (!config.scaleOut || !redis) {
     scheduler = createInProcessScheduler(
       engine,
@@ -108,6 +113,7 @@ export function createSyncServices(
         reserveShare: config.ccBudget.priorityReserve,
         ...overrides.scheduler,
         ...(runEnded ? { runEnded } : {}),
+        housekeeping,
       },
       planning,
     );
@@ -119,7 +125,7 @@ export function createSyncServices(
     repos,
     logger,
     budget: { reading: cc.rateLimiter, reserveShare: config.ccBudget.priorityReserve },
-    ...(works ? { engine, planning } : {}),
+    ...(works ? { engine, planning, housekeeping } : {}),
     ...(overrides.queue ? { options: overrides.queue } : {}),
     ...(runEnded ? { runEnded } : {}),
   });

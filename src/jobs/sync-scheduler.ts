@@ -8,6 +8,13 @@ export class SchedulerStoppedError extends ConnectorError {
 }
 
 /**
+ * Work the connector does on its own now and then, besides runs (handing back authorizations of
+ * confirmations nobody answered). The scheduler calls it periodically; it must be safe in every process at
+ * once, each item taken by one.
+ */
+export type Housekeeping = () => Promise<unknown>;
+
+/**
  * How the rest of the connector asks for sync runs. The embedded mode runs them in this process; the
  * scale-out mode puts them on a queue in Redis that worker processes take them from. Either way at most one run per organization goes at a time
  * (a lease in the database), and asking again while one is queued does not queue another.

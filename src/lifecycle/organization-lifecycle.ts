@@ -4,6 +4,7 @@ import { CcAccountAlreadyLinkedError } from '../db/db-errors.ts';
 import type { MemberKey } from '../db/repositories/access-changes.ts';
 import type { AuditEvent } from '../db/repositories/audit-log.ts';
 import type { Repositories } from '../db/repositories/index.ts';
+import type { PendingLink } from '../db/repositories/pending-links.ts';
 import type { Erased } from '../db/repositories/personal-data.ts';
 import type { SyncScheduler } from '../jobs/sync-scheduler.ts';
 import type { Logger } from '../logger.ts';
@@ -43,7 +44,10 @@ export function lifecycleDeps(parts: {
   };
 }
 
-/** Who asked: a user's id, `platform` (its webhooks) or `operator` (the command line). */
+/**
+ * Who asked: a user's id, `platform` (its webhooks), `operator` (the command line) or `connector` (what it
+ * does on its own, such as handing back an authorization nobody confirmed).
+ */
 export type Actor = string;
 
 /** Best effort: a token CC no longer knows is as good as revoked, and the link is erased anyway. */
@@ -130,6 +134,57 @@ export async function moveAccount(
   });
   await announceLink(deps, to, account, actor);
   return 'linked';
+}
+
+/**
+ * An authorization a user obtained for an account another organization holds, and did not use (they
+ * cancelled, or let the confirmation expire). CC ended the holder's refresh token when it issued this one,
+ * so the holder takes it and goes on sharing; when no other organization holds the account any more, it is
+ * revoked instead. Answers whether the holder took it.
+ */
+export async function handBackAuthorization(
+  deps: LifecycleDeps,
+  pending: PendingLink,
+  actor: Actor,
+): Promise<boolean> {
+  const { account, tokens } = pending;
+  const holder = await deps.repos.organizations.findByCcAccount(account.id);
+  const renewed =
+    holder !== null &&
+    holder.id !== pending.organizationId &&
+    (await deps.repos.organizations.renewAuthorization(holder.id, account.id, tokens));
+  if (!holder || !renewed) {
+    await revokeQuietly(deps, pending.organizationId, tokens.refreshToken);
+    return false;
+  }
+  await audit(deps, holder, actor, 'organization.authorization_renewed', {
+    ccAccountId: account.id,
+    fromOrganizationId: pending.organizationId,
+  });
+  // Its runs had stopped to wait for a reconnect: this is one, so they start again as after a reconnect.
+  if (holder.needsReconnect) deps.scheduler?.request(holder.id, 'first_link');
+  // Its wait for a reconnect, if any, is over: its admins hear it works again.
+  deps.alerts?.notice(holder.id);
+  return true;
+}
+
+/**
+ * Hands back the authorizations of confirmations nobody answered in time (see `handBackAuthorization`), so
+ * a user walking away does not leave the holder needing a reconnect. Run now and then by the scheduler's
+ * housekeeping, in any process: each pending link is taken by one. Returns how many it settled.
+ */
+export async function settleExpiredLinks(deps: LifecycleDeps): Promise<number> {
+  const expired = await deps.repos.pendingLinks.takeExpired();
+  for (const pending of expired) {
+    const renewed = await handBackAuthorization(deps, pending, 'connector');
+    deps.logger.info(
+      { organizationId: pending.organizationId, ccAccountId: pending.account.id, renewed },
+      renewed
+        ? 'a confirmation to move a Constant Contact account expired; the holder took its authorization'
+        : 'a confirmation to move a Constant Contact account expired; its authorization was revoked',
+    );
+  }
+  return expired.length;
 }
 
 async function announceLink(

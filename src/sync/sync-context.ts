@@ -1,5 +1,6 @@
 import type { ConnecClient } from '../connec/connec-client.ts';
 import type { CcOrganizationClient } from '../constantcontact/client.ts';
+import type { CcActivityQueueFullError } from '../constantcontact/errors.ts';
 import type { Repositories } from '../db/repositories/index.ts';
 import type { Logger } from '../logger.ts';
 import type { MappingRegistry } from '../mapping/registry.ts';
@@ -59,6 +60,11 @@ export interface SyncContext {
   counts: RunCounts;
   /** What the run did besides moving records, for the user (see SyncRun.notices). */
   notices: string[];
+  /**
+   * Set once CC refused to queue a bulk activity (too many queued for the account): the rest of the run
+   * sends no more, and the records they would have carried go again on the next run.
+   */
+  activityQueueFull?: CcActivityQueueFullError;
   /** Records processed per collection, for the progress bar. */
   progress: Record<string, number>;
   /** Saves progress and counts so the page can show them while the run goes on. */

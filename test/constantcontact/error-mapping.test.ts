@@ -8,9 +8,11 @@ import {
 } from '../../src/constantcontact/error-mapping.ts';
 import {
   CC_ERROR_CODES,
+  CcActivityFailedError,
   CcActivityQueueFullError,
   CcConflictError,
   CcForbiddenError,
+  CcNeedsReconnectError,
   CcNotFoundError,
   CcQuotaExceededError,
   CcRateLimitedError,
@@ -124,5 +126,23 @@ describe('error classes', () => {
       assert.ok(error.httpStatus >= 400);
     }
     assert.equal(new Set(CC_ERROR_CODES).size, CC_ERROR_CODES.length);
+  });
+
+  it("set CC's own full stops inside their sentences without doubling them", () => {
+    const stopped = { error_key: 'activities.api.queue.full', error_message: 'Try again later.' };
+    const messages = [
+      new CcActivityFailedError('a1', 'failed', [
+        'The activity failed to complete because of an internal error; none of its items were processed.',
+      ]).message,
+      new CcActivityQueueFullError([stopped], context).message,
+      new CcValidationError([stopped], context).message,
+      new CcConflictError([stopped], context).message,
+      new CcNotFoundError([stopped], context).message,
+      new CcForbiddenError([stopped], context).message,
+      new CcUnavailableError('bad gateway.', context).message,
+      new CcNeedsReconnectError('org-1', 'the refresh token was refused.').message,
+    ];
+    for (const message of messages) assert.doesNotMatch(message, /\.\./, message);
+    assert.match(messages[0]!, /none of its items were processed\. The records it carried/);
   });
 });

@@ -3,7 +3,11 @@ import { it } from 'node:test';
 import { CcNeedsReconnectError } from '../../src/constantcontact/errors.ts';
 import { organizationTokenStore } from '../../src/db/cc-token-store.ts';
 import { CcAccountAlreadyLinkedError } from '../../src/db/db-errors.ts';
+import { createRepositories } from '../../src/db/repositories/index.ts';
+import { type LifecycleDeps, settleExpiredLinks } from '../../src/lifecycle/organization-lifecycle.ts';
+import { createLogger } from '../../src/logger.ts';
 import { describeEachDatabase } from '../helpers/databases.ts';
+import { RecordingScheduler } from '../helpers/web-app.ts';
 
 const tokens = { accessToken: 'access-1', refreshToken: 'refresh-1', expiresAt: '2026-03-02T09:00:00.000Z' };
 const fresh = { accessToken: 'access-2', refreshToken: 'refresh-2', expiresAt: '2026-03-02T10:00:00.000Z' };
@@ -93,7 +97,7 @@ describeEachDatabase('moving a Constant Contact account between organizations', 
 });
 
 describeEachDatabase('pending account links', (db) => {
-  it('keeps the tokens encrypted, hands them once to the session that asked, and forgets expired ones', async () => {
+  it('keeps the tokens encrypted, hands them once to the session that asked, and keeps expired ones for the sweep', async () => {
     const { organizations, pendingLinks } = db().repos;
     const org = await organizations.upsert({ tenant: 't', groupUid: 'cld-pending', name: 'Pending' });
     const waiting = await pendingLinks.create({
@@ -127,5 +131,119 @@ describeEachDatabase('pending account links', (db) => {
     });
     db().clock.advance(60_001);
     assert.equal(await pendingLinks.take(late.id, { organizationId: org.id, sessionId: 'sid-1' }), null);
+    const expired = await pendingLinks.takeExpired();
+    assert.deepEqual(
+      expired.map((p) => [p.id, p.tokens]),
+      [[late.id, fresh]],
+      'an expired link is kept for the sweep, with its tokens',
+    );
+    assert.deepEqual(await pendingLinks.takeExpired(), [], 'and taken once');
+  });
+
+  it('of two processes sweeping at once, each expired link goes to exactly one', async () => {
+    const { organizations } = db().repos;
+    const org = await organizations.upsert({ tenant: 't', groupUid: 'cld-sweep', name: 'Sweep' });
+    // Two processes: repositories of their own over the same database.
+    const [one, two] = [0, 1].map(
+      () => createRepositories(db().store.db, db().cipher, () => db().clock.now()).pendingLinks,
+    );
+    const ids: string[] = [];
+    for (let i = 0; i < 20; i++) {
+      const link = await one!.create({
+        organizationId: org.id,
+        sessionId: `sid-${i}`,
+        account: { ...account, id: `cc-sweep-${i}` },
+        tokens: fresh,
+        ttlMs: 1_000,
+      });
+      ids.push(link.id);
+    }
+    db().clock.advance(1_001);
+    const [a, b] = await Promise.all([one!.takeExpired(), two!.takeExpired()]);
+    const taken = [...a, ...b].map((p) => p.id).sort();
+    assert.deepEqual(taken, [...ids].sort(), 'every link taken, none twice');
+  });
+
+  it('a newer authorization of the account supersedes the links waiting with older ones', async () => {
+    const { organizations, pendingLinks } = db().repos;
+    const org = await organizations.upsert({ tenant: 't', groupUid: 'cld-super', name: 'Super' });
+    const input = { organizationId: org.id, sessionId: 'sid-s', tokens: fresh, ttlMs: 60_000 };
+    const older = await pendingLinks.create({ ...input, account: { ...account, id: 'cc-super' } });
+    const other = await pendingLinks.create({ ...input, account: { ...account, id: 'cc-not-this' } });
+    assert.equal(await pendingLinks.supersede('cc-super'), 1);
+    const owner = { organizationId: org.id, sessionId: 'sid-s' };
+    assert.equal(await pendingLinks.take(older.id, owner), null);
+    assert.equal((await pendingLinks.take(other.id, owner))?.id, other.id);
+  });
+});
+
+describeEachDatabase('confirmations nobody answered', (db) => {
+  const revoked: string[] = [];
+  const scheduler = new RecordingScheduler();
+  const deps = (): LifecycleDeps => ({
+    repos: db().repos,
+    scheduler,
+    logger: createLogger('silent'),
+    revoke: async (refreshToken) => {
+      revoked.push(refreshToken);
+    },
+  });
+
+  /** The holder of an account, and another organization whose user authorized it and walked away. */
+  async function walkedAway(tag: string) {
+    const { organizations, pendingLinks } = db().repos;
+    const shared = { id: `cc-${tag}`, name: `${tag} CC` };
+    const holder = await organizations.upsert({ tenant: 't', groupUid: `cld-${tag}-h`, name: 'Holder' });
+    const asker = await organizations.upsert({ tenant: 't', groupUid: `cld-${tag}-a`, name: 'Asker' });
+    await organizations.link(holder.id, shared, tokens);
+    const granted = { ...fresh, refreshToken: `refresh-${tag}` };
+    await pendingLinks.create({
+      organizationId: asker.id,
+      sessionId: 'sid',
+      account: shared,
+      tokens: granted,
+      ttlMs: 10 * 60_000,
+    });
+    return { holder, asker, shared, granted };
+  }
+
+  it('hands an expired authorization to the holder, which goes on sharing, and audits it', async () => {
+    const { holder, asker, shared, granted } = await walkedAway('expired');
+    assert.equal(await settleExpiredLinks(deps()), 0, 'nothing before it expires');
+    assert.deepEqual(await db().repos.organizations.getTokens(holder.id), tokens);
+
+    db().clock.advance(10 * 60_000 + 1);
+    assert.equal(await settleExpiredLinks(deps()), 1);
+    assert.deepEqual(await db().repos.organizations.getTokens(holder.id), granted);
+    assert.equal((await db().repos.organizations.get(holder.id)).needsReconnect, null);
+    assert.ok(!revoked.includes(granted.refreshToken));
+    const [entry] = await db().repos.auditLog.listForOrganization(holder.id, 1);
+    assert.equal(entry?.event, 'organization.authorization_renewed');
+    assert.equal(entry?.actor, 'connector');
+    assert.deepEqual(entry?.details, { ccAccountId: shared.id, fromOrganizationId: asker.id });
+    assert.equal(await settleExpiredLinks(deps()), 0, 'handed over once');
+  });
+
+  it('a holder already waiting for a reconnect is no longer, and its runs start again', async () => {
+    const { holder, granted } = await walkedAway('waiting');
+    await db().repos.organizations.markNeedsReconnect(holder.id, 'refused');
+    db().clock.advance(10 * 60_000 + 1);
+    await settleExpiredLinks(deps());
+    assert.deepEqual(await db().repos.organizations.getTokens(holder.id), granted);
+    assert.equal((await db().repos.organizations.get(holder.id)).needsReconnect, null);
+    assert.ok(
+      scheduler.calls.some(
+        (c) => c.method === 'request' && c.organizationId === holder.id && c.trigger === 'first_link',
+      ),
+    );
+  });
+
+  it('revokes the authorization when the holder let the account go meanwhile', async () => {
+    const { holder, granted } = await walkedAway('gone');
+    await db().repos.organizations.unlink(holder.id);
+    db().clock.advance(10 * 60_000 + 1);
+    assert.equal(await settleExpiredLinks(deps()), 1);
+    assert.ok(revoked.includes(granted.refreshToken));
+    assert.equal(await db().repos.organizations.getTokens(holder.id), null);
   });
 });

@@ -13,8 +13,15 @@ describe('the demo of `npm start`', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'start-demo-'));
     const config = demoTestConfig(dataDir, await freePort(), { SANDBOX_ORGS: '3' });
     const factsFile = join(dataDir, 'sandbox.json');
-    const demo = await startDemo({ config, logger: createLogger('silent'), sandboxFile: factsFile });
+    const demo = await startDemo({
+      config,
+      logger: createLogger('silent'),
+      sandboxFile: factsFile,
+      // What `TEST_CC_LIST_MEMBERSHIPS` asks of the demos tests start.
+      ccKnobs: { listMembershipsOnPut: 'additive' },
+    });
     try {
+      assert.equal(demo.cc.knobs.listMembershipsOnPut, 'additive');
       assert.equal(demo.cc.accounts.all().length, 3);
       assert.ok(demo.platform.records(sandboxGroupId(3), 'people').length > 0);
       const facts = JSON.parse(readFileSync(factsFile, 'utf8')) as {

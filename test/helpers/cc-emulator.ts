@@ -34,8 +34,9 @@ export function contractProblemsOf(x: CcExchange, checkRequests: boolean): strin
 /**
  * `TEST_CC_LIST_MEMBERSHIPS=additive` runs a suite with the emulator reading a PUT's `list_memberships` as
  * additions (the spec does not settle it); tests that loop over both readings set the knob themselves.
+ * Every emulator a test starts takes it: here, and the demo's (`startTestDemo`).
  */
-function listMembershipsFromEnv(): Partial<CcKnobs> {
+export function listMembershipsFromEnv(): Partial<CcKnobs> {
   const mode = process.env.TEST_CC_LIST_MEMBERSHIPS;
   if (mode === undefined || mode === '') return {};
   if (mode !== 'replace' && mode !== 'additive') {

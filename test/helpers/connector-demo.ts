@@ -7,6 +7,7 @@ import { type Config, loadConfig } from '../../src/config/config.ts';
 import { type Demo, startDemo } from '../../src/demo/start-demo.ts';
 import { createLogger } from '../../src/logger.ts';
 import type { IdMap } from '../../src/model/id-map.ts';
+import { listMembershipsFromEnv } from './cc-emulator.ts';
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -47,6 +48,7 @@ export async function startTestDemo(): Promise<Demo & { dataDir: string }> {
     logger: createLogger(config.logLevel),
     sandboxFile: null,
     activityStepMs: 20,
+    ccKnobs: listMembershipsFromEnv(),
     overrides: { scheduler: { debounceMs: 100, tickMs: 60 * 60_000 } },
     platformOptions: {
       notifications: { bufferMs: 20, maxRecords: 100 },

@@ -144,6 +144,36 @@ describe('in-process scheduler', () => {
   });
 });
 
+describe('in-process scheduler housekeeping', () => {
+  it('does the housekeeping at every tick, even once the daily quota stops the schedule, and not after stop', async () => {
+    const h = await startSyncHarness({ ccDailyQuota: 1 });
+    try {
+      const timers = new ManualTimers();
+      let swept = 0;
+      const scheduler = createInProcessScheduler(h.engine, {
+        tickMs: 30_000,
+        timers,
+        housekeeping: async () => {
+          swept += 1;
+        },
+      });
+      scheduler.start();
+      await timers.advance(0);
+      assert.equal(swept, 1, 'at once on start');
+      const spent = await scheduler.runNow(h.organization.id, 'manual');
+      assert.equal(spent?.error?.code, 'CC_QUOTA_EXCEEDED', 'the schedule now waits for the reset');
+      await timers.advance(90_000);
+      await scheduler.idle();
+      assert.equal(swept, 4, 'each tick, whatever the budget');
+      await scheduler.stop();
+      await timers.advance(90_000);
+      assert.equal(swept, 4);
+    } finally {
+      await h.close();
+    }
+  });
+});
+
 describe('in-process scheduler on a bad day', () => {
   it('stops scheduling runs once the daily quota is spent', async () => {
     const h = await startSyncHarness({ ccDailyQuota: 1 });

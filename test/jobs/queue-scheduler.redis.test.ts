@@ -124,3 +124,33 @@ describe('the queue scheduler (scale-out mode)', () => {
     assert.ok(previous?.status === 'cancelled' || previous?.status === 'succeeded');
   });
 });
+
+describe('the queue scheduler housekeeping (scale-out mode)', () => {
+  it('is done by one worker at a time, every interval, and never by a web process', async () => {
+    const h = await startSyncHarness();
+    const redis = await testRedis();
+    const done: string[] = [];
+    const make = (name: string, works: boolean) =>
+      createQueueScheduler({
+        redis,
+        repos: h.repos,
+        logger,
+        ...(works ? { engine: h.engine } : {}),
+        housekeeping: async () => {
+          done.push(name);
+        },
+        options: { ...fast, housekeepingEveryMs: 300 },
+      });
+    const schedulers = [make('worker-1', true), make('worker-2', true), make('web', false)];
+    try {
+      for (const s of schedulers) s.start();
+      await sleep(1_600);
+      assert.ok(done.length >= 3 && done.length <= 7, `about once per 300 ms in all (${done.length})`);
+      assert.ok(!done.includes('web'));
+    } finally {
+      for (const s of schedulers) await s.close();
+      await redis.close();
+      await h.close();
+    }
+  });
+});

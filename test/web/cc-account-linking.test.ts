@@ -3,6 +3,8 @@ import { after, before, describe, it } from 'node:test';
 import { ConstantContactClient } from '../../src/constantcontact/client.ts';
 import { CcNeedsReconnectError } from '../../src/constantcontact/errors.ts';
 import { organizationTokenStore } from '../../src/db/cc-token-store.ts';
+import { lifecycleDeps, settleExpiredLinks } from '../../src/lifecycle/organization-lifecycle.ts';
+import { createLogger } from '../../src/logger.ts';
 import { type CcTestEmulator, startCcEmulatorForTest } from '../helpers/cc-emulator.ts';
 import { consentAtCc, followCallback, startConnect } from '../helpers/cc-oauth-flow.ts';
 import { PUBLIC_URL, startWebTestApp, type WebTestApp } from '../helpers/web-app.ts';
@@ -22,6 +24,8 @@ const ccAccount = (n: string, organizationName: string) => ({
 const SHARED = ccAccount('shared', 'Shared Shop');
 const SECOND = ccAccount('second', 'Second Shop');
 const THIRD = ccAccount('third', 'Third Shop');
+const FOURTH = ccAccount('fourth', 'Fourth Shop');
+const FIFTH = ccAccount('fifth', 'Fifth Shop');
 
 type Who = { cookie: string; location: string };
 
@@ -31,7 +35,7 @@ describe('linking a Constant Contact account that another organization holds', (
   let client: ConstantContactClient;
 
   before(async () => {
-    cc = await startCcEmulatorForTest({ clients: [app], accounts: [SHARED, SECOND, THIRD] });
+    cc = await startCcEmulatorForTest({ clients: [app], accounts: [SHARED, SECOND, THIRD, FOURTH, FIFTH] });
     t = await startWebTestApp({
       env: {
         CC_CLIENT_ID: app.clientId,
@@ -186,5 +190,66 @@ describe('linking a Constant Contact account that another organization holds', (
     const relinked = await connect(shop, THIRD);
     assert.match(relinked.headers.location as string, /notice=linked/, 'its own account: no question asked');
     assert.equal((await t.repos.organizations.get(id)).needsReconnect, null);
+  });
+
+  it('when the confirmation expires unanswered, the holder takes the authorization and keeps working', async () => {
+    const holder = await t.signIn({ uid: 'usr-keeper', groupUid: 'cld-keeper', groupName: 'Keeper' });
+    await connect(holder, FOURTH);
+    const before = (await t.repos.organizations.getTokens(idOf(holder)))!;
+
+    const walker = await t.signIn({ uid: 'usr-walker', groupUid: 'cld-walker', groupName: 'Walker' });
+    const asked = await connect(walker, FOURTH);
+    assert.equal(asked.statusCode, 200, 'asked to confirm');
+    // CC ended the holder's refresh token by authorizing the account again; the user walks away.
+    await assert.rejects(client.oauth.refresh(idOf(holder), before.refreshToken), CcNeedsReconnectError);
+    await t.db.store.db
+      .updateTable('cc_pending_links')
+      .set({ expires_at: new Date(Date.now() - 1_000).toISOString() })
+      .execute();
+
+    const late = await answer(walker, asked.body, 'confirm');
+    assert.match(late.headers.location as string, /notice=cc_link_expired/, 'too late to move it');
+    assert.equal((await t.repos.organizations.get(idOf(walker))).ccAccount, null);
+
+    // The sweep the scheduler does now and then.
+    const deps = lifecycleDeps({
+      repos: t.repos,
+      scheduler: t.scheduler,
+      logger: createLogger('silent'),
+      cc: client,
+    });
+    assert.equal(await settleExpiredLinks(deps), 1);
+    const kept = await t.repos.organizations.get(idOf(holder));
+    assert.equal(kept.ccAccount?.id, FOURTH.accountId);
+    assert.equal(kept.needsReconnect, null);
+    const now = (await t.repos.organizations.getTokens(kept.id))!;
+    assert.notEqual(now.refreshToken, before.refreshToken);
+    const refreshed = await client.oauth.refresh(kept.id, now.refreshToken);
+    assert.equal((await callCc(cc, refreshed.accessToken, 'GET', '/v3/account/summary')).status, 200);
+    assert.doesNotMatch((await page(holder)).body, /data-needs-reconnect/);
+  });
+
+  it('a confirmation overtaken by a newer authorization of the account is never handed back', async () => {
+    const holder = await t.signIn({ uid: 'usr-relinker', groupUid: 'cld-relinker', groupName: 'Relinker' });
+    await connect(holder, FIFTH);
+    const walker = await t.signIn({ uid: 'usr-walker-2', groupUid: 'cld-walker-2', groupName: 'Walker 2' });
+    assert.equal((await connect(walker, FIFTH)).statusCode, 200, 'asked to confirm');
+    // The holder reconnects its own account meanwhile: CC ends the authorization waiting for an answer.
+    assert.match((await connect(holder, FIFTH)).headers.location as string, /notice=linked/);
+    const relinked = (await t.repos.organizations.getTokens(idOf(holder)))!;
+    await t.db.store.db
+      .updateTable('cc_pending_links')
+      .set({ expires_at: new Date(Date.now() - 1_000).toISOString() })
+      .execute();
+
+    const deps = lifecycleDeps({
+      repos: t.repos,
+      scheduler: t.scheduler,
+      logger: createLogger('silent'),
+      cc: client,
+    });
+    assert.equal(await settleExpiredLinks(deps), 0, 'nothing left to hand back');
+    assert.deepEqual(await t.repos.organizations.getTokens(idOf(holder)), relinked);
+    assert.ok((await client.oauth.refresh(idOf(holder), relinked.refreshToken)).accessToken);
   });
 });

@@ -19,7 +19,10 @@ export interface AuditEntry {
   id: string;
   tenant: string;
   organizationId: string | null;
-  /** A user uid, `platform` for platform webhooks, or `operator` for the command line. */
+  /**
+   * A user uid, `platform` for platform webhooks, `operator` for the command line, or `connector` for what
+   * the connector does on its own.
+   */
   actor: string;
   event: AuditEvent;
   /** Ids and setting names only: the audit log is kept longer than personal data may be. */

@@ -22,6 +22,11 @@ export function isActivityGiveUp(error: unknown): error is ActivityGiveUp {
   );
 }
 
+/** CC would not queue the activity: in this run, the next ones would be refused too, so none is sent. */
+export function refusedToQueue(error: ActivityGiveUp): error is CcActivityQueueFullError {
+  return error instanceof CcActivityQueueFullError;
+}
+
 const retried = 'retried automatically';
 
 /** The reason shown on each record an activity gave up on, e.g. "Constant Contact's bulk import timed out; retried automatically". */

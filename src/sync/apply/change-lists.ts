@@ -2,7 +2,7 @@ import { MAX_ACTIVITY_CONTACT_IDS } from '../../constantcontact/activities-api.t
 import type { CcContact } from '../../constantcontact/types.ts';
 import { addToGroup } from '../groups.ts';
 import type { SyncContext } from '../sync-context.ts';
-import { activityGiveUpReason, isActivityGiveUp } from './activity-give-up.ts';
+import { activityGiveUpReason, isActivityGiveUp, refusedToQueue } from './activity-give-up.ts';
 import { putContact } from './put-contact.ts';
 import type { ListChange } from './write-plan.ts';
 import { type CcWriteResult, failed } from './write-results.ts';
@@ -74,13 +74,13 @@ export async function applyActivities(
     for (const listId of change[kind]) addToGroup(byList, listId, change.contact.contact_id);
   }
   const failures = new Map<string, string>();
-  // Once CC refuses to queue one, the others would be refused too: they are not sent.
-  let queueFull: string | null = null;
   for (const [listId, contactIds] of byList) {
     for (let i = 0; i < contactIds.length; i += MAX_ACTIVITY_CONTACT_IDS) {
       const chunk = contactIds.slice(i, i + MAX_ACTIVITY_CONTACT_IDS);
-      if (queueFull) {
-        for (const id of chunk) failures.set(id, queueFull);
+      // Once CC refused to queue one, the others would be refused too: they are not sent.
+      if (ctx.activityQueueFull) {
+        const reason = activityGiveUpReason(ctx.activityQueueFull, 'list update');
+        for (const id of chunk) failures.set(id, reason);
         continue;
       }
       try {
@@ -93,7 +93,7 @@ export async function applyActivities(
         if (!isActivityGiveUp(error)) throw error;
         const reason = activityGiveUpReason(error, 'list update');
         ctx.logger.warn({ code: error.code, contacts: chunk.length }, 'bulk list update gave up');
-        if (error.code === 'CC_ACTIVITY_QUEUE_FULL') queueFull = reason;
+        if (refusedToQueue(error)) ctx.activityQueueFull = error;
         for (const id of chunk) failures.set(id, reason);
       }
     }

@@ -1,6 +1,6 @@
 import type { CcImportRow } from '../../constantcontact/types.ts';
 import type { SyncContext } from '../sync-context.ts';
-import { activityGiveUpReason, isActivityGiveUp } from './activity-give-up.ts';
+import { activityGiveUpReason, isActivityGiveUp, refusedToQueue } from './activity-give-up.ts';
 
 /** Rows CC imports together: one import puts all its rows in the same lists. */
 export interface ImportGroup<T> {
@@ -21,7 +21,7 @@ export interface ImportOutcome<T> {
 /**
  * Sends each group through CC's bulk import, one after another. An import CC fails, cancels, times out,
  * stalls past the deadline or will not queue gives up on the rows it had not done (rows of its earlier,
- * completed requests are in CC); once CC's activity queue is full the remaining groups are not sent.
+ * completed requests are in CC); once CC's activity queue is full, no more groups are sent in this run.
  * Any other error stops the run.
  */
 export async function importGroups<T>(
@@ -29,10 +29,10 @@ export async function importGroups<T>(
   groups: Iterable<ImportGroup<T>>,
 ): Promise<ImportOutcome<T>> {
   const outcome: ImportOutcome<T> = { gaveUp: new Map(), errors: [] };
-  let queueFull: string | null = null;
   for (const group of groups) {
-    if (queueFull) {
-      for (const item of group.items) outcome.gaveUp.set(item, queueFull);
+    if (ctx.activityQueueFull) {
+      const reason = activityGiveUpReason(ctx.activityQueueFull, 'import');
+      for (const item of group.items) outcome.gaveUp.set(item, reason);
       continue;
     }
     // Rows go in order, one request after another: those counted here are in CC even if a later one fails.
@@ -49,7 +49,7 @@ export async function importGroups<T>(
       if (!isActivityGiveUp(error)) throw error;
       const reason = activityGiveUpReason(error, 'import');
       ctx.logger.warn({ code: error.code, contacts: group.items.length - imported }, 'bulk import gave up');
-      if (error.code === 'CC_ACTIVITY_QUEUE_FULL') queueFull = reason;
+      if (refusedToQueue(error)) ctx.activityQueueFull = error;
       for (const item of group.items.slice(imported)) outcome.gaveUp.set(item, reason);
     }
   }

@@ -29,9 +29,11 @@ export async function putContact<W extends Pick<ContactUpdate, 'contact' | 'chan
     // An unsubscribed contact's lists are never touched: adding one back would be re-subscribing.
     if (update.listIds === null) body.list_memberships = [...(contact.list_memberships ?? [])];
     const answer = await ctx.cc.contacts.update(contact.contact_id, body);
-    // Linked only once the contact has left the lists it was to leave, whatever CC made of the PUT's lists.
-    const written = await leaveListsStillHeld(ctx, contact, body, answer);
+    // Linked only once the contact has left the lists it was to leave, whatever CC made of the PUT's lists;
+    // until then its records are failed and go again next run, from the contact as CC holds it.
+    const { contact: written, gaveUp } = await leaveListsStillHeld(ctx, contact, body, answer);
     await ctx.repos.ccMirror.recordWritten(orgId, [written]);
+    if (gaveUp) return failed(update, gaveUp, true);
     return { write: update, ok: true, contact: written };
   } catch (error) {
     if (!isRecordError(error)) throw error;

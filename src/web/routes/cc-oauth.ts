@@ -9,7 +9,7 @@ import {
 } from '../../constantcontact/errors.ts';
 import type { CcTokenSet } from '../../constantcontact/types.ts';
 import { ConnectorError } from '../../errors.ts';
-import { linkAccount, moveAccount, revokeQuietly } from '../../lifecycle/organization-lifecycle.ts';
+import { handBackAuthorization, linkAccount, moveAccount } from '../../lifecycle/organization-lifecycle.ts';
 import type { CcAccount, CcTokens, Organization } from '../../model/organization.ts';
 import { linkedElsewhereReason } from '../../model/reconnect-reasons.ts';
 import { knownTimeZone, localTimes } from '../../time-text.ts';
@@ -164,6 +164,9 @@ export const ccOAuthRoutes: FastifyPluginAsync<{ ctx: WebContext }> = async (app
         refreshToken: tokens.refreshToken,
         expiresAt: tokens.expiresAt.toISOString(),
       };
+      // CC ended every earlier authorization of the account by issuing this one, those waiting for an
+      // answer included: none of them may be handed back to the holder any more.
+      await ctx.repos.pendingLinks.supersede(account.id);
       const holder = await ctx.repos.organizations.findByCcAccount(account.id);
       if (holder && holder.id !== organization.id) {
         // CC has already ended the holder's refresh token by issuing these; still, our link moves only
@@ -209,31 +212,15 @@ export const ccOAuthRoutes: FastifyPluginAsync<{ ctx: WebContext }> = async (app
         sessionId: session.sid,
       });
       if (!waiting) return backToPage(reply, organization.id, 'cc_link_expired');
-      const { account, tokens } = waiting;
-      const holder = await ctx.repos.organizations.findByCcAccount(account.id);
-      const elsewhere = holder && holder.id !== organization.id ? holder : null;
-
       if (decision === 'cancel') {
         // CC ended the holder's refresh token when it issued these: handing them over keeps it sharing.
-        if (
-          elsewhere &&
-          (await ctx.repos.organizations.renewAuthorization(elsewhere.id, account.id, tokens))
-        ) {
-          // Its wait for a reconnect, if any, is over.
-          ctx.alerts?.notice(elsewhere.id);
-          await ctx.repos.auditLog.record({
-            tenant: elsewhere.tenant,
-            organizationId: elsewhere.id,
-            actor: session.userId,
-            event: 'organization.authorization_renewed',
-            details: { ccAccountId: account.id, fromOrganizationId: organization.id },
-          });
-        } else {
-          await revokeQuietly(lifecycleOf(ctx), organization.id, tokens.refreshToken);
-        }
+        await handBackAuthorization(lifecycleOf(ctx), waiting, session.userId);
         return backToPage(reply, organization.id, 'cc_link_cancelled');
       }
 
+      const { account, tokens } = waiting;
+      const holder = await ctx.repos.organizations.findByCcAccount(account.id);
+      const elsewhere = holder && holder.id !== organization.id ? holder : null;
       if (!elsewhere) return finishLink(reply, organization, session, account, tokens);
       const reason = linkedElsewhereReason({
         accountName: account.name || account.id,

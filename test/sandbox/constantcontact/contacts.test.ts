@@ -93,7 +93,10 @@ describe('CC emulator: contacts', () => {
       create_source: 'Account',
     });
     assert.equal(again.status, 409);
-    assert.equal(again.body[0].error_key, 'contacts.api.conflict');
+    // CC's words, as reported on its API support forum: neither the email nor its holder is named.
+    assert.deepEqual(again.body, [
+      { error_key: 'contacts.api.conflict', error_message: 'Validation failed: EmailAddress is not unique' },
+    ]);
 
     const gone = await callCc(cc, token, 'POST', '/v3/contacts', {
       email_address: { address: 'gone@example.com' },
@@ -105,7 +108,7 @@ describe('CC emulator: contacts', () => {
       create_source: 'Account',
     });
     assert.equal(revived.status, 409);
-    assert.equal(revived.body[0].error_key, 'contacts.api.conflict');
+    assert.deepEqual(revived.body, again.body, 'the same answer for a deleted contact');
     cc.assertConformant();
   });
 
