@@ -66,7 +66,11 @@ describe('stopping the connector process', () => {
         assert.ok(Date.now() < readyBy, `the connector did not answer within 30 s:\n${output}`);
         await new Promise((r) => setTimeout(r, 200));
       }
-      const ready = output.split('\n').find((line) => line.includes('connector ready'));
+      // The port answers a moment before the process logs that it is ready: wait for the line.
+      const logged = (): string | undefined =>
+        output.split('\n').find((line) => line.includes('connector ready'));
+      while (!logged() && Date.now() < readyBy) await new Promise((r) => setTimeout(r, 100));
+      const ready = logged();
       connectorPid = (JSON.parse(ready ?? '{}') as { pid?: number }).pid;
       assert.ok(connectorPid && connectorPid !== npm.pid, 'the connector logs its own process id');
 
